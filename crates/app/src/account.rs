@@ -1,0 +1,324 @@
+//! Organisations, users, memberships and sessions: sign-up, login, token
+//! refresh with rotation, logout, and the actor behind an access token.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, Utc};
+use koprogo_domain::account::{Language, Password, Role};
+use koprogo_domain::error::Violations;
+use koprogo_domain::identifiers::Email;
+use koprogo_domain::ids::{BuildingId, OwnerId, TenantId, UserId};
+use koprogo_domain::text::Name;
+use koprogo_domain::{Invalid, Rule};
+use uuid::Uuid;
+
+use crate::App;
+use crate::access::{Action, Actor};
+use crate::auth::{issue_token, token_digest};
+use crate::error::AppError;
+use crate::listing::{ListQuery, OrganizationSort, Page};
+use crate::ports::StoreResult;
+
+pub const ACCESS_TTL: Duration = Duration::minutes(15);
+pub const REFRESH_TTL: Duration = Duration::days(30);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Organization {
+    pub id: TenantId,
+    pub name: Name,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub email: Email,
+    pub first_name: Name,
+    pub last_name: Name,
+    pub language: Language,
+    pub is_platform_admin: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A user's role in one organisation, with its scope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Membership {
+    pub tenant: TenantId,
+    pub user: UserId,
+    pub role: Role,
+    /// The owner record of a user whose role is `owner`.
+    pub owner: Option<OwnerId>,
+    /// The buildings a `board_member` sits on.
+    pub buildings: Vec<BuildingId>,
+}
+
+/// One login: an access token and a refresh token of the same family.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub family: Uuid,
+    pub user: UserId,
+    pub tenant: Option<TenantId>,
+    pub access_digest: [u8; 32],
+    pub access_expires: DateTime<Utc>,
+    pub refresh_digest: [u8; 32],
+    pub refresh_expires: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refresh {
+    /// The old refresh token is spent; here is its family and owner.
+    Rotated {
+        family: Uuid,
+        user: UserId,
+        tenant: Option<TenantId>,
+    },
+    /// A spent token came back: someone copied it. The family is revoked.
+    Reused,
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrganizationUsage {
+    pub organization: Organization,
+    pub buildings: u64,
+    pub units: u64,
+    pub users: u64,
+}
+
+#[async_trait::async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Creates the organisation, its first user and membership in one transaction.
+    /// # Errors
+    /// `Conflict("email_taken")`.
+    async fn register(&self, organization: &Organization, user: &User, password_hash: &str, role: Role) -> StoreResult<()>;
+    /// # Errors
+    /// `Conflict("email_taken")`.
+    async fn insert_user(&self, user: &User, password_hash: &str) -> StoreResult<()>;
+    async fn insert_organization(&self, organization: &Organization) -> StoreResult<()>;
+    /// Creates or replaces the user's membership of `membership.tenant`.
+    /// # Errors
+    /// `Conflict("membership.unknown_reference")` when the owner or a building is not the tenant's.
+    async fn save_membership(&self, membership: &Membership) -> StoreResult<()>;
+    async fn user_by_email(&self, email: &Email) -> StoreResult<Option<(User, String)>>;
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
+    /// The user's memberships, oldest first, with their organisations.
+    async fn memberships(&self, user: UserId) -> StoreResult<Vec<(Organization, Membership)>>;
+    async fn organization_by_name(&self, name: &str) -> StoreResult<Option<Organization>>;
+    async fn organizations(&self, query: &ListQuery<OrganizationSort>) -> StoreResult<Page<OrganizationUsage>>;
+
+    async fn insert_session(&self, session: &SessionRecord) -> StoreResult<()>;
+    /// The actor behind a live access token, with the membership as it is now
+    /// (so that role changes apply on the next request). `None` when the token
+    /// is unknown, expired, revoked, or its membership is gone.
+    async fn actor(&self, access_digest: &[u8; 32], now: DateTime<Utc>) -> StoreResult<Option<(Actor, Uuid)>>;
+    /// Spends a refresh token, atomically.
+    async fn spend_refresh(&self, refresh_digest: &[u8; 32], now: DateTime<Utc>) -> StoreResult<Refresh>;
+    async fn end_family(&self, family: Uuid) -> StoreResult<()>;
+    async fn purge_sessions(&self, user: UserId, now: DateTime<Utc>) -> StoreResult<()>;
+    /// True when no organisation exists (the demo seed refuses anything else).
+    async fn is_empty(&self) -> StoreResult<bool>;
+}
+
+/// What a successful login, sign-up or refresh hands out.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: i64,
+    pub user: User,
+    pub role: Role,
+    pub tenant: Option<TenantId>,
+}
+
+pub struct Registration<'a> {
+    pub organization_name: &'a str,
+    pub email: &'a str,
+    pub password: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub language: Option<&'a str>,
+}
+
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub language: Language,
+    pub is_platform_admin: bool,
+}
+
+impl App {
+    /// Self-service sign-up: a new organisation whose first user is its syndic.
+    pub async fn register(&self, form: Registration<'_>) -> Result<Session, AppError> {
+        let mut v = Violations::new();
+        let org_name = v.check("organization_name", Name::parse(form.organization_name));
+        let account = NewAccount {
+            email: form.email,
+            password: form.password,
+            first_name: form.first_name,
+            last_name: form.last_name,
+            language: v.check("language", form.language.map_or(Ok(Language::Fr), Language::parse)).unwrap_or(Language::Fr),
+            is_platform_admin: false,
+        };
+        let parsed = self.parse_account(&account, &mut v);
+        let (Some(org_name), Some((user, password)), true) = (org_name, parsed, v.is_empty()) else {
+            return Err(AppError::Invalid(v));
+        };
+        let now = self.clock.now();
+        let organization = Organization { id: TenantId::generate(), name: org_name, created_at: now };
+        let hash = self.passwords.hash(password.expose()).await?;
+        self.store.accounts.register(&organization, &user, &hash, Role::Syndic).await?;
+        self.open_session(user, Some(organization.id), Role::Syndic).await
+    }
+
+    fn parse_account(&self, account: &NewAccount<'_>, v: &mut Violations) -> Option<(User, Password)> {
+        let email = v.check("email", Email::parse(account.email));
+        let password = v.check("password", Password::parse(account.password));
+        let first_name = v.check("first_name", Name::parse(account.first_name));
+        let last_name = v.check("last_name", Name::parse(account.last_name));
+        let user = User {
+            id: UserId::generate(),
+            email: email?,
+            first_name: first_name?,
+            last_name: last_name?,
+            language: account.language,
+            is_platform_admin: account.is_platform_admin,
+            created_at: self.clock.now(),
+        };
+        Some((user, password?))
+    }
+
+    /// Creates a user (command line and administration); no session.
+    pub async fn create_user(&self, account: NewAccount<'_>) -> Result<User, AppError> {
+        let mut v = Violations::new();
+        let Some((user, password)) = self.parse_account(&account, &mut v).filter(|_| v.is_empty()) else {
+            return Err(AppError::Invalid(v));
+        };
+        let hash = self.passwords.hash(password.expose()).await?;
+        self.store.accounts.insert_user(&user, &hash).await?;
+        Ok(user)
+    }
+
+    /// Gives a user a role in an organisation, with the scope the role needs.
+    pub async fn grant_membership(&self, membership: Membership) -> Result<(), AppError> {
+        let scoped = match membership.role {
+            Role::BoardMember => !membership.buildings.is_empty(),
+            Role::Owner => membership.owner.is_some(),
+            Role::PlatformAdmin => return Err(AppError::invalid("role", Invalid::NotOneOf("syndic accountant board_member owner"))),
+            Role::Syndic | Role::Accountant => true,
+        };
+        if !scoped {
+            return Err(AppError::Rule(Rule::RoleScopeMissing));
+        }
+        Ok(self.store.accounts.save_membership(&membership).await?)
+    }
+
+    pub async fn create_organization(&self, name: &str) -> Result<Organization, AppError> {
+        let name = Name::parse(name).map_err(|e| AppError::invalid("organization", e))?;
+        let organization = Organization { id: TenantId::generate(), name, created_at: self.clock.now() };
+        self.store.accounts.insert_organization(&organization).await?;
+        Ok(organization)
+    }
+
+    /// Checks the password (throttled per IP and per account) and opens a
+    /// session in `organization`, or in the user's first organisation.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        organization: Option<TenantId>,
+        ip: Option<IpAddr>,
+    ) -> Result<Session, AppError> {
+        self.throttle.attempt(ip, email)?;
+        let found = match Email::parse(email) {
+            Ok(email) => self.store.accounts.user_by_email(&email).await?,
+            Err(_) => None,
+        };
+        let verified = self.passwords.verify(password, found.as_ref().map(|(_, hash)| hash.as_str())).await?;
+        let Some((user, _)) = found.filter(|_| verified) else {
+            tracing::info!(target: "koprogo::auth", outcome = "failure", "login refused");
+            return Err(AppError::Unauthenticated);
+        };
+        self.store.accounts.purge_sessions(user.id, self.clock.now()).await?;
+        if user.is_platform_admin {
+            return self.open_session(user, None, Role::PlatformAdmin).await;
+        }
+        let memberships = self.store.accounts.memberships(user.id).await?;
+        let chosen = match organization {
+            Some(wanted) => memberships.iter().find(|(org, _)| org.id == wanted).ok_or(AppError::Forbidden)?,
+            None => memberships.first().ok_or(AppError::Forbidden)?,
+        };
+        let (tenant, role) = (chosen.0.id, chosen.1.role);
+        self.open_session(user, Some(tenant), role).await
+    }
+
+    async fn open_session(&self, user: User, tenant: Option<TenantId>, role: Role) -> Result<Session, AppError> {
+        self.issue_session(Uuid::now_v7(), user, tenant, role).await
+    }
+
+    async fn issue_session(&self, family: Uuid, user: User, tenant: Option<TenantId>, role: Role) -> Result<Session, AppError> {
+        let now = self.clock.now();
+        let (access, refresh) = (issue_token("kpa_")?, issue_token("kpr_")?);
+        let record = SessionRecord {
+            family,
+            user: user.id,
+            tenant,
+            access_digest: access.digest,
+            access_expires: now + ACCESS_TTL,
+            refresh_digest: refresh.digest,
+            refresh_expires: now + REFRESH_TTL,
+            created_at: now,
+        };
+        self.store.accounts.insert_session(&record).await?;
+        Ok(Session { access_token: access.secret, refresh_token: refresh.secret, expires_in: ACCESS_TTL.num_seconds(), user, role, tenant })
+    }
+
+    /// Trades a refresh token for a new pair; the old one is spent. Presenting
+    /// a spent token again revokes the whole family (it was stolen or replayed).
+    pub async fn refresh(&self, refresh_token: &str) -> Result<Session, AppError> {
+        let now = self.clock.now();
+        match self.store.accounts.spend_refresh(&token_digest(refresh_token), now).await? {
+            Refresh::Rotated { family, user, tenant } => {
+                let user = self.store.accounts.user(user).await?.ok_or(AppError::Unauthenticated)?;
+                let role = match tenant {
+                    None if user.is_platform_admin => Role::PlatformAdmin,
+                    None => return Err(AppError::Unauthenticated),
+                    Some(tenant) => self.role_in(user.id, tenant).await?.ok_or(AppError::Unauthenticated)?,
+                };
+                self.issue_session(family, user, tenant, role).await
+            }
+            Refresh::Reused | Refresh::Unknown => Err(AppError::Unauthenticated),
+        }
+    }
+
+    async fn role_in(&self, user: UserId, tenant: TenantId) -> Result<Option<Role>, AppError> {
+        let memberships = self.store.accounts.memberships(user).await?;
+        Ok(memberships.into_iter().find(|(org, _)| org.id == tenant).map(|(_, m)| m.role))
+    }
+
+    /// The actor behind an access token; `Unauthenticated` when it is not live.
+    pub async fn authenticate(&self, access_token: &str) -> Result<(Actor, Uuid), AppError> {
+        let found = self.store.accounts.actor(&token_digest(access_token), self.clock.now()).await?;
+        found.ok_or(AppError::Unauthenticated)
+    }
+
+    /// Ends the session family of the token: access and refresh tokens alike.
+    pub async fn logout(&self, family: Uuid) -> Result<(), AppError> {
+        Ok(self.store.accounts.end_family(family).await?)
+    }
+
+    /// The user, and every organisation they may act in.
+    pub async fn me(&self, actor: &Actor) -> Result<(User, Vec<(Organization, Membership)>), AppError> {
+        let user = self.store.accounts.user(actor.user_id).await?.ok_or(AppError::Unauthenticated)?;
+        let memberships = self.store.accounts.memberships(actor.user_id).await?;
+        Ok((user, memberships))
+    }
+
+    /// Platform view: organisations with their usage, no residents' data.
+    pub async fn organizations(&self, actor: &Actor, query: &ListQuery<OrganizationSort>) -> Result<Page<OrganizationUsage>, AppError> {
+        actor.grant_platform(Action::ListOrganizations)?;
+        Ok(self.store.accounts.organizations(query).await?)
+    }
+}

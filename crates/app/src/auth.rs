@@ -1,0 +1,182 @@
+//! Credentials: argon2id password hashes computed off the async runtime with
+//! bounded concurrency, opaque random tokens stored only as SHA-256 digests,
+//! and login throttling per IP and per account.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine;
+use governor::clock::{Clock as _, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use sha2::Digest;
+use tokio::sync::Semaphore;
+
+use crate::error::AppError;
+
+/// OWASP / ASVS 5.0 Appendix C minimum: argon2id, m = 19 MiB, t = 2, p = 1.
+fn argon2() -> Result<Argon2<'static>, AppError> {
+    let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| AppError::Internal(anyhow::anyhow!("argon2 params: {e}")))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Hashes and verifies passwords on the blocking pool, at most `permits` at a
+/// time, so that a burst of logins cannot starve the other requests.
+#[derive(Clone)]
+pub struct PasswordHashing {
+    permits: Arc<Semaphore>,
+    /// Verified when the account does not exist, so that timing does not tell.
+    dummy_hash: Arc<str>,
+}
+
+impl PasswordHashing {
+    pub fn new(concurrency: usize) -> Result<Self, AppError> {
+        let dummy = argon2()?
+            .hash_password(b"no account has this password")
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("argon2: {e}")))?
+            .to_string();
+        Ok(Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), dummy_hash: dummy.into() })
+    }
+
+    pub async fn hash(&self, password: &str) -> Result<String, AppError> {
+        let password = password.to_owned();
+        self.run(move || {
+            argon2()?
+                .hash_password(password.as_bytes())
+                .map(|h| h.to_string())
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("argon2: {e}")))
+        })
+        .await
+    }
+
+    /// True when `password` matches `hash`; `None` hash runs the dummy check.
+    pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool, AppError> {
+        let (password, known) = (password.to_owned(), hash.is_some());
+        let hash = hash.map_or_else(|| self.dummy_hash.to_string(), str::to_owned);
+        self.run(move || {
+            let parsed = PasswordHash::new(&hash).map_err(|e| AppError::Internal(anyhow::anyhow!("stored hash: {e}")))?;
+            Ok(known && argon2()?.verify_password(password.as_bytes(), &parsed).is_ok())
+        })
+        .await
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
+        let _permit = self.permits.acquire().await.map_err(|e| AppError::Internal(e.into()))?;
+        tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(e.into()))?
+    }
+}
+
+/// A bearer secret as handed to the client, and its digest as stored.
+pub struct IssuedToken {
+    pub secret: String,
+    pub digest: [u8; 32],
+}
+
+/// 256 random bits from the OS, base64url, with a prefix telling its kind.
+pub fn issue_token(prefix: &str) -> Result<IssuedToken, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(anyhow::anyhow!("random: {e}")))?;
+    let secret = format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+    let digest = token_digest(&secret);
+    Ok(IssuedToken { secret, digest })
+}
+
+pub fn token_digest(secret: &str) -> [u8; 32] {
+    sha2::Sha256::digest(secret.as_bytes()).into()
+}
+
+/// Limits on login attempts. Counters live in this process: with several
+/// instances each keeps its own, which only makes the limit per instance.
+#[derive(Clone, Copy, Debug)]
+pub struct ThrottleSettings {
+    /// Attempts allowed at once from one IP, then one more every `ip_period`.
+    pub ip_burst: u32,
+    pub ip_period: Duration,
+    /// Attempts allowed at once on one account, then one more every `account_period`.
+    pub account_burst: u32,
+    pub account_period: Duration,
+}
+
+impl Default for ThrottleSettings {
+    /// 10 at once then 10 a minute per IP; 10 at once then one every 90 s
+    /// (10 per 15 min) per account (RELIABILITY G2).
+    fn default() -> Self {
+        Self { ip_burst: 10, ip_period: Duration::from_secs(6), account_burst: 10, account_period: Duration::from_secs(90) }
+    }
+}
+
+pub struct LoginThrottle {
+    per_ip: DefaultKeyedRateLimiter<IpAddr>,
+    per_account: DefaultKeyedRateLimiter<String>,
+    clock: DefaultClock,
+}
+
+impl LoginThrottle {
+    pub fn new(settings: ThrottleSettings) -> Self {
+        let quota = |burst: u32, period: Duration| {
+            let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+            Quota::with_period(period.max(Duration::from_millis(1))).map_or_else(|| Quota::per_second(burst), |q| q.allow_burst(burst))
+        };
+        Self {
+            per_ip: RateLimiter::keyed(quota(settings.ip_burst, settings.ip_period)),
+            per_account: RateLimiter::keyed(quota(settings.account_burst, settings.account_period)),
+            clock: DefaultClock::default(),
+        }
+    }
+
+    /// Counts one attempt; refuses with the wait when either limit is reached.
+    pub fn attempt(&self, ip: Option<IpAddr>, account: &str) -> Result<(), AppError> {
+        if self.per_ip.len() > 100_000 || self.per_account.len() > 100_000 {
+            self.per_ip.retain_recent();
+            self.per_account.retain_recent();
+        }
+        let account_check = self.per_account.check_key(&account.trim().to_lowercase());
+        let ip_check = ip.map_or(Ok(()), |ip| self.per_ip.check_key(&ip));
+        for check in [ip_check, account_check] {
+            if let Err(not_until) = check {
+                let wait = not_until.wait_time_from(self.clock.now());
+                return Err(AppError::RateLimited { retry_after_secs: wait.as_secs().max(1) });
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_are_argon2id_with_the_policy_parameters() {
+        let hashing = PasswordHashing::new(2).unwrap();
+        let hash = hashing.hash("correct horse battery").await.unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(hashing.verify("correct horse battery", Some(&hash)).await.unwrap());
+        assert!(!hashing.verify("wrong horse battery", Some(&hash)).await.unwrap());
+        assert!(!hashing.verify("correct horse battery", None).await.unwrap());
+    }
+
+    #[test]
+    fn tokens_are_long_random_and_stored_as_digests() {
+        let a = issue_token("kpa_").unwrap();
+        let b = issue_token("kpa_").unwrap();
+        assert_ne!(a.secret, b.secret);
+        assert!(a.secret.len() >= 4 + 43);
+        assert_eq!(token_digest(&a.secret), a.digest);
+    }
+
+    #[test]
+    fn the_eleventh_attempt_on_an_account_waits() {
+        let throttle = LoginThrottle::new(ThrottleSettings::default());
+        for i in 0..10u8 {
+            let ip = IpAddr::from([10, 0, 0, i]);
+            assert!(throttle.attempt(Some(ip), "Marie@x.be").is_ok());
+        }
+        let refused = throttle.attempt(Some(IpAddr::from([10, 0, 1, 1])), "marie@x.be");
+        assert!(matches!(refused, Err(AppError::RateLimited { retry_after_secs }) if retry_after_secs >= 1));
+    }
+}

@@ -1,0 +1,64 @@
+//! Expenses of a building: recorded as drafts, approved, then paid.
+
+use koprogo_domain::Invalid;
+use koprogo_domain::expense::{Expense, ExpenseDetails, ExpenseStatus};
+use koprogo_domain::ids::ExpenseId;
+
+use crate::App;
+use crate::access::{Action, Actor};
+use crate::building::found;
+use crate::error::AppError;
+use crate::listing::{ExpenseSort, ListQuery, Page};
+use crate::ports::ExpenseFilter;
+
+impl App {
+    pub async fn create_expense(&self, actor: &Actor, details: ExpenseDetails) -> Result<Expense, AppError> {
+        let grant = actor.grant(Action::WriteExpense)?;
+        let expense = Expense { id: ExpenseId::generate(), created_at: self.clock.now(), details, status: ExpenseStatus::Draft };
+        if !self.store.expenses.insert_expense(grant.tenant, &expense).await? {
+            return Err(AppError::invalid("building_id", Invalid::UnknownReference));
+        }
+        Ok(expense)
+    }
+
+    pub async fn expense(&self, actor: &Actor, id: ExpenseId) -> Result<Expense, AppError> {
+        let grant = actor.grant(Action::ReadExpense)?;
+        let expense = self.store.expenses.expense(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
+        if grant.sees_building(expense.details.building_id) { Ok(expense) } else { Err(AppError::NotFound) }
+    }
+
+    pub async fn expenses(&self, actor: &Actor, query: &ListQuery<ExpenseSort>, filter: &ExpenseFilter) -> Result<Page<Expense>, AppError> {
+        let grant = actor.grant(Action::ReadExpense)?;
+        Ok(self.store.expenses.expenses(grant.tenant, query, filter, &grant.visible).await?)
+    }
+
+    /// Only a draft can be rewritten, and never moved to another building.
+    pub async fn update_expense(&self, actor: &Actor, id: ExpenseId, details: ExpenseDetails) -> Result<Expense, AppError> {
+        let grant = actor.grant(Action::WriteExpense)?;
+        let current = self.store.expenses.expense(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
+        if current.details.building_id != details.building_id {
+            return Err(AppError::invalid("building_id", Invalid::Immutable));
+        }
+        current.check_editable()?;
+        let expense = Expense { details, ..current };
+        found(self.store.expenses.update_expense(grant.tenant, &expense, &Expense::check_editable).await?)?;
+        Ok(expense)
+    }
+
+    /// draft → approved (syndic), approved → paid (syndic or accountant).
+    pub async fn advance_expense(&self, actor: &Actor, id: ExpenseId, next: ExpenseStatus) -> Result<Expense, AppError> {
+        let action = if next == ExpenseStatus::Paid { Action::PayExpense } else { Action::ApproveExpense };
+        let grant = actor.grant(action)?;
+        let current = self.store.expenses.expense(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
+        let status = current.advance_to(next)?;
+        let expense = Expense { status, ..current };
+        let allowed = move |stored: &Expense| stored.advance_to(next).map(|_| ());
+        found(self.store.expenses.update_expense(grant.tenant, &expense, &allowed).await?)?;
+        Ok(expense)
+    }
+
+    pub async fn delete_expense(&self, actor: &Actor, id: ExpenseId) -> Result<(), AppError> {
+        let grant = actor.grant(Action::WriteExpense)?;
+        found(self.store.expenses.delete_expense(grant.tenant, id, &Expense::check_editable).await?)
+    }
+}

@@ -1,0 +1,62 @@
+//! KoproGo's use cases: one `App` whose methods are split by business area.
+//!
+//! The app talks only to ports (`ports`, `account::AccountStore`); it holds no
+//! SQL and no HTTP types. Every method that touches tenant data starts by
+//! asking the policy (`access`) for a grant.
+
+pub mod access;
+pub mod account;
+pub mod auth;
+mod building;
+pub mod error;
+mod expense;
+pub mod listing;
+mod owner;
+pub mod ports;
+
+use std::sync::Arc;
+
+pub use error::{AppError, StoreError};
+pub use ports::{Clock, Store};
+
+use auth::{LoginThrottle, PasswordHashing, ThrottleSettings};
+
+/// Settings the use cases need; built by the server from its configuration.
+#[derive(Clone, Copy, Debug)]
+pub struct AppSettings {
+    pub throttle: ThrottleSettings,
+    /// How many password hashes may run at once (defaults to the CPU count).
+    pub hashing_concurrency: usize,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Self { throttle: ThrottleSettings::default(), hashing_concurrency: cpus }
+    }
+}
+
+/// The application: cheap to clone, shared by the API, the pages and the CLI.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    passwords: PasswordHashing,
+    throttle: Arc<LoginThrottle>,
+}
+
+impl App {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, settings: AppSettings) -> Result<Self, AppError> {
+        Ok(Self {
+            store,
+            clock,
+            passwords: PasswordHashing::new(settings.hashing_concurrency)?,
+            throttle: Arc::new(LoginThrottle::new(settings.throttle)),
+        })
+    }
+
+    /// True when the storage answers.
+    pub async fn ready(&self) -> Result<(), AppError> {
+        Ok(self.store.health.ping().await?)
+    }
+}

@@ -1,0 +1,119 @@
+//! Owners, and the shares they hold in units over time.
+
+use koprogo_domain::Invalid;
+use koprogo_domain::ids::{BuildingId, OwnerId, OwnershipId};
+use koprogo_domain::owner::{Owner, OwnerDetails, Ownership, OwnershipDetails, check_shares_fit};
+
+use crate::App;
+use crate::access::{Action, Actor, Grant, Reach};
+use crate::building::found;
+use crate::error::AppError;
+use crate::listing::{ListQuery, OwnerSort, OwnershipSort, Page};
+use crate::ports::OwnershipFilter;
+
+impl App {
+    pub async fn create_owner(&self, actor: &Actor, details: OwnerDetails) -> Result<Owner, AppError> {
+        let grant = actor.grant(Action::WriteOwner)?;
+        check_owner(&details)?;
+        let owner = Owner { id: OwnerId::generate(), created_at: self.clock.now(), details };
+        self.store.owners.insert_owner(grant.tenant, &owner).await?;
+        Ok(owner)
+    }
+
+    pub async fn owner(&self, actor: &Actor, id: OwnerId) -> Result<Owner, AppError> {
+        let grant = actor.grant(Action::ReadOwner)?;
+        if !grant.sees_owner(id) || !self.board_sees_owner(&grant, id).await? {
+            return Err(AppError::NotFound);
+        }
+        self.store.owners.owner(grant.tenant, id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// A board member sees the owners who hold (or held) a unit of their buildings.
+    async fn board_sees_owner(&self, grant: &Grant, id: OwnerId) -> Result<bool, AppError> {
+        if grant.reach != Reach::BoardBuildings {
+            return Ok(true);
+        }
+        let filter = OwnershipFilter { owner: Some(id), ..OwnershipFilter::default() };
+        let probe = ListQuery { page: 1, per_page: 1, sort: OwnershipSort::CreatedAt, descending: false };
+        Ok(self.store.owners.ownerships(grant.tenant, &probe, &filter, &grant.visible).await?.total > 0)
+    }
+
+    pub async fn owners(&self, actor: &Actor, query: &ListQuery<OwnerSort>, building: Option<BuildingId>) -> Result<Page<Owner>, AppError> {
+        let grant = actor.grant(Action::ReadOwner)?;
+        Ok(self.store.owners.owners(grant.tenant, query, building, &grant.visible).await?)
+    }
+
+    pub async fn update_owner(&self, actor: &Actor, id: OwnerId, details: OwnerDetails) -> Result<Owner, AppError> {
+        let grant = actor.grant(Action::WriteOwner)?;
+        check_owner(&details)?;
+        let current = self.store.owners.owner(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
+        let owner = Owner { id, created_at: current.created_at, details };
+        found(self.store.owners.update_owner(grant.tenant, &owner).await?)?;
+        Ok(owner)
+    }
+
+    pub async fn delete_owner(&self, actor: &Actor, id: OwnerId) -> Result<(), AppError> {
+        let grant = actor.grant(Action::WriteOwner)?;
+        found(self.store.owners.delete_owner(grant.tenant, id).await?)
+    }
+
+    pub async fn create_ownership(&self, actor: &Actor, details: OwnershipDetails) -> Result<Ownership, AppError> {
+        let ownership = Ownership { id: OwnershipId::generate(), created_at: self.clock.now(), details };
+        self.save_ownership(actor, ownership).await
+    }
+
+    /// The unit and owner of an ownership are fixed; share and period may change.
+    pub async fn update_ownership(&self, actor: &Actor, id: OwnershipId, details: OwnershipDetails) -> Result<Ownership, AppError> {
+        let grant = actor.grant(Action::WriteOwnership)?;
+        let current = self.store.owners.ownership(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
+        if current.details.unit_id != details.unit_id {
+            return Err(AppError::invalid("unit_id", Invalid::Immutable));
+        }
+        if current.details.owner_id != details.owner_id {
+            return Err(AppError::invalid("owner_id", Invalid::Immutable));
+        }
+        self.save_ownership(actor, Ownership { id, created_at: current.created_at, details }).await
+    }
+
+    async fn save_ownership(&self, actor: &Actor, ownership: Ownership) -> Result<Ownership, AppError> {
+        let grant = actor.grant(Action::WriteOwnership)?;
+        if self.store.owners.owner(grant.tenant, ownership.details.owner_id).await?.is_none() {
+            return Err(AppError::invalid("owner_id", Invalid::UnknownReference));
+        }
+        let candidate = (ownership.details.share, ownership.details.period);
+        let fits = move |others: &[_]| check_shares_fit(others, candidate);
+        if !self.store.owners.save_ownership(grant.tenant, &ownership, &fits).await? {
+            return Err(AppError::invalid("unit_id", Invalid::UnknownReference));
+        }
+        Ok(ownership)
+    }
+
+    pub async fn ownership(&self, actor: &Actor, id: OwnershipId) -> Result<Ownership, AppError> {
+        let grant = actor.grant(Action::ReadOwnership)?;
+        let ownership = self.store.owners.ownership(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
+        let filter = OwnershipFilter { unit: Some(ownership.details.unit_id), owner: Some(ownership.details.owner_id), on: None };
+        let probe = ListQuery { page: 1, per_page: 1, sort: OwnershipSort::CreatedAt, descending: false };
+        let visible = grant.visible == Default::default()
+            || self.store.owners.ownerships(grant.tenant, &probe, &filter, &grant.visible).await?.total > 0;
+        if visible { Ok(ownership) } else { Err(AppError::NotFound) }
+    }
+
+    pub async fn ownerships(
+        &self,
+        actor: &Actor,
+        query: &ListQuery<OwnershipSort>,
+        filter: &OwnershipFilter,
+    ) -> Result<Page<Ownership>, AppError> {
+        let grant = actor.grant(Action::ReadOwnership)?;
+        Ok(self.store.owners.ownerships(grant.tenant, query, filter, &grant.visible).await?)
+    }
+
+    pub async fn delete_ownership(&self, actor: &Actor, id: OwnershipId) -> Result<(), AppError> {
+        let grant = actor.grant(Action::WriteOwnership)?;
+        found(self.store.owners.delete_ownership(grant.tenant, id).await?)
+    }
+}
+
+fn check_owner(details: &OwnerDetails) -> Result<(), AppError> {
+    details.check().map_err(|(field, invalid)| AppError::invalid(field, invalid))
+}

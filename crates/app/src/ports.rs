@@ -1,0 +1,220 @@
+//! The ports: what the use cases need from storage. Adapters implement them;
+//! the `store-contract` crate checks that they all behave alike.
+//!
+//! Every method on tenant data takes the `TenantId` first. An object of another
+//! tenant MUST look exactly like a missing one (`Ok(None)`, `Ok(false)`).
+//! Methods that change several rows MUST do so in one transaction. Checks that
+//! depend on stored data (quotas, shares, expense status) are passed in as
+//! domain functions and MUST run inside that transaction, on rows locked for it.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use koprogo_domain::Rule;
+use koprogo_domain::building::{Building, BuildingSummary};
+use koprogo_domain::expense::{Expense, ExpenseStatus, Fund};
+use koprogo_domain::ids::{BuildingId, ExpenseId, OwnerId, OwnershipId, TenantId, UnitId};
+use koprogo_domain::owner::{Owner, Ownership, Period, Share};
+use koprogo_domain::unit::{Quota, Unit};
+
+use crate::account::AccountStore;
+use crate::error::StoreError;
+use crate::listing::{BuildingSort, ExpenseSort, ListQuery, OwnerSort, OwnershipSort, Page, UnitSort};
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Which buildings and units an actor may see; `None` means no restriction.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Visibility {
+    pub buildings: Option<Vec<BuildingId>>,
+    pub units: Option<Vec<UnitId>>,
+    pub owner: Option<OwnerId>,
+}
+
+#[async_trait::async_trait]
+pub trait BuildingStore: Send + Sync {
+    /// # Errors
+    /// `Conflict("building.exists")` when the id is taken.
+    async fn insert_building(&self, tenant: TenantId, building: &Building) -> StoreResult<()>;
+
+    /// The building with its unit count and allocated quota.
+    async fn building(&self, tenant: TenantId, id: BuildingId) -> StoreResult<Option<BuildingSummary>>;
+
+    async fn buildings(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<BuildingSort>,
+        visible: &Visibility,
+    ) -> StoreResult<Page<BuildingSummary>>;
+
+    /// Replaces the details; `holds` checks the new quota base against the
+    /// quotas allocated at that moment. `Ok(false)` when missing.
+    async fn update_building(
+        &self,
+        tenant: TenantId,
+        building: &Building,
+        holds: &(dyn Fn(u64) -> Result<(), Rule> + Sync),
+    ) -> StoreResult<bool>;
+
+    /// # Errors
+    /// `Conflict("building.has_units")` or `Conflict("building.has_expenses")`:
+    /// deleting would orphan them. `Ok(false)` when missing.
+    async fn delete_building(&self, tenant: TenantId, id: BuildingId) -> StoreResult<bool>;
+}
+
+/// Checks a unit's quota against (quota base, quotas of the building's other units).
+pub type QuotaCheck<'a> = &'a (dyn Fn(u32, u64) -> Result<(), Rule> + Sync);
+
+#[async_trait::async_trait]
+pub trait UnitStore: Send + Sync {
+    /// Adds the unit and its quota to the building's totals. `Ok(false)` when
+    /// the building is missing.
+    /// # Errors
+    /// `Conflict("unit.number_taken")` when the building has a unit with that number.
+    async fn insert_unit(&self, tenant: TenantId, unit: &Unit, fits: QuotaCheck<'_>) -> StoreResult<bool>;
+
+    async fn unit(&self, tenant: TenantId, id: UnitId) -> StoreResult<Option<Unit>>;
+
+    async fn units(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<UnitSort>,
+        building: Option<BuildingId>,
+        visible: &Visibility,
+    ) -> StoreResult<Page<Unit>>;
+
+    /// Replaces the details (a unit never moves to another building).
+    async fn update_unit(&self, tenant: TenantId, unit: &Unit, fits: QuotaCheck<'_>) -> StoreResult<bool>;
+
+    /// # Errors
+    /// `Conflict("unit.has_ownerships")`.
+    async fn delete_unit(&self, tenant: TenantId, id: UnitId) -> StoreResult<bool>;
+}
+
+/// Checks a new share against the unit's other ownerships.
+pub type ShareCheck<'a> = &'a (dyn Fn(&[(Share, Period)]) -> Result<(), Rule> + Sync);
+
+#[async_trait::async_trait]
+pub trait OwnerStore: Send + Sync {
+    async fn insert_owner(&self, tenant: TenantId, owner: &Owner) -> StoreResult<()>;
+    async fn owner(&self, tenant: TenantId, id: OwnerId) -> StoreResult<Option<Owner>>;
+    /// `building`: only owners holding a unit of it (at any time).
+    async fn owners(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<OwnerSort>,
+        building: Option<BuildingId>,
+        visible: &Visibility,
+    ) -> StoreResult<Page<Owner>>;
+    async fn update_owner(&self, tenant: TenantId, owner: &Owner) -> StoreResult<bool>;
+    /// # Errors
+    /// `Conflict("owner.has_ownerships")`, `Conflict("owner.has_account")`.
+    async fn delete_owner(&self, tenant: TenantId, id: OwnerId) -> StoreResult<bool>;
+
+    /// Records a share, after `fits` accepted it against the unit's other
+    /// ownerships (excluding `ownership.id` itself) read under a lock on the unit.
+    /// `Ok(false)` when the unit or owner is missing. Also used to update.
+    async fn save_ownership(&self, tenant: TenantId, ownership: &Ownership, fits: ShareCheck<'_>) -> StoreResult<bool>;
+    async fn ownership(&self, tenant: TenantId, id: OwnershipId) -> StoreResult<Option<Ownership>>;
+    async fn ownerships(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<OwnershipSort>,
+        filter: &OwnershipFilter,
+        visible: &Visibility,
+    ) -> StoreResult<Page<Ownership>>;
+    async fn delete_ownership(&self, tenant: TenantId, id: OwnershipId) -> StoreResult<bool>;
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OwnershipFilter {
+    pub unit: Option<UnitId>,
+    pub owner: Option<OwnerId>,
+    /// Only ownerships valid on that day.
+    pub on: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExpenseFilter {
+    pub building: Option<BuildingId>,
+    pub status: Option<ExpenseStatus>,
+    pub fund: Option<Fund>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// Checks a change against the expense as stored at that moment.
+pub type ExpenseCheck<'a> = &'a (dyn Fn(&Expense) -> Result<(), Rule> + Sync);
+
+#[async_trait::async_trait]
+pub trait ExpenseStore: Send + Sync {
+    /// `Ok(false)` when the building is missing.
+    async fn insert_expense(&self, tenant: TenantId, expense: &Expense) -> StoreResult<bool>;
+    async fn expense(&self, tenant: TenantId, id: ExpenseId) -> StoreResult<Option<Expense>>;
+    async fn expenses(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<ExpenseSort>,
+        filter: &ExpenseFilter,
+        visible: &Visibility,
+    ) -> StoreResult<Page<Expense>>;
+    /// Replaces details and status once `allowed` accepts the stored version.
+    async fn update_expense(&self, tenant: TenantId, expense: &Expense, allowed: ExpenseCheck<'_>) -> StoreResult<bool>;
+    async fn delete_expense(&self, tenant: TenantId, id: ExpenseId, allowed: ExpenseCheck<'_>) -> StoreResult<bool>;
+}
+
+/// Liveness of the storage, for readiness probes.
+#[async_trait::async_trait]
+pub trait HealthStore: Send + Sync {
+    async fn ping(&self) -> StoreResult<()>;
+}
+
+/// Every port, bundled. Built once per backend by an adapter crate.
+#[derive(Clone)]
+pub struct Store {
+    pub accounts: Arc<dyn AccountStore>,
+    pub buildings: Arc<dyn BuildingStore>,
+    pub units: Arc<dyn UnitStore>,
+    pub owners: Arc<dyn OwnerStore>,
+    pub expenses: Arc<dyn ExpenseStore>,
+    pub health: Arc<dyn HealthStore>,
+}
+
+/// The current time, passed in so that tests can fix it.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A settable clock for tests and deterministic seeding.
+pub struct FixedClock(std::sync::Mutex<DateTime<Utc>>);
+
+impl FixedClock {
+    pub fn at(time: DateTime<Utc>) -> Self {
+        Self(std::sync::Mutex::new(time))
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        if let Ok(mut time) = self.0.lock() {
+            *time += by;
+        }
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0.lock().map(|t| *t).unwrap_or_else(|poisoned| *poisoned.into_inner())
+    }
+}
+
+/// Used by `insert_unit`/`update_unit` callers: the quota rule as a check.
+pub fn quota_check(quota: Quota) -> impl Fn(u32, u64) -> Result<(), Rule> + Sync {
+    move |base, elsewhere| koprogo_domain::unit::check_quota_fits(base, elsewhere, quota)
+}

@@ -1,0 +1,132 @@
+//! Errors of the domain, each with a stable code that the API returns and the
+//! web interface translates. The codes are part of the public contract.
+
+/// Why one input value was refused. Reported per field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Invalid {
+    #[error("must not be empty")]
+    Empty,
+    #[error("is too long (at most {0} characters)")]
+    TooLong(usize),
+    #[error("must be between {min} and {max}")]
+    OutOfRange { min: i64, max: i64 },
+    #[error("must be one of: {0}")]
+    NotOneOf(&'static str),
+    #[error("is not a Belgian postal code (1000-9999)")]
+    PostalCode,
+    #[error("is not a valid IBAN (check digits or length)")]
+    Iban,
+    #[error("is not a valid BCE/KBO number (10 digits, check digits)")]
+    BceNumber,
+    #[error("is not a valid e-mail address")]
+    Email,
+    #[error("is not an amount in euros with at most two decimals")]
+    Amount,
+    #[error("is not a date (YYYY-MM-DD or RFC 3339)")]
+    Date,
+    #[error("is not a PCMN account code of class 6 (3 to 6 digits starting with 6)")]
+    AccountCode,
+    #[error("must be at least 12 characters long")]
+    PasswordTooShort,
+    #[error("is required")]
+    Required,
+    #[error("must be after the start date")]
+    EndBeforeStart,
+    #[error("refers to nothing this organisation has")]
+    UnknownReference,
+    #[error("cannot be changed")]
+    Immutable,
+}
+
+impl Invalid {
+    /// Stable identifier, part of the API contract.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Invalid::Empty => "empty",
+            Invalid::TooLong(_) => "too_long",
+            Invalid::OutOfRange { .. } => "out_of_range",
+            Invalid::NotOneOf(_) => "not_one_of",
+            Invalid::PostalCode => "postal_code",
+            Invalid::Iban => "iban",
+            Invalid::BceNumber => "bce_number",
+            Invalid::Email => "email",
+            Invalid::Amount => "amount",
+            Invalid::Date => "date",
+            Invalid::AccountCode => "account_code",
+            Invalid::PasswordTooShort => "password_too_short",
+            Invalid::Required => "required",
+            Invalid::EndBeforeStart => "end_before_start",
+            Invalid::UnknownReference => "unknown_reference",
+            Invalid::Immutable => "immutable",
+        }
+    }
+}
+
+/// A business rule that a valid-looking request would break.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rule {
+    #[error("the units' quotas would exceed the building's quota base ({base})")]
+    QuotaExceedsBase { base: u32, would_be: u64 },
+    #[error("the quota base cannot go below the quotas already given to units ({allocated})")]
+    QuotaBaseBelowAllocated { allocated: u64 },
+    #[error("the unit's shares would exceed 100 % on {date}")]
+    SharesExceedWhole { date: chrono::NaiveDate },
+    #[error("only a draft expense can be changed or deleted")]
+    ExpenseNotDraft,
+    #[error("an expense moves draft -> approved -> paid, one step at a time")]
+    ExpenseTransition,
+    #[error("a board member must sit on at least one building, an owner must be linked to an owner record")]
+    RoleScopeMissing,
+}
+
+impl Rule {
+    /// Stable identifier, part of the API contract.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rule::QuotaExceedsBase { .. } => "quota.exceeds_base",
+            Rule::QuotaBaseBelowAllocated { .. } => "quota.base_below_allocated",
+            Rule::SharesExceedWhole { .. } => "ownership.shares_exceed_whole",
+            Rule::ExpenseNotDraft => "expense.not_draft",
+            Rule::ExpenseTransition => "expense.invalid_transition",
+            Rule::RoleScopeMissing => "membership.scope_missing",
+        }
+    }
+}
+
+/// Field-by-field validation: collects every problem of a request at once, so
+/// that a form can show them all next to their fields.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Violations(Vec<(String, Invalid)>);
+
+impl Violations {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Runs one parse; keeps its error under `field` and yields the value if any.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, Invalid>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(invalid) => {
+                self.0.push((field.to_owned(), invalid));
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, field: &str, invalid: Invalid) {
+        self.0.push((field.to_owned(), invalid));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_inner(self) -> Vec<(String, Invalid)> {
+        self.0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(String, Invalid)> {
+        self.0.iter()
+    }
+}

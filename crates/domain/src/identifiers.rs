@@ -1,0 +1,203 @@
+//! Identifiers with check digits: IBAN, BCE/KBO number, Belgian postal code,
+//! e-mail address. Each parses from what people type (spaces, dots, lower case)
+//! and keeps one canonical form.
+
+use crate::Invalid;
+
+/// `value mod 97` over a string of decimal digits, without overflow.
+fn mod97(digits: impl Iterator<Item = u32>) -> u32 {
+    digits.fold(0, |acc, d| (acc * 10 + d) % 97)
+}
+
+fn digits_of(raw: &str) -> Option<Vec<u32>> {
+    raw.chars().map(|c| c.to_digit(10)).collect()
+}
+
+/// An IBAN (ISO 13616): mod-97 = 1; a Belgian one (`BE` + 14 characters) must
+/// also pass the national check (first 10 digits of the BBAN mod 97, 0 -> 97,
+/// equals the last 2).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Iban(String);
+
+impl Iban {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let compact: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_ascii_uppercase();
+        if !(15..=34).contains(&compact.len()) || !compact.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(Invalid::Iban);
+        }
+        let (head, rest) = compact.split_at(4);
+        if !head.chars().take(2).all(|c| c.is_ascii_uppercase()) || !head.chars().skip(2).all(|c| c.is_ascii_digit()) {
+            return Err(Invalid::Iban);
+        }
+        // Letters count as two digits (A = 10 … Z = 35).
+        let expanded = rest.chars().chain(head.chars()).flat_map(|c| {
+            let value = c.to_digit(36).unwrap_or(0);
+            if value >= 10 { vec![value / 10, value % 10] } else { vec![value] }
+        });
+        if mod97(expanded) != 1 {
+            return Err(Invalid::Iban);
+        }
+        if head.starts_with("BE") && !belgian_bban_is_valid(rest) {
+            return Err(Invalid::Iban);
+        }
+        Ok(Self(compact))
+    }
+
+    /// The compact form, e.g. `BE68539007547034`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Grouped by four for display, e.g. `BE68 5390 0754 7034`.
+    pub fn grouped(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
+    }
+}
+
+fn belgian_bban_is_valid(bban: &str) -> bool {
+    let Some(digits) = digits_of(bban) else { return false };
+    if digits.len() != 12 {
+        return false;
+    }
+    let (base, check) = digits.split_at(10);
+    let expected = match mod97(base.iter().copied()) {
+        0 => 97,
+        r => r,
+    };
+    check.iter().fold(0, |acc, d| acc * 10 + d) == expected
+}
+
+/// A BCE/KBO enterprise number: 10 digits starting with 0 or 1, the last two
+/// being 97 − (first 8 mod 97). Accepts `0123.456.749`, `BE0123456749`, `123456749`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BceNumber(String);
+
+impl BceNumber {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let upper = raw.trim().to_ascii_uppercase();
+        let without_country = upper.strip_prefix("BE").unwrap_or(&upper);
+        let mut digits: String = without_country.chars().filter(|c| !matches!(c, '.' | ' ' | '-')).collect();
+        if digits.len() == 9 {
+            digits.insert(0, '0'); // old 9-digit numbers gained a leading 0
+        }
+        let values = digits_of(&digits).ok_or(Invalid::BceNumber)?;
+        if values.len() != 10 || values.first().is_none_or(|d| *d > 1) {
+            return Err(Invalid::BceNumber);
+        }
+        let (base, check) = values.split_at(8);
+        let expected = 97 - mod97(base.iter().copied());
+        if check.iter().fold(0, |acc, d| acc * 10 + d) != expected {
+            return Err(Invalid::BceNumber);
+        }
+        Ok(Self(digits))
+    }
+
+    /// The 10 digits, e.g. `0123456749`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The usual written form, e.g. `0123.456.749`.
+    pub fn dotted(&self) -> String {
+        let (a, rest) = self.0.split_at(4);
+        let (b, c) = rest.split_at(3);
+        format!("{a}.{b}.{c}")
+    }
+}
+
+/// A Belgian postal code, 1000–9999.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PostalCode(u16);
+
+impl PostalCode {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let value: u16 = raw.trim().parse().map_err(|_| Invalid::PostalCode)?;
+        Self::new(value)
+    }
+
+    pub fn new(value: u16) -> Result<Self, Invalid> {
+        if (1000..=9999).contains(&value) { Ok(Self(value)) } else { Err(Invalid::PostalCode) }
+    }
+
+    pub fn get(self) -> u16 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for PostalCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// An e-mail address, trimmed and lower-cased so that it identifies one account.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let value = raw.trim().to_lowercase();
+        let Some((local, domain)) = value.split_once('@') else { return Err(Invalid::Email) };
+        let plausible = !local.is_empty()
+            && local.len() <= 64
+            && value.len() <= 254
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+            && !value.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ','));
+        if plausible { Ok(Self(value)) } else { Err(Invalid::Email) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn belgian_ibans_need_both_checks() {
+        assert_eq!(Iban::parse("be68 5390 0754 7034").unwrap().as_str(), "BE68539007547034");
+        assert_eq!(Iban::parse("BE68539007547034").unwrap().grouped(), "BE68 5390 0754 7034");
+        assert_eq!(Iban::parse("BE68539007547035"), Err(Invalid::Iban));
+        assert_eq!(Iban::parse("BE6853900754703"), Err(Invalid::Iban));
+        assert!(Iban::parse("FR1420041010050500013M02606").is_ok());
+        assert_eq!(Iban::parse("not an iban"), Err(Invalid::Iban));
+    }
+
+    #[test]
+    fn bce_numbers_accept_the_usual_spellings() {
+        assert_eq!(BceNumber::parse("0123.456.749").unwrap().as_str(), "0123456749");
+        assert_eq!(BceNumber::parse("BE 0123 456 749").unwrap().dotted(), "0123.456.749");
+        assert_eq!(BceNumber::parse("123456749").unwrap().as_str(), "0123456749");
+        assert_eq!(BceNumber::parse("0123.456.748"), Err(Invalid::BceNumber));
+        assert_eq!(BceNumber::parse("2123456749"), Err(Invalid::BceNumber));
+    }
+
+    #[test]
+    fn bce_numbers_may_start_with_one() {
+        // 97 - (10000000 mod 97) = 97 - 76 = 21
+        assert!(BceNumber::parse("1000000021").is_ok());
+    }
+
+    #[test]
+    fn postal_codes_are_four_digits_from_1000() {
+        assert!(PostalCode::parse("1000").is_ok());
+        assert!(PostalCode::parse("9999").is_ok());
+        assert_eq!(PostalCode::parse("999"), Err(Invalid::PostalCode));
+        assert_eq!(PostalCode::parse("10000"), Err(Invalid::PostalCode));
+        assert_eq!(PostalCode::parse("10a0"), Err(Invalid::PostalCode));
+    }
+
+    #[test]
+    fn emails_are_lower_cased_and_checked() {
+        assert_eq!(Email::parse(" Marie@Example.BE ").unwrap().as_str(), "marie@example.be");
+        for bad in ["", "marie", "@x.be", "a@b", "a b@x.be", "a@x.be.", "a@@x.be"] {
+            assert_eq!(Email::parse(bad), Err(Invalid::Email), "{bad}");
+        }
+    }
+}

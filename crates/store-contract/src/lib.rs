@@ -1,0 +1,48 @@
+//! The behaviour every `Store` must have. Each store crate runs the whole
+//! suite against itself with `store_contract!(fresh_store_fn)`: round trips of
+//! every entity, tenant isolation, atomicity, totals and paging order.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod accounts;
+mod property;
+pub mod sample;
+
+pub use accounts::*;
+pub use property::*;
+
+#[macro_export]
+macro_rules! store_contract {
+    ($fresh:path; $($case:ident),+ $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                $crate::$case($fresh().await).await
+            }
+        )+
+    };
+    ($fresh:path) => {
+        $crate::store_contract!($fresh;
+            building_round_trips,
+            other_tenants_see_nothing,
+            units_keep_their_building_totals,
+            a_refused_quota_leaves_nothing_behind,
+            unit_numbers_are_unique_per_building,
+            references_across_tenants_are_refused,
+            owners_round_trip_with_every_field,
+            shares_never_exceed_the_whole_unit,
+            ownership_lists_filter_by_unit_owner_and_day,
+            expenses_round_trip_and_keep_status_totals,
+            only_draft_expenses_are_rewritten_or_deleted,
+            deleting_what_others_depend_on_is_refused,
+            pages_are_stable_and_complete,
+            visibility_limits_lists,
+            accounts_register_and_find_users,
+            a_taken_email_is_a_conflict,
+            memberships_carry_their_scope,
+            sessions_resolve_expire_and_end,
+            refresh_tokens_rotate_once,
+            organizations_list_their_usage,
+        );
+    };
+}

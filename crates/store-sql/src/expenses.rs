@@ -1,0 +1,197 @@
+//! Expenses, with per-building and per-status totals kept in step.
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! expense_store {
+    ($store:ty, $db:ty) => {
+        const _: () = {
+            use $crate::prelude::*;
+            use $crate::sqlx;
+
+            type Db = $db;
+            type Tx = sqlx::Transaction<'static, Db>;
+
+            fn status_counter(status: ExpenseStatus) -> String {
+                format!("expenses:{}", status.as_str())
+            }
+
+            fn push_filters(qb: &mut QueryBuilder<Db>, filter: &ExpenseFilter, visible: &Visibility) {
+                if let Some(building) = filter.building {
+                    qb.push(" AND building_id = ").push_bind(building.as_uuid());
+                }
+                if let Some(status) = filter.status {
+                    qb.push(" AND status = ").push_bind(status.as_str());
+                }
+                if let Some(fund) = filter.fund {
+                    qb.push(" AND fund = ").push_bind(fund.as_str());
+                }
+                if let Some(from) = filter.from {
+                    qb.push(" AND expense_date >= ").push_bind(from);
+                }
+                if let Some(to) = filter.to {
+                    qb.push(" AND expense_date <= ").push_bind(to);
+                }
+                if let Some(ids) = &visible.buildings {
+                    push_in(qb, "building_id", &ids.iter().map(|b| b.as_uuid()).collect::<Vec<_>>());
+                }
+            }
+
+            /// Locks and reads the stored expense for the transaction.
+            async fn lock(tx: &mut Tx, tenant: TenantId, id: ExpenseId) -> StoreResult<Option<Expense>> {
+                let row: Option<ExpenseRow> = sqlx::query_as(AssertSqlSafe(format!(
+                    "UPDATE expenses SET updated_at = updated_at WHERE organization_id = $1 AND id = $2 RETURNING {EXPENSE_COLUMNS}"
+                )))
+                .bind(tenant.as_uuid())
+                .bind(id.as_uuid())
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(db_error)?;
+                Ok(row.map(Expense::try_from).transpose()?)
+            }
+
+            async fn count_in_building(tx: &mut Tx, tenant: TenantId, building: BuildingId, delta: i64) -> StoreResult<bool> {
+                let done = sqlx::query("UPDATE buildings SET expense_count = expense_count + $1 WHERE organization_id = $2 AND id = $3")
+                    .bind(delta)
+                    .bind(tenant.as_uuid())
+                    .bind(building.as_uuid())
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_error)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            #[$crate::async_trait::async_trait]
+            impl ExpenseStore for $store {
+                async fn insert_expense(&self, tenant: TenantId, expense: &Expense) -> StoreResult<bool> {
+                    let d = &expense.details;
+                    let mut tx = self.begin().await?;
+                    if !count_in_building(&mut tx, tenant, d.building_id, 1).await? {
+                        return Ok(false);
+                    }
+                    sqlx::query(
+                        "INSERT INTO expenses (organization_id, id, building_id, expense_date, supplier, invoice_number, description, amount_cents, \
+                         vat_rate, category, account_code, fund, status, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+                    )
+                    .bind(tenant.as_uuid())
+                    .bind(expense.id.as_uuid())
+                    .bind(d.building_id.as_uuid())
+                    .bind(d.date)
+                    .bind(d.supplier.to_string())
+                    .bind(d.invoice_number.as_ref().map(|n| n.to_string()))
+                    .bind(d.description.to_string())
+                    .bind(d.amount.get())
+                    .bind(i32::try_from(d.vat_rate.percent()).unwrap_or(0))
+                    .bind(d.category.as_str())
+                    .bind(d.account_code.as_str().to_owned())
+                    .bind(d.fund.as_str())
+                    .bind(expense.status.as_str())
+                    .bind(expense.created_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| unique_or(e, "expense.exists"))?;
+                    Self::bump(&mut tx, tenant, "expenses", 1).await?;
+                    Self::bump(&mut tx, tenant, &status_counter(expense.status), 1).await?;
+                    tx.commit().await.map_err(db_error)?;
+                    Ok(true)
+                }
+
+                async fn expense(&self, tenant: TenantId, id: ExpenseId) -> StoreResult<Option<Expense>> {
+                    let row: Option<ExpenseRow> = sqlx::query_as(AssertSqlSafe(format!(
+                        "SELECT {EXPENSE_COLUMNS} FROM expenses WHERE organization_id = $1 AND id = $2"
+                    )))
+                    .bind(tenant.as_uuid())
+                    .bind(id.as_uuid())
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(db_error)?;
+                    Ok(row.map(Expense::try_from).transpose()?)
+                }
+
+                async fn expenses(&self, tenant: TenantId, query: &ListQuery<ExpenseSort>, filter: &ExpenseFilter, visible: &Visibility) -> StoreResult<Page<Expense>> {
+                    let mut qb = QueryBuilder::new(format!("SELECT {EXPENSE_COLUMNS} FROM expenses WHERE organization_id = "));
+                    qb.push_bind(tenant.as_uuid());
+                    push_filters(&mut qb, filter, visible);
+                    let column = match query.sort {
+                        ExpenseSort::Date => "expense_date",
+                        ExpenseSort::Amount => "amount_cents",
+                        ExpenseSort::Supplier => "supplier",
+                        ExpenseSort::CreatedAt => "created_at",
+                    };
+                    let dir = direction(query);
+                    qb.push(format_args!(" ORDER BY {column} {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
+                    qb.push(" OFFSET ").push_bind(int(query.offset()));
+                    let rows: Vec<ExpenseRow> = qb.build_query_as().fetch_all(self.reader()).await.map_err(db_error)?;
+                    let plain = *visible == Visibility::default() && filter.fund.is_none() && filter.from.is_none() && filter.to.is_none();
+                    let total = match (plain, filter.building, filter.status) {
+                        (true, None, None) => self.counter(tenant, "expenses").await?,
+                        (true, None, Some(status)) => self.counter(tenant, &status_counter(status)).await?,
+                        (true, Some(building), None) => {
+                            let mut count = QueryBuilder::new("SELECT COALESCE(MAX(expense_count), 0) FROM buildings WHERE organization_id = ");
+                            count.push_bind(tenant.as_uuid()).push(" AND id = ").push_bind(building.as_uuid());
+                            self.count(count).await?
+                        }
+                        _ => {
+                            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM expenses WHERE organization_id = ");
+                            count.push_bind(tenant.as_uuid());
+                            push_filters(&mut count, filter, visible);
+                            self.count(count).await?
+                        }
+                    };
+                    let items = rows.into_iter().map(Expense::try_from).collect::<Result<_, _>>()?;
+                    Ok(Page { items, total })
+                }
+
+                async fn update_expense(&self, tenant: TenantId, expense: &Expense, allowed: ExpenseCheck<'_>) -> StoreResult<bool> {
+                    let d = &expense.details;
+                    let mut tx = self.begin().await?;
+                    let Some(stored) = lock(&mut tx, tenant, expense.id).await? else { return Ok(false) };
+                    allowed(&stored)?;
+                    sqlx::query(
+                        "UPDATE expenses SET expense_date = $1, supplier = $2, invoice_number = $3, description = $4, amount_cents = $5, vat_rate = $6, \
+                         category = $7, account_code = $8, fund = $9, status = $10, updated_at = $11 WHERE organization_id = $12 AND id = $13",
+                    )
+                    .bind(d.date)
+                    .bind(d.supplier.to_string())
+                    .bind(d.invoice_number.as_ref().map(|n| n.to_string()))
+                    .bind(d.description.to_string())
+                    .bind(d.amount.get())
+                    .bind(i32::try_from(d.vat_rate.percent()).unwrap_or(0))
+                    .bind(d.category.as_str())
+                    .bind(d.account_code.as_str().to_owned())
+                    .bind(d.fund.as_str())
+                    .bind(expense.status.as_str())
+                    .bind(Utc::now())
+                    .bind(tenant.as_uuid())
+                    .bind(expense.id.as_uuid())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    if stored.status != expense.status {
+                        Self::bump(&mut tx, tenant, &status_counter(stored.status), -1).await?;
+                        Self::bump(&mut tx, tenant, &status_counter(expense.status), 1).await?;
+                    }
+                    tx.commit().await.map_err(db_error)?;
+                    Ok(true)
+                }
+
+                async fn delete_expense(&self, tenant: TenantId, id: ExpenseId, allowed: ExpenseCheck<'_>) -> StoreResult<bool> {
+                    let mut tx = self.begin().await?;
+                    let Some(stored) = lock(&mut tx, tenant, id).await? else { return Ok(false) };
+                    allowed(&stored)?;
+                    sqlx::query("DELETE FROM expenses WHERE organization_id = $1 AND id = $2")
+                        .bind(tenant.as_uuid())
+                        .bind(id.as_uuid())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    count_in_building(&mut tx, tenant, stored.details.building_id, -1).await?;
+                    Self::bump(&mut tx, tenant, "expenses", -1).await?;
+                    Self::bump(&mut tx, tenant, &status_counter(stored.status), -1).await?;
+                    tx.commit().await.map_err(db_error)?;
+                    Ok(true)
+                }
+            }
+        };
+    };
+}

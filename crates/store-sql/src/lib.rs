@@ -1,0 +1,88 @@
+//! The SQL both adapters run. The same statements work on SQLite and on
+//! PostgreSQL (numbered binds, `ON CONFLICT`, `RETURNING`), so the query
+//! bodies are written once, as macros that each adapter instantiates for its
+//! own driver type; rows and their mapping are plain generic code (`rows`).
+//!
+//! An adapter type using these macros provides two inherent methods:
+//! `fn reader(&self) -> &sqlx::Pool<DB>` for reads and
+//! `async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, DB>>` for writes.
+
+mod accounts;
+mod buildings;
+mod errors;
+mod expenses;
+mod owners;
+pub mod rows;
+mod units;
+
+pub use errors::{db_error, unique_or};
+
+/// What the macros need, under stable paths.
+#[doc(hidden)]
+pub mod prelude {
+    pub use crate::rows::*;
+    pub use crate::{db_error, push_in, unique_or};
+    pub use anyhow::Context as _;
+    pub use chrono::{DateTime, NaiveDate, Utc};
+    pub use koprogo_app::StoreError;
+    pub use koprogo_app::access::{Actor, OwnerScope};
+    pub use koprogo_app::account::{AccountStore, Membership, Organization, OrganizationUsage, Refresh, SessionRecord, User};
+    pub use koprogo_app::listing::{BuildingSort, ExpenseSort, ListQuery, OrganizationSort, OwnerSort, OwnershipSort, Page, UnitSort};
+    pub use koprogo_app::ports::{
+        BuildingStore, ExpenseCheck, ExpenseFilter, ExpenseStore, HealthStore, OwnerStore, OwnershipFilter, QuotaCheck, ShareCheck,
+        StoreResult, UnitStore, Visibility,
+    };
+    pub use koprogo_domain::Rule;
+    pub use koprogo_domain::account::Role;
+    pub use koprogo_domain::building::{Building, BuildingSummary};
+    pub use koprogo_domain::expense::{Expense, ExpenseStatus};
+    pub use koprogo_domain::identifiers::Email;
+    pub use koprogo_domain::ids::{BuildingId, ExpenseId, OwnerId, OwnershipId, TenantId, UnitId, UserId};
+    pub use koprogo_domain::owner::{Owner, Ownership};
+    pub use koprogo_domain::unit::Unit;
+    pub use sqlx::{AssertSqlSafe, Database, QueryBuilder, Row as _};
+    pub use uuid::Uuid;
+
+    /// `ASC`/`DESC` for a list query.
+    pub fn direction<S>(query: &ListQuery<S>) -> &'static str {
+        if query.descending { "DESC" } else { "ASC" }
+    }
+
+    /// Numbers that the domain keeps unsigned, as the signed integers SQL stores.
+    pub fn int(value: impl TryInto<i64>) -> i64 {
+        value.try_into().unwrap_or(i64::MAX)
+    }
+}
+
+pub use anyhow;
+pub use async_trait;
+pub use sqlx;
+
+/// Appends ` AND column IN (…)` with one bind per id; an empty set matches nothing.
+pub fn push_in<DB: sqlx::Database>(qb: &mut sqlx::QueryBuilder<DB>, column: &str, ids: &[uuid::Uuid])
+where
+    uuid::Uuid: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    if ids.is_empty() {
+        qb.push(" AND 1 = 0");
+        return;
+    }
+    qb.push(format_args!(" AND {column} IN ("));
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    list.push_unseparated(")");
+}
+
+/// Every adapter port, for a store type that has `reader` and `begin`.
+#[macro_export]
+macro_rules! sql_store {
+    ($store:ty, $db:ty) => {
+        $crate::account_store!($store, $db);
+        $crate::building_store!($store, $db);
+        $crate::unit_store!($store, $db);
+        $crate::owner_store!($store, $db);
+        $crate::expense_store!($store, $db);
+    };
+}

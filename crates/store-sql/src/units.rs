@@ -1,0 +1,192 @@
+//! Units: each write also moves its building's unit count and allocated
+//! quota, under a lock on the building row, so that the quota rule holds even
+//! with concurrent writers.
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! unit_store {
+    ($store:ty, $db:ty) => {
+        const _: () = {
+            use $crate::prelude::*;
+            use $crate::sqlx;
+
+            type Db = $db;
+            type Tx = sqlx::Transaction<'static, Db>;
+
+            /// Locks the building row for the transaction; yields (quota base, allocated quota).
+            async fn lock_building(tx: &mut Tx, tenant: TenantId, building: BuildingId) -> StoreResult<Option<(u32, u64)>> {
+                let row = sqlx::query(
+                    "UPDATE buildings SET updated_at = updated_at WHERE organization_id = $1 AND id = $2 RETURNING quota_base, allocated_quota",
+                )
+                .bind(tenant.as_uuid())
+                .bind(building.as_uuid())
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(db_error)?;
+                let Some(row) = row else { return Ok(None) };
+                let (base, allocated): (i64, i64) = (row.try_get(0).map_err(db_error)?, row.try_get(1).map_err(db_error)?);
+                Ok(Some((u32::try_from(base).unwrap_or(u32::MAX), u64::try_from(allocated).unwrap_or(0))))
+            }
+
+            async fn move_totals(tx: &mut Tx, tenant: TenantId, building: BuildingId, units: i64, quota: i64) -> StoreResult<()> {
+                sqlx::query(
+                    "UPDATE buildings SET unit_count = unit_count + $1, allocated_quota = allocated_quota + $2 WHERE organization_id = $3 AND id = $4",
+                )
+                .bind(units)
+                .bind(quota)
+                .bind(tenant.as_uuid())
+                .bind(building.as_uuid())
+                .execute(&mut **tx)
+                .await
+                .map_err(db_error)?;
+                Ok(())
+            }
+
+            fn select(tenant: TenantId) -> QueryBuilder<Db> {
+                let mut qb = QueryBuilder::new(format!("SELECT {UNIT_COLUMNS} FROM units WHERE organization_id = "));
+                qb.push_bind(tenant.as_uuid());
+                qb
+            }
+
+            fn push_filters(qb: &mut QueryBuilder<Db>, building: Option<BuildingId>, visible: &Visibility) {
+                if let Some(building) = building {
+                    qb.push(" AND building_id = ").push_bind(building.as_uuid());
+                }
+                if let Some(ids) = &visible.buildings {
+                    push_in(qb, "building_id", &ids.iter().map(|b| b.as_uuid()).collect::<Vec<_>>());
+                }
+                if let Some(ids) = &visible.units {
+                    push_in(qb, "id", &ids.iter().map(|u| u.as_uuid()).collect::<Vec<_>>());
+                }
+            }
+
+            #[$crate::async_trait::async_trait]
+            impl UnitStore for $store {
+                async fn insert_unit(&self, tenant: TenantId, unit: &Unit, fits: QuotaCheck<'_>) -> StoreResult<bool> {
+                    let d = &unit.details;
+                    let mut tx = self.begin().await?;
+                    let Some((base, allocated)) = lock_building(&mut tx, tenant, d.building_id).await? else { return Ok(false) };
+                    fits(base, allocated)?;
+                    sqlx::query(
+                        "INSERT INTO units (organization_id, id, building_id, unit_number, unit_type, floor, surface_hundredths, quota, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+                    )
+                    .bind(tenant.as_uuid())
+                    .bind(unit.id.as_uuid())
+                    .bind(d.building_id.as_uuid())
+                    .bind(d.number.to_string())
+                    .bind(d.kind.as_str())
+                    .bind(d.floor)
+                    .bind(d.surface.map(|s| i64::from(s.hundredths())))
+                    .bind(i64::from(d.quota.get()))
+                    .bind(unit.created_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| unique_or(e, "unit.number_taken"))?;
+                    move_totals(&mut tx, tenant, d.building_id, 1, i64::from(d.quota.get())).await?;
+                    Self::bump(&mut tx, tenant, "units", 1).await?;
+                    tx.commit().await.map_err(db_error)?;
+                    Ok(true)
+                }
+
+                async fn unit(&self, tenant: TenantId, id: UnitId) -> StoreResult<Option<Unit>> {
+                    let mut qb = select(tenant);
+                    qb.push(" AND id = ").push_bind(id.as_uuid());
+                    let row: Option<UnitRow> = qb.build_query_as().fetch_optional(self.reader()).await.map_err(db_error)?;
+                    Ok(row.map(Unit::try_from).transpose()?)
+                }
+
+                async fn units(&self, tenant: TenantId, query: &ListQuery<UnitSort>, building: Option<BuildingId>, visible: &Visibility) -> StoreResult<Page<Unit>> {
+                    let mut qb = select(tenant);
+                    push_filters(&mut qb, building, visible);
+                    let column = match query.sort {
+                        UnitSort::Number => "unit_number",
+                        UnitSort::Floor => "floor",
+                        UnitSort::Quota => "quota",
+                        UnitSort::CreatedAt => "created_at",
+                    };
+                    let dir = direction(query);
+                    qb.push(format_args!(" ORDER BY {column} {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
+                    qb.push(" OFFSET ").push_bind(int(query.offset()));
+                    let rows: Vec<UnitRow> = qb.build_query_as().fetch_all(self.reader()).await.map_err(db_error)?;
+                    let total = if *visible != Visibility::default() {
+                        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM units WHERE organization_id = ");
+                        count.push_bind(tenant.as_uuid());
+                        push_filters(&mut count, building, visible);
+                        self.count(count).await?
+                    } else if let Some(building) = building {
+                        let mut count = QueryBuilder::new("SELECT COALESCE(MAX(unit_count), 0) FROM buildings WHERE organization_id = ");
+                        count.push_bind(tenant.as_uuid()).push(" AND id = ").push_bind(building.as_uuid());
+                        self.count(count).await?
+                    } else {
+                        self.counter(tenant, "units").await?
+                    };
+                    let items = rows.into_iter().map(Unit::try_from).collect::<Result<_, _>>()?;
+                    Ok(Page { items, total })
+                }
+
+                async fn update_unit(&self, tenant: TenantId, unit: &Unit, fits: QuotaCheck<'_>) -> StoreResult<bool> {
+                    let d = &unit.details;
+                    let mut tx = self.begin().await?;
+                    let Some((base, allocated)) = lock_building(&mut tx, tenant, d.building_id).await? else { return Ok(false) };
+                    let old: Option<i64> = sqlx::query_scalar("SELECT quota FROM units WHERE organization_id = $1 AND id = $2 AND building_id = $3")
+                        .bind(tenant.as_uuid())
+                        .bind(unit.id.as_uuid())
+                        .bind(d.building_id.as_uuid())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    let Some(old) = old else { return Ok(false) };
+                    fits(base, allocated.saturating_sub(u64::try_from(old).unwrap_or(0)))?;
+                    sqlx::query(
+                        "UPDATE units SET unit_number = $1, unit_type = $2, floor = $3, surface_hundredths = $4, quota = $5, updated_at = $6 \
+                         WHERE organization_id = $7 AND id = $8",
+                    )
+                    .bind(d.number.to_string())
+                    .bind(d.kind.as_str())
+                    .bind(d.floor)
+                    .bind(d.surface.map(|s| i64::from(s.hundredths())))
+                    .bind(i64::from(d.quota.get()))
+                    .bind(Utc::now())
+                    .bind(tenant.as_uuid())
+                    .bind(unit.id.as_uuid())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| unique_or(e, "unit.number_taken"))?;
+                    move_totals(&mut tx, tenant, d.building_id, 0, i64::from(d.quota.get()) - old).await?;
+                    tx.commit().await.map_err(db_error)?;
+                    Ok(true)
+                }
+
+                async fn delete_unit(&self, tenant: TenantId, id: UnitId) -> StoreResult<bool> {
+                    let Some(unit) = self.unit(tenant, id).await? else { return Ok(false) };
+                    let building = unit.details.building_id;
+                    let mut tx = self.begin().await?;
+                    if lock_building(&mut tx, tenant, building).await?.is_none() {
+                        return Ok(false);
+                    }
+                    let held: Option<i64> = sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM ownerships WHERE organization_id = $1 AND unit_id = $2 LIMIT 1")
+                        .bind(tenant.as_uuid())
+                        .bind(id.as_uuid())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    if held.is_some() {
+                        return Err(StoreError::Conflict("unit.has_ownerships"));
+                    }
+                    let quota: Option<i64> = sqlx::query_scalar("DELETE FROM units WHERE organization_id = $1 AND id = $2 RETURNING quota")
+                        .bind(tenant.as_uuid())
+                        .bind(id.as_uuid())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    let Some(quota) = quota else { return Ok(false) };
+                    move_totals(&mut tx, tenant, building, -1, -quota).await?;
+                    Self::bump(&mut tx, tenant, "units", -1).await?;
+                    tx.commit().await.map_err(db_error)?;
+                    Ok(true)
+                }
+            }
+        };
+    };
+}

@@ -1,0 +1,100 @@
+//! The embedded store: SQLite through sqlx, so that `koprogo serve` needs no
+//! database server. One writer connection (SQLite allows one writer at a time;
+//! queuing in the pool beats retrying on SQLITE_BUSY) and a few readers, in WAL
+//! mode so that readers never wait for the writer.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use koprogo_app::{Store, StoreError};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Pool, Sqlite, Transaction};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+pub struct SqliteStore {
+    read: Pool<Sqlite>,
+    write: Pool<Sqlite>,
+}
+
+impl SqliteStore {
+    fn reader(&self) -> &Pool<Sqlite> {
+        &self.read
+    }
+
+    fn writer(&self) -> &Pool<Sqlite> {
+        &self.write
+    }
+
+    async fn begin(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.write.begin().await.map_err(koprogo_store_sql::db_error)
+    }
+
+    fn into_store(self) -> Store {
+        let this = Arc::new(self);
+        Store {
+            accounts: this.clone(),
+            buildings: this.clone(),
+            units: this.clone(),
+            owners: this.clone(),
+            expenses: this.clone(),
+            health: this,
+        }
+    }
+}
+
+koprogo_store_sql::sql_store!(SqliteStore, sqlx::Sqlite);
+
+fn options(url: &str) -> Result<SqliteConnectOptions, StoreError> {
+    let options = SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Internal(anyhow::anyhow!("bad SQLite URL {url}: {e}")))?;
+    Ok(options
+        .create_if_missing(true)
+        .foreign_keys(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(5)))
+}
+
+/// Opens (creating it and its folder if needed) the database at `url`
+/// (`sqlite://data/koprogo.sqlite3` or a plain path) and applies migrations.
+pub async fn open(url: &str) -> Result<Store, StoreError> {
+    let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or(path);
+    if let Some(folder) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(|e| StoreError::Internal(anyhow::anyhow!("creating {}: {e}", folder.display())))?;
+    }
+    let options = options(&url)?;
+    let write = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options.clone())
+        .await
+        .map_err(koprogo_store_sql::db_error)?;
+    MIGRATOR.run(&write).await.map_err(|e| StoreError::Internal(e.into()))?;
+    let readers = std::thread::available_parallelism().map_or(2, |n| n.get() * 2).min(8);
+    let read = SqlitePoolOptions::new()
+        .max_connections(u32::try_from(readers).unwrap_or(4))
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options.read_only(true))
+        .await
+        .map_err(koprogo_store_sql::db_error)?;
+    Ok(SqliteStore { read, write }.into_store())
+}
+
+/// A private in-memory database (one connection: each `:memory:` connection
+/// would be a separate database), migrated. For tests and tools.
+pub async fn open_in_memory() -> Result<Store, StoreError> {
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .connect_with(options("sqlite::memory:")?.journal_mode(SqliteJournalMode::Memory))
+        .await
+        .map_err(koprogo_store_sql::db_error)?;
+    MIGRATOR.run(&pool).await.map_err(|e| StoreError::Internal(e.into()))?;
+    Ok(SqliteStore { read: pool.clone(), write: pool }.into_store())
+}
