@@ -1,1 +1,35 @@
-fn main() {}
+//! The `koprogo` binary: settings, logs and the composition root.
+
+mod commands;
+mod demo;
+mod settings;
+mod telemetry;
+
+use clap::Parser;
+use settings::{Cli, Command, FileSettings};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let file = match FileSettings::load(&cli.config) {
+        Ok(file) => file,
+        Err(error) => {
+            eprintln!("koprogo: {error:#}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    telemetry::init(cli.log.as_deref().or(file.log.as_deref()), cli.log_format.as_deref().or(file.log_format.as_deref()));
+    let outcome = match cli.command {
+        Command::Serve(args) => commands::serve(args, &file).await,
+        Command::Migrate(args) => commands::migrate(&args, &file).await,
+        Command::Seed(args) => commands::seed(args, &file).await,
+        Command::User(settings::UserCommand::Create(args)) => commands::create_user(args, &file).await,
+    };
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("koprogo: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,86 @@
+//! KoproGo's HTTP face: the JSON API (`api`) with its OpenAPI document, the
+//! health probes, and the middleware every response goes through (request id,
+//! tracing, security headers, body limit, panic containment).
 
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod wire;
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router, middleware};
+use koprogo_app::App;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use error::ApiError;
+
+/// Bodies above this are refused with 413 before they are read whole.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Settings of the HTTP layer.
+#[derive(Clone, Debug, Default)]
+pub struct WebSettings {
+    /// Peers whose `X-Forwarded-For` is believed (reverse proxies).
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+/// The whole application as a router; tests call it without a socket.
+pub fn router(app: App, settings: WebSettings) -> Router {
+    let security_headers = [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+        ("strict-transport-security", "max-age=31536000; includeSubDomains"),
+        ("content-security-policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"),
+        ("cache-control", "no-store"),
+    ];
+    let mut router = api::routes()
+        .route("/health", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
+        .route("/health/ready", get(ready))
+        .fallback(|| async { ApiError::not_found() })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This method is not allowed on this path.")
+        })
+        .with_state(app)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| -> Response {
+            tracing::error!("a handler panicked");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "An unexpected error occurred; it has been logged.")
+                .into_response()
+        }));
+    for (name, value) in security_headers {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value)));
+    }
+    router
+        .layer(axum::Extension(settings))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+        }))
+        .layer(middleware::from_fn(extract::request_id))
+        .layer(SetResponseHeaderLayer::if_not_present(header::SERVER, HeaderValue::from_static("koprogo")))
+}
+
+/// Readiness: 200 when the database answers, else 503 with `Retry-After`.
+async fn ready(State(app): State<App>) -> Result<Json<serde_json::Value>, ApiError> {
+    app.ready().await?;
+    Ok(Json(serde_json::json!({ "status": "ready" })))
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    settings: WebSettings,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = router(app, settings).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,130 @@
+//! What each subcommand does, wired from the settings.
+
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use koprogo_app::account::{Membership, NewAccount};
+use koprogo_app::ports::SystemClock;
+use koprogo_app::{App, AppSettings, Store};
+use koprogo_domain::account::{Language, Role};
+use koprogo_domain::ids::{BuildingId, OwnerId, TenantId};
+use koprogo_web::WebSettings;
+
+use crate::settings::{DEFAULT_LISTEN, Database, DatabaseArgs, FileSettings, SeedArgs, ServeArgs, UserCreateArgs};
+
+/// Opens the store named by the settings, applying its migrations.
+async fn open(args: &DatabaseArgs, file: &FileSettings) -> anyhow::Result<Store> {
+    let database = Database::resolve(args, file);
+    tracing::info!(database = %database.describe(), "opening the database");
+    let store = match &database {
+        Database::Sqlite { url } => koprogo_store_sqlite::open(url).await,
+        Database::Postgres { url, max_connections } => koprogo_store_postgres::connect(url, *max_connections).await,
+    };
+    store.with_context(|| format!("opening {}", database.describe()))
+}
+
+async fn app(args: &DatabaseArgs, file: &FileSettings) -> anyhow::Result<App> {
+    let store = open(args, file).await?;
+    App::new(store, Arc::new(SystemClock), AppSettings::default()).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+pub async fn serve(args: ServeArgs, file: &FileSettings) -> anyhow::Result<()> {
+    let app = app(&args.database, file).await?;
+    if args.demo {
+        crate::demo::seed_if_empty(&app).await?;
+    }
+    let listen = match args.listen.or(file.listen) {
+        Some(listen) => listen,
+        None => DEFAULT_LISTEN.parse()?,
+    };
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    tracing::info!(address = %listener.local_addr()?, "KoproGo is serving; API under /api/v1, document at /api/v1/openapi.json");
+    let settings = WebSettings { trusted_proxies: file.trusted_proxies.clone() };
+    koprogo_web::serve(listener, app, settings, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish what is in flight.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down; finishing in-flight requests");
+}
+
+pub async fn migrate(args: &DatabaseArgs, file: &FileSettings) -> anyhow::Result<()> {
+    open(args, file).await?;
+    println!("migrations applied");
+    Ok(())
+}
+
+pub async fn seed(args: SeedArgs, file: &FileSettings) -> anyhow::Result<()> {
+    if !args.demo {
+        bail!("say what to seed: `koprogo seed --demo`");
+    }
+    let app = app(&args.database, file).await?;
+    if !crate::demo::seed_if_empty(&app).await? {
+        bail!("the database already holds data; the demo is only loaded into an empty database");
+    }
+    Ok(())
+}
+
+pub async fn create_user(args: UserCreateArgs, file: &FileSettings) -> anyhow::Result<()> {
+    let role = Role::parse(&args.role).map_err(|e| anyhow::anyhow!("--role {e}"))?;
+    let app = app(&args.database, file).await?;
+    let generated = args.password.is_none();
+    let password = match args.password {
+        Some(password) => password,
+        None => koprogo_app::auth::issue_token("")?.secret,
+    };
+    let user = app
+        .create_user(NewAccount {
+            email: &args.email,
+            password: &password,
+            first_name: &args.first_name,
+            last_name: &args.last_name,
+            language: Language::Fr,
+            is_platform_admin: role == Role::PlatformAdmin,
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}: {e:?}"))?;
+    if role != Role::PlatformAdmin {
+        let organization = args.organization.context("--organization is required for this role")?;
+        let tenant = match organization.parse::<uuid::Uuid>() {
+            Ok(id) => TenantId::from_uuid(id),
+            Err(_) => match app.store.accounts.organization_by_name(&organization).await? {
+                Some(found) => found.id,
+                None => app.create_organization(&organization).await.map_err(|e| anyhow::anyhow!("{e:?}"))?.id,
+            },
+        };
+        let membership = Membership {
+            tenant,
+            user: user.id,
+            role,
+            owner: args.owner.map(OwnerId::from_uuid),
+            buildings: args.buildings.into_iter().map(BuildingId::from_uuid).collect(),
+        };
+        app.grant_membership(membership).await.map_err(|e| anyhow::anyhow!("{e}: {e:?}"))?;
+    }
+    println!("created {} ({})", user.email.as_str(), role);
+    if generated {
+        println!("password: {password}");
+    }
+    Ok(())
+}

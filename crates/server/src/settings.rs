@@ -1,0 +1,159 @@
+//! Settings, parsed once: command-line flags, then `KOPROGO_*` environment
+//! variables (clap reads both), then an optional `koprogo.toml`, then defaults
+//! that run on a fresh machine with no setup (SQLite in `./data`).
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use serde::Deserialize;
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/koprogo.sqlite3";
+
+#[derive(Parser, Debug)]
+#[command(name = "koprogo", version, about = "KoproGo: management of Belgian co-ownerships")]
+pub struct Cli {
+    /// Optional settings file (TOML); flags and KOPROGO_* variables win over it.
+    #[arg(long, env = "KOPROGO_CONFIG", default_value = "koprogo.toml", global = true)]
+    pub config: PathBuf,
+    /// Log filter, e.g. `info` or `koprogo=debug,info`.
+    #[arg(long, env = "KOPROGO_LOG", global = true)]
+    pub log: Option<String>,
+    /// `text` (default) or `json` (one JSON object per line).
+    #[arg(long, env = "KOPROGO_LOG_FORMAT", global = true)]
+    pub log_format: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the API (migrations are applied first).
+    Serve(ServeArgs),
+    /// Apply the database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Load data into an empty database.
+    Seed(SeedArgs),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DatabaseArgs {
+    /// `sqlite://path/file.sqlite3` or `postgres://user@host/db`.
+    #[arg(long, env = "KOPROGO_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// PostgreSQL pool size (default 10).
+    #[arg(long, env = "KOPROGO_DATABASE_MAX_CONNECTIONS")]
+    pub max_connections: Option<u32>,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, env = "KOPROGO_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Load the demo data when the database is empty.
+    #[arg(long, env = "KOPROGO_DEMO")]
+    pub demo: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SeedArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The demo organisations, buildings, owners, expenses and users.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user with a role in an organisation (created if it does not exist).
+    Create(UserCreateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct UserCreateArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[arg(long)]
+    pub email: String,
+    /// platform_admin, syndic, accountant, board_member or owner.
+    #[arg(long)]
+    pub role: String,
+    /// Organisation id or exact name (not for platform_admin).
+    #[arg(long)]
+    pub organization: Option<String>,
+    /// At least 12 characters; generated and printed when absent.
+    #[arg(long, env = "KOPROGO_USER_PASSWORD")]
+    pub password: Option<String>,
+    #[arg(long, default_value = "Nouvel")]
+    pub first_name: String,
+    #[arg(long, default_value = "Utilisateur")]
+    pub last_name: String,
+    /// Building ids a board member sits on (repeat the flag).
+    #[arg(long = "building")]
+    pub buildings: Vec<uuid::Uuid>,
+    /// Owner record of an owner.
+    #[arg(long)]
+    pub owner: Option<uuid::Uuid>,
+}
+
+/// The optional settings file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    pub listen: Option<SocketAddr>,
+    pub database_url: Option<String>,
+    pub max_connections: Option<u32>,
+    pub log: Option<String>,
+    pub log_format: Option<String>,
+    #[serde(default)]
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl FileSettings {
+    /// Reads `path` when it exists; a file that exists but does not parse is an error.
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        if !path.exists() {
+            return Ok(Self::default());
+        }
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+    }
+}
+
+/// Where the data lives, once resolved.
+#[derive(Debug, Clone)]
+pub enum Database {
+    Sqlite { url: String },
+    Postgres { url: String, max_connections: u32 },
+}
+
+impl Database {
+    pub fn resolve(args: &DatabaseArgs, file: &FileSettings) -> Self {
+        let url = args.database_url.clone().or_else(|| file.database_url.clone()).unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Database::Postgres { url, max_connections: args.max_connections.or(file.max_connections).unwrap_or(10) }
+        } else {
+            Database::Sqlite { url }
+        }
+    }
+
+    /// For log lines: never the password.
+    pub fn describe(&self) -> String {
+        match self {
+            Database::Sqlite { url } => url.clone(),
+            Database::Postgres { url, max_connections } => {
+                let shown = url.split_once('@').map_or_else(|| url.clone(), |(_, host)| format!("postgres://…@{host}"));
+                format!("{shown} (pool {max_connections})")
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! HTTP tests through the router: one binary for every area.
+
+mod access;
+mod auth;
+mod buildings;
+mod errors;
+mod expenses;
+mod helpers;
+mod openapi;
+mod owners;
+mod units;
