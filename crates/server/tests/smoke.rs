@@ -65,7 +65,8 @@ fn serve(dir: &PathBuf, args: &[&str]) -> Child {
 }
 
 fn login(port: u16, email: &str) -> String {
-    let (status, body) = http(port, "POST", "/api/v1/auth/login", None, Some(&format!(r#"{{"email":"{email}","password":"koprogo-demo-2026"}}"#)));
+    let (status, body) =
+        http(port, "POST", "/api/v1/auth/login", None, Some(&format!(r#"{{"email":"{email}","password":"koprogo-demo-2026"}}"#)));
     assert_eq!(status, 200, "{body}");
     let value: serde_json::Value = serde_json::from_str(&body).expect("json");
     value["access_token"].as_str().expect("token").to_owned()
@@ -116,10 +117,22 @@ fn serve_demo_on_a_fresh_machine_creates_sqlite_prints_accounts_and_stops_on_sig
 fn the_settings_file_and_the_command_line_are_read() {
     let dir = scratch("config");
     let port = free_port();
-    std::fs::write(dir.join("koprogo.toml"), format!("listen = \"127.0.0.1:{port}\"\ndatabase_url = \"sqlite://custom/k.sqlite3\"\n")).expect("write");
+    std::fs::write(dir.join("koprogo.toml"), format!("listen = \"127.0.0.1:{port}\"\ndatabase_url = \"sqlite://custom/k.sqlite3\"\n"))
+        .expect("write");
     let create = Command::new(BIN)
         .current_dir(&dir)
-        .args(["user", "create", "--email", "ops@example.be", "--role", "syndic", "--organization", "Syndic Ops", "--password", "a long enough password"])
+        .args([
+            "user",
+            "create",
+            "--email",
+            "ops@example.be",
+            "--role",
+            "syndic",
+            "--organization",
+            "Syndic Ops",
+            "--password",
+            "a long enough password",
+        ])
         .env_remove("KOPROGO_DATABASE_URL")
         .output()
         .expect("user create");
@@ -127,12 +140,14 @@ fn the_settings_file_and_the_command_line_are_read() {
     assert!(dir.join("custom/k.sqlite3").exists());
     let mut child = serve(&dir, &["serve"]);
     wait_ready(port, &mut child);
-    let (status, _) = http(port, "POST", "/api/v1/auth/login", None, Some(r#"{"email":"ops@example.be","password":"a long enough password"}"#));
+    let (status, _) =
+        http(port, "POST", "/api/v1/auth/login", None, Some(r#"{"email":"ops@example.be","password":"a long enough password"}"#));
     assert_eq!(status, 200);
     terminate(child);
     let refused = Command::new(BIN).current_dir(&dir).args(["seed", "--demo"]).output().expect("seed");
     assert!(!refused.status.success(), "the demo never touches a database that holds data");
-    let bad_role = Command::new(BIN).current_dir(&dir).args(["user", "create", "--email", "x@example.be", "--role", "king"]).output().expect("run");
+    let bad_role =
+        Command::new(BIN).current_dir(&dir).args(["user", "create", "--email", "x@example.be", "--role", "king"]).output().expect("run");
     assert!(!bad_role.status.success());
     assert!(String::from_utf8_lossy(&bad_role.stderr).contains("--role"));
 }

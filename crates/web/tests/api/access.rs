@@ -75,7 +75,11 @@ async fn another_organisations_object_answers_exactly_like_a_missing_one() {
     let t = TestApp::new().await;
     let e = t.estate().await;
     let nowhere = uuid::Uuid::now_v7();
-    for (area, id) in [("buildings", &e.building), ("units", &e.unit), ("owners", &e.owner)] {
+    let expense = t.create("/api/v1/expenses", &e.tokens.syndic, expense_body(&e.building, json!(10))).await;
+    let ownerships = t.get("/api/v1/ownerships", &e.tokens.syndic).await;
+    let ownership = ownerships.body["data"][0]["id"].as_str().unwrap().to_owned();
+    let areas = [("buildings", &e.building), ("units", &e.unit), ("owners", &e.owner), ("expenses", &expense), ("ownerships", &ownership)];
+    for (area, id) in areas {
         let foreign = t.get(&format!("/api/v1/{area}/{id}"), &e.tokens.stranger).await;
         let missing = t.get(&format!("/api/v1/{area}/{nowhere}"), &e.tokens.stranger).await;
         assert_eq!(foreign.status, StatusCode::NOT_FOUND);
@@ -92,4 +96,23 @@ async fn another_organisations_object_answers_exactly_like_a_missing_one() {
     let across = t.post("/api/v1/ownerships", &e.tokens.stranger, stake).await;
     assert_eq!((across.status, across.body["errors"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_reference")));
     assert_eq!(t.get(&format!("/api/v1/buildings/{}", e.building), &e.tokens.syndic).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_platform_admin_sees_organisations_and_usage_only() {
+    let t = TestApp::new().await;
+    let e = t.estate().await;
+    let page = t.get("/api/v1/admin/organizations?sort_by=name", &e.tokens.admin).await;
+    assert_eq!(page.body["pagination"]["total_items"], 2);
+    let horizon = &page.body["data"][1];
+    assert_eq!(page.body["data"][0]["name"], "Syndic Ailleurs", "sorted by name");
+    assert_eq!(
+        (horizon["name"].as_str(), horizon["building_count"].as_u64(), horizon["unit_count"].as_u64()),
+        (Some("Syndic Horizon"), Some(2), Some(1))
+    );
+    assert_eq!(horizon["user_count"], 4);
+    assert!(horizon.get("email").is_none() && horizon.get("owners").is_none(), "no residents' data");
+    for path in ["/api/v1/owners", "/api/v1/buildings", "/api/v1/expenses"] {
+        assert_eq!(t.get(path, &e.tokens.admin).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
 }
