@@ -82,6 +82,9 @@ pub async fn seed(args: SeedArgs, file: &FileSettings) -> anyhow::Result<()> {
     if !crate::demo::seed_if_empty(&app).await? {
         bail!("the database already holds data; the demo is only loaded into an empty database");
     }
+    if let Some(scale) = args.volume.filter(|s| *s > 0) {
+        crate::demo::volume::seed_volume(&app, scale).await?;
+    }
     Ok(())
 }
 

@@ -70,6 +70,10 @@ pub struct SeedArgs {
     /// The demo organisations, buildings, owners, expenses and users.
     #[arg(long)]
     pub demo: bool,
+    /// Also a benchmark volume: N × (50 organisations, 500 buildings, 20 000
+    /// units and owners, 100 000 expenses). Needs an empty database with `--demo`.
+    #[arg(long, value_name = "N")]
+    pub volume: Option<u32>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -4,8 +4,8 @@
 //! organisation to show isolation. Everything goes through the use cases, so
 //! the demo obeys the same rules as real data. Deterministic: same data every run.
 
-mod data;
-mod property;
+pub(crate) mod property;
+pub mod volume;
 
 use anyhow::Context;
 use koprogo_app::App;
@@ -78,7 +78,7 @@ fn syndic(user: &User, tenant: TenantId) -> Actor {
 }
 
 async fn seed(app: &App) -> anyhow::Result<()> {
-    let mut draw = data::Draw::seeded(2026);
+    let mut draw = koprogo_sample::Draw::seeded(2026);
     let horizon = app.create_organization("Syndic Horizon SRL").await.map_err(failed)?;
     let syndic_user = user(app, "syndic@demo.koprogo.be", "Sophie", "Lambert", false).await?;
     member(app, horizon.id, &syndic_user, Role::Syndic, (None, vec![])).await?;

@@ -13,8 +13,8 @@ use koprogo_domain::owner::{OwnerDetails, OwnershipDetails, Period, PersonKind, 
 use koprogo_domain::text::Text;
 use koprogo_domain::unit::{Quota, Surface, UnitDetails, UnitKind};
 
-use super::data::{self, Draw, Place};
 use super::failed;
+use koprogo_sample::{self as data, Draw, Place};
 
 pub struct Estate {
     pub first_building: BuildingId,
@@ -248,12 +248,12 @@ async fn record_sale(app: &App, actor: &Actor, draw: &mut Draw, building: Buildi
     hold(app, actor, unit.id, buyer, "100", sale, None).await
 }
 
-enum Person {
+pub(crate) enum Person {
     Named(Language),
     Company(&'static str),
 }
 
-async fn owner(app: &App, actor: &Actor, draw: &mut Draw, person: Person, home: &Place) -> anyhow::Result<OwnerId> {
+pub(crate) async fn owner(app: &App, actor: &Actor, draw: &mut Draw, person: Person, home: &Place) -> anyhow::Result<OwnerId> {
     static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let (kind, first, last, language, bce) = match person {

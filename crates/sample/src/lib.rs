@@ -1,6 +1,7 @@
-//! Deterministic Belgian demo material: names, streets, and numbers with
+//! Deterministic Belgian sample material: names, streets, and numbers with
 //! valid check digits, drawn from a seeded generator so that every run (and
-//! every screenshot) is the same.
+//! every screenshot) is the same. Used by the demo, the volume seed and the
+//! load generator, so that all three produce the same kind of data.
 
 /// SplitMix64: small, fast, reproducible; not for secrets.
 pub struct Draw(u64);
@@ -10,7 +11,7 @@ impl Draw {
         Self(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -20,7 +21,7 @@ impl Draw {
 
     /// A number in `0..n` (n > 0).
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
 
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
@@ -190,6 +191,6 @@ mod tests {
     #[test]
     fn the_same_seed_draws_the_same_numbers() {
         let (mut a, mut b) = (Draw::seeded(42), Draw::seeded(42));
-        assert_eq!((0..10).map(|_| a.next()).collect::<Vec<_>>(), (0..10).map(|_| b.next()).collect::<Vec<_>>());
+        assert_eq!((0..10).map(|_| a.next_u64()).collect::<Vec<_>>(), (0..10).map(|_| b.next_u64()).collect::<Vec<_>>());
     }
 }

@@ -1,0 +1,109 @@
+//! `koprogo-load`: reproduces the seed's load test on KoproGo's API (see the
+//! crate description) and reports the seed's KPIs, so that runs can be compared.
+
+pub mod client;
+pub mod mix;
+pub mod report;
+pub mod run;
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use client::{Connection, Target};
+use report::{Carbon, Report, ServerUsage};
+use run::{Plan, Tally};
+
+pub struct Config {
+    pub base_urls: Vec<String>,
+    pub connections: usize,
+    pub duration: Duration,
+    /// Open loop at this many requests per second; closed loop when `None`.
+    pub rate: Option<f64>,
+    pub timeout: Duration,
+    /// Accounts to act as; connections are spread over them (one tenant each).
+    pub users: Vec<String>,
+    pub password: String,
+    /// Server processes whose CPU time and memory are measured.
+    pub server_pids: Vec<u32>,
+    pub carbon: Carbon,
+    pub progress: bool,
+}
+
+/// Logs in, runs the mix until the deadline, and reports.
+pub async fn run(config: &Config) -> anyhow::Result<Report> {
+    let targets = config.base_urls.iter().map(|u| Target::parse(u)).collect::<anyhow::Result<Vec<_>>>()?;
+    anyhow::ensure!(!targets.is_empty() && config.connections > 0 && !config.users.is_empty(), "need a base URL, a user and a connection");
+    let uniques = mix::Uniques::new();
+    let mut tenants = Vec::new();
+    for (i, user) in config.users.iter().enumerate() {
+        let mut connection = Connection::new(targets[i % targets.len()].clone(), Duration::from_secs(30));
+        tenants.push(mix::prepare(&mut connection, user, &config.password, &uniques).await.with_context(|| format!("preparing {user}"))?);
+    }
+    let start = Instant::now();
+    let plan = Arc::new(Plan {
+        targets,
+        tenants,
+        uniques,
+        start,
+        deadline: start + config.duration,
+        timeout: config.timeout,
+        rate: config.rate,
+        next_slot: AtomicU64::new(0),
+        done: AtomicU64::new(0),
+        failed: AtomicU64::new(0),
+        stop: AtomicBool::new(false),
+    });
+    let cpu_before: Option<f64> = server_cpu(&config.server_pids);
+    let sampler = tokio::spawn(sample_server(plan.clone(), config.server_pids.clone(), config.progress));
+    let workers: Vec<_> = (0..config.connections).map(|i| tokio::spawn(run::worker(plan.clone(), i))).collect();
+    let mut tally = Tally::new();
+    for worker in workers {
+        tally.merge(worker.await?);
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    plan.stop.store(true, Ordering::Relaxed);
+    let peak_rss = sampler.await.unwrap_or(0);
+    let server = match (cpu_before, server_cpu(&config.server_pids)) {
+        (Some(before), Some(after)) => {
+            let lifetime = config.server_pids.iter().filter_map(|p| report::memory_kib(*p)).map(|(_, hwm)| hwm).max().unwrap_or(0);
+            Some(ServerUsage { cpu_seconds: after - before, peak_rss_kib: peak_rss, lifetime_peak_rss_kib: lifetime })
+        }
+        _ => None,
+    };
+    let mode = config.rate.map_or_else(|| "closed-loop".to_owned(), |r| format!("open-loop at {r} req/s"));
+    Ok(report::build(tally, mode, config.connections, elapsed, server, config.carbon))
+}
+
+fn server_cpu(pids: &[u32]) -> Option<f64> {
+    if pids.is_empty() {
+        return None;
+    }
+    pids.iter().map(|p| report::cpu_seconds(*p)).sum()
+}
+
+/// Every 200 ms: the servers' resident memory (peak kept); every second, a progress line.
+async fn sample_server(plan: Arc<Plan>, pids: Vec<u32>, progress: bool) -> u64 {
+    let mut peak = 0;
+    let mut tick = 0u64;
+    while !plan.stop.load(Ordering::Relaxed) && Instant::now() < plan.deadline + Duration::from_secs(1) {
+        let rss: u64 = pids.iter().filter_map(|p| report::memory_kib(*p)).map(|(rss, _)| rss).sum();
+        peak = peak.max(rss);
+        tick += 1;
+        if progress && tick.is_multiple_of(5) {
+            let elapsed = plan.start.elapsed().as_secs_f64();
+            let done = plan.done.load(Ordering::Relaxed);
+            let failed = plan.failed.load(Ordering::Relaxed);
+            eprint!("\r  {elapsed:>5.0} s  {done:>9} requests  {:>8.0} req/s  {failed} failed   ", done as f64 / elapsed.max(0.001));
+            let _ = std::io::stderr().flush();
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    if progress {
+        eprintln!();
+    }
+    peak
+}

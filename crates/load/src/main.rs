@@ -1,0 +1,91 @@
+//! `koprogo-load`: see `koprogo-load --help`.
+
+use std::time::Duration;
+
+use clap::Parser;
+use koprogo_load::report::Carbon;
+use koprogo_load::{Config, run};
+
+#[derive(Parser, Debug)]
+#[command(version, about = "Runs the seed's load mix against KoproGo and prints its KPI table")]
+struct Args {
+    /// Server base URL; repeat to spread connections over several instances.
+    #[arg(long = "base-url", default_value = "http://127.0.0.1:8080")]
+    base_urls: Vec<String>,
+    #[arg(long, short = 'c', default_value_t = 20)]
+    connections: usize,
+    /// Seconds of load.
+    #[arg(long, short = 'd', default_value_t = 60.0)]
+    duration: f64,
+    /// Open loop at this many requests per second (latency from the intended send time).
+    #[arg(long)]
+    rate: Option<f64>,
+    /// Seconds before a request counts as timed out.
+    #[arg(long, default_value_t = 5.0)]
+    timeout: f64,
+    /// Account to act as (repeat); default: the demo syndic.
+    #[arg(long = "user")]
+    users: Vec<String>,
+    /// Also act as the syndics of the first N volume organisations (`koprogo seed --volume`).
+    #[arg(long, default_value_t = 0)]
+    volume_orgs: u32,
+    #[arg(long, default_value = "koprogo-demo-2026", env = "KOPROGO_LOAD_PASSWORD")]
+    password: String,
+    /// Server pid to measure (CPU seconds, peak RSS); repeat for several.
+    #[arg(long = "server-pid")]
+    server_pids: Vec<u32>,
+    /// Write the report as JSON too.
+    #[arg(long)]
+    json: Option<std::path::PathBuf>,
+    #[arg(long, default_value_t = 5.0)]
+    watts_per_vcpu: f64,
+    #[arg(long, default_value_t = 1.0)]
+    vcpus: f64,
+    #[arg(long, default_value_t = 60.0)]
+    grid_g_per_kwh: f64,
+    #[arg(long, default_value_t = 0.006)]
+    network_g_per_kb: f64,
+    /// Exit with failure unless every request succeeded.
+    #[arg(long)]
+    require_success: bool,
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let mut users = args.users.clone();
+    if users.is_empty() {
+        users.push("syndic@demo.koprogo.be".to_owned());
+    }
+    users.extend((1..=args.volume_orgs).map(|n| format!("syndic-{n:02}@volume.koprogo.be")));
+    let carbon = Carbon {
+        watts_per_vcpu: args.watts_per_vcpu,
+        vcpus: args.vcpus,
+        grid_g_per_kwh: args.grid_g_per_kwh,
+        network_g_per_kb: args.network_g_per_kb,
+        ..Carbon::default()
+    };
+    let config = Config {
+        base_urls: args.base_urls,
+        connections: args.connections,
+        duration: Duration::from_secs_f64(args.duration),
+        rate: args.rate,
+        timeout: Duration::from_secs_f64(args.timeout),
+        users,
+        password: args.password,
+        server_pids: args.server_pids,
+        carbon,
+        progress: !args.quiet,
+    };
+    let report = run(&config).await?;
+    print!("{report}");
+    if let Some(path) = args.json {
+        std::fs::write(&path, serde_json::to_string_pretty(&report)?)?;
+    }
+    if args.require_success && report.successful != report.total_requests {
+        anyhow::bail!("{} of {} requests failed", report.total_requests - report.successful, report.total_requests);
+    }
+    Ok(())
+}

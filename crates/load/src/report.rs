@@ -1,0 +1,212 @@
+//! The seed's KPI table, as text and JSON: requests, success, errors by kind,
+//! throughput, latency percentiles, bytes, the server's CPU time and memory
+//! read from /proc, and CO2 per request by the seed's method.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::run::Tally;
+
+/// The seed's constants (its §4.1): 5 W per vCPU, 60 g CO2/kWh (French grid),
+/// 0.006 g CO2 per KB transferred, and a 20 % margin on the server part.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Carbon {
+    pub watts_per_vcpu: f64,
+    pub vcpus: f64,
+    pub grid_g_per_kwh: f64,
+    pub network_g_per_kb: f64,
+    pub margin: f64,
+}
+
+impl Default for Carbon {
+    fn default() -> Self {
+        Self { watts_per_vcpu: 5.0, vcpus: 1.0, grid_g_per_kwh: 60.0, network_g_per_kb: 0.006, margin: 1.2 }
+    }
+}
+
+/// CPU time and memory of the server process.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct ServerUsage {
+    pub cpu_seconds: f64,
+    /// Highest resident set seen while the load ran (KiB).
+    pub peak_rss_kib: u64,
+    /// The kernel's high-water mark of the process (VmHWM, KiB).
+    pub lifetime_peak_rss_kib: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Latency {
+    pub mean_ms: f64,
+    pub p50_ms: f64,
+    pub p75_ms: f64,
+    pub p90_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub p999_ms: f64,
+    pub max_ms: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Co2 {
+    /// Seed method: the server's power for one second over the requests of that second.
+    pub server_g_per_request: f64,
+    /// From measured CPU time instead of a fully busy vCPU, when the pid was given.
+    pub server_measured_g_per_request: Option<f64>,
+    pub network_g_per_request: f64,
+    pub total_g_per_request: f64,
+    pub constants: Carbon,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub mode: String,
+    pub connections: usize,
+    pub duration_s: f64,
+    pub total_requests: u64,
+    pub successful: u64,
+    pub success_rate_percent: f64,
+    pub errors_by_status: BTreeMap<u16, u64>,
+    pub timeouts: u64,
+    pub connection_errors: u64,
+    pub mean_rps: f64,
+    pub peak_rps: u64,
+    pub latency: Latency,
+    pub bytes_received: u64,
+    pub bytes_sent: u64,
+    pub bytes_per_request: f64,
+    pub server: Option<ServerUsage>,
+    pub co2: Co2,
+    pub failure_samples: Vec<String>,
+}
+
+pub fn build(tally: Tally, mode: String, connections: usize, duration_s: f64, server: Option<ServerUsage>, carbon: Carbon) -> Report {
+    let total = tally.total();
+    let ms = |q: f64| tally.latency_us.value_at_quantile(q) as f64 / 1000.0;
+    let mean_rps = if duration_s > 0.0 { total as f64 / duration_s } else { 0.0 };
+    let bytes_per_request = if total > 0 { (tally.bytes_in + tally.bytes_out) as f64 / total as f64 } else { 0.0 };
+    let server_g =
+        if mean_rps > 0.0 { carbon.watts_per_vcpu * carbon.vcpus / mean_rps / 3.6e6 * carbon.grid_g_per_kwh * carbon.margin } else { 0.0 };
+    let measured = server
+        .filter(|_| total > 0)
+        .map(|s| s.cpu_seconds * carbon.watts_per_vcpu / total as f64 / 3.6e6 * carbon.grid_g_per_kwh * carbon.margin);
+    let network_g = bytes_per_request / 1024.0 * carbon.network_g_per_kb;
+    // Complete seconds only: the last one is cut short by the deadline.
+    let whole_seconds = tally.per_second.len().saturating_sub(1).max(1);
+    Report {
+        mode,
+        connections,
+        duration_s,
+        total_requests: total,
+        successful: tally.ok,
+        success_rate_percent: if total > 0 { tally.ok as f64 * 100.0 / total as f64 } else { 0.0 },
+        errors_by_status: tally.by_status,
+        timeouts: tally.timeouts,
+        connection_errors: tally.connection_errors,
+        mean_rps,
+        peak_rps: tally.per_second.iter().take(whole_seconds).copied().max().unwrap_or(0),
+        latency: Latency {
+            mean_ms: tally.latency_us.mean() / 1000.0,
+            p50_ms: ms(0.50),
+            p75_ms: ms(0.75),
+            p90_ms: ms(0.90),
+            p95_ms: ms(0.95),
+            p99_ms: ms(0.99),
+            p999_ms: ms(0.999),
+            max_ms: tally.latency_us.max() as f64 / 1000.0,
+        },
+        bytes_received: tally.bytes_in,
+        bytes_sent: tally.bytes_out,
+        bytes_per_request,
+        server,
+        co2: Co2 {
+            server_g_per_request: server_g,
+            server_measured_g_per_request: measured,
+            network_g_per_request: network_g,
+            total_g_per_request: server_g + network_g,
+            constants: carbon,
+        },
+        failure_samples: tally.samples,
+    }
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let l = &self.latency;
+        writeln!(f, "KoproGo load — {} mode, {} connections, {:.1} s", self.mode, self.connections, self.duration_s)?;
+        writeln!(f, "  total requests      {:>12}", self.total_requests)?;
+        writeln!(f, "  successful          {:>12}   ({:.2} %)", self.successful, self.success_rate_percent)?;
+        writeln!(f, "  errors by status    {:>12?}", self.errors_by_status)?;
+        writeln!(f, "  timeouts            {:>12}", self.timeouts)?;
+        writeln!(f, "  connection errors   {:>12}", self.connection_errors)?;
+        writeln!(f, "  throughput (mean)   {:>12.1} req/s", self.mean_rps)?;
+        writeln!(f, "  throughput (peak)   {:>12} req/s", self.peak_rps)?;
+        writeln!(f, "  latency mean        {:>12.3} ms", l.mean_ms)?;
+        for (name, value) in [
+            ("P50", l.p50_ms),
+            ("P75", l.p75_ms),
+            ("P90", l.p90_ms),
+            ("P95", l.p95_ms),
+            ("P99", l.p99_ms),
+            ("P99.9", l.p999_ms),
+            ("max", l.max_ms),
+        ] {
+            writeln!(f, "  latency {name:<11} {value:>12.3} ms")?;
+        }
+        writeln!(f, "  bytes received      {:>12}", self.bytes_received)?;
+        writeln!(f, "  bytes sent          {:>12}", self.bytes_sent)?;
+        writeln!(f, "  bytes per request   {:>12.0}", self.bytes_per_request)?;
+        if let Some(server) = &self.server {
+            writeln!(
+                f,
+                "  server CPU          {:>12.2} s   ({:.1} % of one core)",
+                server.cpu_seconds,
+                server.cpu_seconds * 100.0 / self.duration_s.max(0.001)
+            )?;
+            writeln!(
+                f,
+                "  server peak RSS     {:>12.1} MiB under load (lifetime peak {:.1} MiB)",
+                server.peak_rss_kib as f64 / 1024.0,
+                server.lifetime_peak_rss_kib as f64 / 1024.0
+            )?;
+        }
+        let c = &self.co2;
+        writeln!(
+            f,
+            "  CO2 server          {:>12.8} g/request (seed method: {} W × {} vCPU, {} g/kWh, +{:.0} %)",
+            c.server_g_per_request,
+            c.constants.watts_per_vcpu,
+            c.constants.vcpus,
+            c.constants.grid_g_per_kwh,
+            (c.constants.margin - 1.0) * 100.0
+        )?;
+        if let Some(measured) = c.server_measured_g_per_request {
+            writeln!(f, "  CO2 server (CPU)    {measured:>12.8} g/request (from the measured CPU time)")?;
+        }
+        writeln!(f, "  CO2 network         {:>12.6} g/request ({} g/KB)", c.network_g_per_request, c.constants.network_g_per_kb)?;
+        writeln!(f, "  CO2 total           {:>12.6} g/request", c.total_g_per_request)?;
+        for sample in &self.failure_samples {
+            writeln!(f, "  failure: {sample}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads user + system CPU seconds of `pid` from /proc (clock ticks of 1/100 s).
+pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let after = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+/// (VmRSS, VmHWM) of `pid` in KiB.
+pub fn memory_kib(pid: u32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field =
+        |name: &str| status.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok());
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
