@@ -23,13 +23,17 @@ async fn open(args: &DatabaseArgs, file: &FileSettings) -> anyhow::Result<Store>
     store.with_context(|| format!("opening {}", database.describe()))
 }
 
-async fn app(args: &DatabaseArgs, file: &FileSettings) -> anyhow::Result<App> {
+async fn app(args: &DatabaseArgs, file: &FileSettings, settings: AppSettings) -> anyhow::Result<App> {
     let store = open(args, file).await?;
-    App::new(store, Arc::new(SystemClock), AppSettings::default()).map_err(|e| anyhow::anyhow!("{e}"))
+    App::new(store, Arc::new(SystemClock), settings).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 pub async fn serve(args: ServeArgs, file: &FileSettings) -> anyhow::Result<()> {
-    let app = app(&args.database, file).await?;
+    let mut settings = AppSettings::default();
+    if let Some(burst) = args.login_ip_burst.or(file.login_ip_burst) {
+        settings.throttle.ip_burst = burst;
+    }
+    let app = app(&args.database, file, settings).await?;
     if args.demo {
         crate::demo::seed_if_empty(&app).await?;
     }
@@ -78,7 +82,7 @@ pub async fn seed(args: SeedArgs, file: &FileSettings) -> anyhow::Result<()> {
     if !args.demo {
         bail!("say what to seed: `koprogo seed --demo`");
     }
-    let app = app(&args.database, file).await?;
+    let app = app(&args.database, file, AppSettings::default()).await?;
     if !crate::demo::seed_if_empty(&app).await? {
         bail!("the database already holds data; the demo is only loaded into an empty database");
     }
@@ -90,7 +94,7 @@ pub async fn seed(args: SeedArgs, file: &FileSettings) -> anyhow::Result<()> {
 
 pub async fn create_user(args: UserCreateArgs, file: &FileSettings) -> anyhow::Result<()> {
     let role = Role::parse(&args.role).map_err(|e| anyhow::anyhow!("--role {e}"))?;
-    let app = app(&args.database, file).await?;
+    let app = app(&args.database, file, AppSettings::default()).await?;
     let generated = args.password.is_none();
     let password = match args.password {
         Some(password) => password,

@@ -61,6 +61,10 @@ pub struct ServeArgs {
     /// Load the demo data when the database is empty.
     #[arg(long, env = "KOPROGO_DEMO")]
     pub demo: bool,
+    /// Login attempts allowed at once from one IP (then 10 a minute); default 10.
+    /// Raise it for load tests that log many accounts in from one machine.
+    #[arg(long, env = "KOPROGO_LOGIN_IP_BURST")]
+    pub login_ip_burst: Option<u32>,
 }
 
 #[derive(Args, Debug)]
@@ -120,6 +124,7 @@ pub struct FileSettings {
     pub log_format: Option<String>,
     #[serde(default)]
     pub trusted_proxies: Vec<IpAddr>,
+    pub login_ip_burst: Option<u32>,
 }
 
 impl FileSettings {
