@@ -30,16 +30,13 @@ fn argon2() -> Result<Argon2<'static>, AppError> {
 pub struct PasswordHashing {
     permits: Arc<Semaphore>,
     /// Verified when the account does not exist, so that timing does not tell.
-    dummy_hash: Arc<str>,
+    /// Made on first need, not at start-up: a hash holds 19 MiB while it runs.
+    dummy_hash: Arc<std::sync::OnceLock<String>>,
 }
 
 impl PasswordHashing {
     pub fn new(concurrency: usize) -> Result<Self, AppError> {
-        let dummy = argon2()?
-            .hash_password(b"no account has this password")
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("argon2: {e}")))?
-            .to_string();
-        Ok(Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), dummy_hash: dummy.into() })
+        Ok(Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), dummy_hash: Arc::default() })
     }
 
     pub async fn hash(&self, password: &str) -> Result<String, AppError> {
@@ -56,9 +53,23 @@ impl PasswordHashing {
     /// True when `password` matches `hash`; `None` hash runs the dummy check.
     pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool, AppError> {
         let (password, known) = (password.to_owned(), hash.is_some());
-        let hash = hash.map_or_else(|| self.dummy_hash.to_string(), str::to_owned);
+        let (hash, dummy) = (hash.map(str::to_owned), self.dummy_hash.clone());
         self.run(move || {
-            let parsed = PasswordHash::new(&hash).map_err(|e| AppError::Internal(anyhow::anyhow!("stored hash: {e}")))?;
+            let hash = match hash {
+                Some(hash) => hash,
+                None => dummy
+                    .get_or_init(|| {
+                        argon2()
+                            .ok()
+                            .and_then(|a| a.hash_password(b"no account has this password").ok())
+                            .map(|h| h.to_string())
+                            .unwrap_or_default()
+                    })
+                    .clone(),
+            };
+            let Ok(parsed) = PasswordHash::new(&hash) else {
+                return if known { Err(AppError::Internal(anyhow::anyhow!("a stored password hash does not parse"))) } else { Ok(false) };
+            };
             Ok(known && argon2()?.verify_password(password.as_bytes(), &parsed).is_ok())
         })
         .await

@@ -6,6 +6,11 @@ mod settings;
 mod telemetry;
 
 use clap::Parser;
+
+/// mimalloc hands freed memory back to the system: a login's 19 MiB argon2
+/// block does not stay resident as it does in glibc's per-thread arenas.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use settings::{Cli, Command, FileSettings};
 
 #[tokio::main]
