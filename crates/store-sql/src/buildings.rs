@@ -1,32 +1,12 @@
-//! Buildings: rows kept with their unit count and allocated quota, updated in
-//! the same transactions as the units.
+//! Buildings: rows kept with their unit count, allocated quota and expense
+//! count, which triggers move with the units and expenses (migration 0002).
 
-/// Helpers shared by the area macros: counters and transaction plumbing.
+/// Helpers shared by the area macros: reading totals.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! store_support {
     ($store:ty, $db:ty) => {
         impl $store {
-            /// Adds `delta` to a per-tenant counter, inside the caller's transaction.
-            async fn bump(
-                tx: &mut $crate::sqlx::Transaction<'static, $db>,
-                tenant: $crate::prelude::TenantId,
-                name: &str,
-                delta: i64,
-            ) -> $crate::prelude::StoreResult<()> {
-                $crate::sqlx::query(
-                    "INSERT INTO counters (organization_id, name, value) VALUES ($1, $2, $3) \
-                     ON CONFLICT (organization_id, name) DO UPDATE SET value = counters.value + excluded.value",
-                )
-                .bind(tenant.as_uuid())
-                .bind(name.to_owned())
-                .bind(delta)
-                .execute(&mut **tx)
-                .await
-                .map_err($crate::db_error)?;
-                Ok(())
-            }
-
             async fn counter(&self, tenant: $crate::prelude::TenantId, name: &str) -> $crate::prelude::StoreResult<u64> {
                 let value: Option<i64> = $crate::sqlx::query_scalar("SELECT value FROM counters WHERE organization_id = $1 AND name = $2")
                     .bind(tenant.as_uuid())
@@ -87,7 +67,6 @@ macro_rules! building_store {
             #[$crate::async_trait::async_trait]
             impl BuildingStore for $store {
                 async fn insert_building(&self, tenant: TenantId, building: &Building) -> StoreResult<()> {
-                    let mut tx = self.begin().await?;
                     let insert = sqlx::query(
                         "INSERT INTO buildings (name, street, postal_code, city, country, bce_number, quota_base, construction_year, language, \
                          working_fund_iban, reserve_fund_iban, year_start_month, year_start_day, organization_id, id, unit_count, allocated_quota, \
@@ -98,11 +77,10 @@ macro_rules! building_store {
                         .bind(tenant.as_uuid())
                         .bind(building.id.as_uuid())
                         .bind(building.created_at)
-                        .execute(&mut *tx)
+                        .execute(self.writer())
                         .await
                         .map_err(|e| unique_or(e, "building.exists"))?;
-                    Self::bump(&mut tx, tenant, "buildings", 1).await?;
-                    tx.commit().await.map_err(db_error)
+                    Ok(())
                 }
 
                 async fn building(&self, tenant: TenantId, id: BuildingId) -> StoreResult<Option<BuildingSummary>> {
@@ -193,7 +171,6 @@ macro_rules! building_store {
                     ] {
                         sqlx::query(statement).bind(tenant.as_uuid()).bind(id.as_uuid()).execute(&mut *tx).await.map_err(db_error)?;
                     }
-                    Self::bump(&mut tx, tenant, "buildings", -1).await?;
                     tx.commit().await.map_err(db_error)?;
                     Ok(true)
                 }

@@ -74,7 +74,6 @@ macro_rules! owner_store {
             #[$crate::async_trait::async_trait]
             impl OwnerStore for $store {
                 async fn insert_owner(&self, tenant: TenantId, owner: &Owner) -> StoreResult<()> {
-                    let mut tx = self.begin().await?;
                     let insert = sqlx::query(
                         "INSERT INTO owners (kind, first_name, last_name, email, phone, street, postal_code, city, country, iban, language, bce_number, \
                          updated_at, organization_id, id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
@@ -83,11 +82,10 @@ macro_rules! owner_store {
                         .bind(tenant.as_uuid())
                         .bind(owner.id.as_uuid())
                         .bind(owner.created_at)
-                        .execute(&mut *tx)
+                        .execute(self.writer())
                         .await
                         .map_err(|e| unique_or(e, "owner.exists"))?;
-                    Self::bump(&mut tx, tenant, "owners", 1).await?;
-                    tx.commit().await.map_err(db_error)
+                    Ok(())
                 }
 
                 async fn owner(&self, tenant: TenantId, id: OwnerId) -> StoreResult<Option<Owner>> {
@@ -160,7 +158,6 @@ macro_rules! owner_store {
                     if done.rows_affected() == 0 {
                         return Ok(false);
                     }
-                    Self::bump(&mut tx, tenant, "owners", -1).await?;
                     tx.commit().await.map_err(db_error)?;
                     Ok(true)
                 }
@@ -185,7 +182,6 @@ macro_rules! owner_store {
                     .fetch_all(&mut *tx)
                     .await
                     .map_err(db_error)?;
-                    let exists = rows.iter().any(|r| r.id == ownership.id.as_uuid());
                     let others = rows.iter().filter(|r| r.id != ownership.id.as_uuid()).map(OwnershipRow::share_and_period).collect::<Result<Vec<_>, _>>()?;
                     fits(&others)?;
                     sqlx::query(
@@ -205,9 +201,6 @@ macro_rules! owner_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
-                    if !exists {
-                        Self::bump(&mut tx, tenant, "ownerships", 1).await?;
-                    }
                     tx.commit().await.map_err(db_error)?;
                     Ok(true)
                 }
@@ -249,19 +242,13 @@ macro_rules! owner_store {
                 }
 
                 async fn delete_ownership(&self, tenant: TenantId, id: OwnershipId) -> StoreResult<bool> {
-                    let mut tx = self.begin().await?;
                     let done = sqlx::query("DELETE FROM ownerships WHERE organization_id = $1 AND id = $2")
                         .bind(tenant.as_uuid())
                         .bind(id.as_uuid())
-                        .execute(&mut *tx)
+                        .execute(self.writer())
                         .await
                         .map_err(db_error)?;
-                    if done.rows_affected() == 0 {
-                        return Ok(false);
-                    }
-                    Self::bump(&mut tx, tenant, "ownerships", -1).await?;
-                    tx.commit().await.map_err(db_error)?;
-                    Ok(true)
+                    Ok(done.rows_affected() == 1)
                 }
             }
         };

@@ -1,6 +1,6 @@
-//! Units: each write also moves its building's unit count and allocated
-//! quota, under a lock on the building row, so that the quota rule holds even
-//! with concurrent writers.
+//! Units: each write locks its building row first, so that the quota rule is
+//! checked on figures no concurrent writer can change; triggers then move the
+//! building's unit count and allocated quota (migration 0002).
 
 #[doc(hidden)]
 #[macro_export]
@@ -26,20 +26,6 @@ macro_rules! unit_store {
                 let Some(row) = row else { return Ok(None) };
                 let (base, allocated): (i64, i64) = (row.try_get(0).map_err(db_error)?, row.try_get(1).map_err(db_error)?);
                 Ok(Some((u32::try_from(base).unwrap_or(u32::MAX), u64::try_from(allocated).unwrap_or(0))))
-            }
-
-            async fn move_totals(tx: &mut Tx, tenant: TenantId, building: BuildingId, units: i64, quota: i64) -> StoreResult<()> {
-                sqlx::query(
-                    "UPDATE buildings SET unit_count = unit_count + $1, allocated_quota = allocated_quota + $2 WHERE organization_id = $3 AND id = $4",
-                )
-                .bind(units)
-                .bind(quota)
-                .bind(tenant.as_uuid())
-                .bind(building.as_uuid())
-                .execute(&mut **tx)
-                .await
-                .map_err(db_error)?;
-                Ok(())
             }
 
             fn select(tenant: TenantId) -> QueryBuilder<Db> {
@@ -83,8 +69,6 @@ macro_rules! unit_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| unique_or(e, "unit.number_taken"))?;
-                    move_totals(&mut tx, tenant, d.building_id, 1, i64::from(d.quota.get())).await?;
-                    Self::bump(&mut tx, tenant, "units", 1).await?;
                     tx.commit().await.map_err(db_error)?;
                     Ok(true)
                 }
@@ -153,7 +137,6 @@ macro_rules! unit_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| unique_or(e, "unit.number_taken"))?;
-                    move_totals(&mut tx, tenant, d.building_id, 0, i64::from(d.quota.get()) - old).await?;
                     tx.commit().await.map_err(db_error)?;
                     Ok(true)
                 }
@@ -174,15 +157,15 @@ macro_rules! unit_store {
                     if held.is_some() {
                         return Err(StoreError::Conflict("unit.has_ownerships"));
                     }
-                    let quota: Option<i64> = sqlx::query_scalar("DELETE FROM units WHERE organization_id = $1 AND id = $2 RETURNING quota")
+                    let deleted: Option<Uuid> = sqlx::query_scalar("DELETE FROM units WHERE organization_id = $1 AND id = $2 RETURNING id")
                         .bind(tenant.as_uuid())
                         .bind(id.as_uuid())
                         .fetch_optional(&mut *tx)
                         .await
                         .map_err(db_error)?;
-                    let Some(quota) = quota else { return Ok(false) };
-                    move_totals(&mut tx, tenant, building, -1, -quota).await?;
-                    Self::bump(&mut tx, tenant, "units", -1).await?;
+                    if deleted.is_none() {
+                        return Ok(false);
+                    }
                     tx.commit().await.map_err(db_error)?;
                     Ok(true)
                 }
