@@ -7,14 +7,33 @@
 macro_rules! store_support {
     ($store:ty, $db:ty) => {
         impl $store {
-            async fn counter(&self, tenant: $crate::prelude::TenantId, name: &str) -> $crate::prelude::StoreResult<u64> {
-                let value: Option<i64> = $crate::sqlx::query_scalar("SELECT value FROM counters WHERE organization_id = $1 AND name = $2")
-                    .bind(tenant.as_uuid())
-                    .bind(name.to_owned())
-                    .fetch_optional(self.reader())
-                    .await
-                    .map_err($crate::db_error)?;
-                Ok(value.map_or(0, |v| u64::try_from(v).unwrap_or(0)))
+            /// Runs a list query; the total comes with the rows when the query
+            /// selected it (`push_total`), else from its source, else by counting.
+            async fn fetch_page<R>(
+                &self,
+                mut qb: $crate::sqlx::QueryBuilder<$db>,
+                tenant: $crate::prelude::TenantId,
+                source: Option<&$crate::Total>,
+                count: impl FnOnce() -> $crate::sqlx::QueryBuilder<$db>,
+            ) -> $crate::prelude::StoreResult<(Vec<R>, u64)>
+            where
+                R: for<'r> $crate::sqlx::FromRow<'r, <$db as $crate::sqlx::Database>::Row>,
+            {
+                use $crate::sqlx::Row as _;
+                let rows = qb.build().fetch_all(self.reader()).await.map_err($crate::db_error)?;
+                let carried = rows.first().and_then(|r| r.try_get::<Option<i64>, _>("total_count").ok().flatten());
+                let items = rows.iter().map(R::from_row).collect::<Result<Vec<_>, _>>().map_err($crate::db_error)?;
+                let total = match (carried, source) {
+                    (Some(total), _) => u64::try_from(total).unwrap_or(0),
+                    (None, Some(source)) => {
+                        let mut bare = $crate::sqlx::QueryBuilder::new("");
+                        $crate::push_total(&mut bare, tenant.as_uuid(), source, false);
+                        let value: Option<i64> = bare.build_query_scalar().fetch_one(self.reader()).await.map_err($crate::db_error)?;
+                        u64::try_from(value.unwrap_or(0)).unwrap_or(0)
+                    }
+                    (None, None) => self.count(count()).await?,
+                };
+                Ok((items, total))
             }
 
             /// Runs a `SELECT COUNT(*)` built by the caller.
@@ -92,7 +111,12 @@ macro_rules! building_store {
 
                 async fn buildings(&self, tenant: TenantId, query: &ListQuery<BuildingSort>, visible: &Visibility) -> StoreResult<Page<BuildingSummary>> {
                     let ids = visible_ids(visible);
-                    let mut qb = select(tenant);
+                    let source = ids.is_none().then(|| Total::Counter("buildings".to_owned()));
+                    let mut qb = QueryBuilder::new(format!("SELECT {BUILDING_COLUMNS}"));
+                    if let Some(source) = &source {
+                        push_total(&mut qb, tenant.as_uuid(), source, true);
+                    }
+                    qb.push(" FROM buildings WHERE organization_id = ").push_bind(tenant.as_uuid());
                     if let Some(ids) = &ids {
                         push_in(&mut qb, "id", ids);
                     }
@@ -105,16 +129,15 @@ macro_rules! building_store {
                     let dir = direction(query);
                     qb.push(format_args!(" ORDER BY {column} {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
                     qb.push(" OFFSET ").push_bind(int(query.offset()));
-                    let rows: Vec<BuildingRow> = qb.build_query_as().fetch_all(self.reader()).await.map_err(db_error)?;
-                    let total = match &ids {
-                        None => self.counter(tenant, "buildings").await?,
-                        Some(ids) => {
-                            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM buildings WHERE organization_id = ");
-                            count.push_bind(tenant.as_uuid());
+                    let count = || {
+                        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM buildings WHERE organization_id = ");
+                        count.push_bind(tenant.as_uuid());
+                        if let Some(ids) = &ids {
                             push_in(&mut count, "id", ids);
-                            self.count(count).await?
                         }
+                        count
                     };
+                    let (rows, total): (Vec<BuildingRow>, u64) = self.fetch_page(qb, tenant, source.as_ref(), count).await?;
                     let items = rows.into_iter().map(BuildingSummary::try_from).collect::<Result<_, _>>()?;
                     Ok(Page { items, total })
                 }

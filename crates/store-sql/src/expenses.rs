@@ -95,8 +95,18 @@ macro_rules! expense_store {
                 }
 
                 async fn expenses(&self, tenant: TenantId, query: &ListQuery<ExpenseSort>, filter: &ExpenseFilter, visible: &Visibility) -> StoreResult<Page<Expense>> {
-                    let mut qb = QueryBuilder::new(format!("SELECT {EXPENSE_COLUMNS} FROM expenses WHERE organization_id = "));
-                    qb.push_bind(tenant.as_uuid());
+                    let plain = *visible == Visibility::default() && filter.fund.is_none() && filter.from.is_none() && filter.to.is_none();
+                    let source = match (plain, filter.building, filter.status) {
+                        (true, None, None) => Some(Total::Counter("expenses".to_owned())),
+                        (true, None, Some(status)) => Some(Total::Counter(status_counter(status))),
+                        (true, Some(building), None) => Some(Total::OfBuilding("expense_count", building.as_uuid())),
+                        _ => None,
+                    };
+                    let mut qb = QueryBuilder::new(format!("SELECT {EXPENSE_COLUMNS}"));
+                    if let Some(source) = &source {
+                        push_total(&mut qb, tenant.as_uuid(), source, true);
+                    }
+                    qb.push(" FROM expenses WHERE organization_id = ").push_bind(tenant.as_uuid());
                     push_filters(&mut qb, filter, visible);
                     let column = match query.sort {
                         ExpenseSort::Date => "expense_date",
@@ -107,23 +117,13 @@ macro_rules! expense_store {
                     let dir = direction(query);
                     qb.push(format_args!(" ORDER BY {column} {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
                     qb.push(" OFFSET ").push_bind(int(query.offset()));
-                    let rows: Vec<ExpenseRow> = qb.build_query_as().fetch_all(self.reader()).await.map_err(db_error)?;
-                    let plain = *visible == Visibility::default() && filter.fund.is_none() && filter.from.is_none() && filter.to.is_none();
-                    let total = match (plain, filter.building, filter.status) {
-                        (true, None, None) => self.counter(tenant, "expenses").await?,
-                        (true, None, Some(status)) => self.counter(tenant, &status_counter(status)).await?,
-                        (true, Some(building), None) => {
-                            let mut count = QueryBuilder::new("SELECT COALESCE(MAX(expense_count), 0) FROM buildings WHERE organization_id = ");
-                            count.push_bind(tenant.as_uuid()).push(" AND id = ").push_bind(building.as_uuid());
-                            self.count(count).await?
-                        }
-                        _ => {
-                            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM expenses WHERE organization_id = ");
-                            count.push_bind(tenant.as_uuid());
-                            push_filters(&mut count, filter, visible);
-                            self.count(count).await?
-                        }
+                    let count = || {
+                        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM expenses WHERE organization_id = ");
+                        count.push_bind(tenant.as_uuid());
+                        push_filters(&mut count, filter, visible);
+                        count
                     };
+                    let (rows, total): (Vec<ExpenseRow>, u64) = self.fetch_page(qb, tenant, source.as_ref(), count).await?;
                     let items = rows.into_iter().map(Expense::try_from).collect::<Result<_, _>>()?;
                     Ok(Page { items, total })
                 }

@@ -21,7 +21,7 @@ pub use errors::{db_error, unique_or};
 #[doc(hidden)]
 pub mod prelude {
     pub use crate::rows::*;
-    pub use crate::{db_error, push_in, unique_or};
+    pub use crate::{Total, db_error, push_in, push_total, unique_or};
     pub use anyhow::Context as _;
     pub use chrono::{DateTime, NaiveDate, Utc};
     pub use koprogo_app::StoreError;
@@ -73,6 +73,36 @@ where
         list.push_bind(*id);
     }
     list.push_unseparated(")");
+}
+
+/// Where a list's total comes from when no filter needs a count.
+pub enum Total {
+    /// A per-tenant counter kept by triggers.
+    Counter(String),
+    /// A count column of one building (`unit_count`, `expense_count`).
+    OfBuilding(&'static str, uuid::Uuid),
+}
+
+/// Appends the total as a scalar sub-query: `, (…) AS total_count` in a
+/// select list (so a page and its total come in one round trip), or bare.
+pub fn push_total<DB: sqlx::Database>(qb: &mut sqlx::QueryBuilder<DB>, tenant: uuid::Uuid, total: &Total, as_column: bool)
+where
+    uuid::Uuid: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    String: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    qb.push(if as_column { ", " } else { "SELECT " });
+    match total {
+        Total::Counter(name) => {
+            qb.push("(SELECT value FROM counters WHERE organization_id = ").push_bind(tenant).push(" AND name = ").push_bind(name.clone());
+        }
+        Total::OfBuilding(column, building) => {
+            qb.push(format_args!("(SELECT {column} FROM buildings WHERE organization_id = "))
+                .push_bind(tenant)
+                .push(" AND id = ")
+                .push_bind(*building);
+        }
+    }
+    qb.push(if as_column { ") AS total_count" } else { ")" });
 }
 
 /// Every adapter port, for a store type that has `reader` and `begin`.

@@ -99,8 +99,13 @@ macro_rules! owner_store {
                 }
 
                 async fn owners(&self, tenant: TenantId, query: &ListQuery<OwnerSort>, building: Option<BuildingId>, visible: &Visibility) -> StoreResult<Page<Owner>> {
-                    let mut qb = QueryBuilder::new(format!("SELECT {OWNER_COLUMNS} FROM owners WHERE organization_id = "));
-                    qb.push_bind(tenant.as_uuid());
+                    let plain = building.is_none() && *visible == Visibility::default();
+                    let source = plain.then(|| Total::Counter("owners".to_owned()));
+                    let mut qb = QueryBuilder::new(format!("SELECT {OWNER_COLUMNS}"));
+                    if let Some(source) = &source {
+                        push_total(&mut qb, tenant.as_uuid(), source, true);
+                    }
+                    qb.push(" FROM owners WHERE organization_id = ").push_bind(tenant.as_uuid());
                     push_owner_filters(&mut qb, building, visible);
                     let column = match query.sort {
                         OwnerSort::LastName => "last_name",
@@ -111,15 +116,13 @@ macro_rules! owner_store {
                     let dir = direction(query);
                     qb.push(format_args!(" ORDER BY {column} {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
                     qb.push(" OFFSET ").push_bind(int(query.offset()));
-                    let rows: Vec<OwnerRow> = qb.build_query_as().fetch_all(self.reader()).await.map_err(db_error)?;
-                    let total = if building.is_none() && *visible == Visibility::default() {
-                        self.counter(tenant, "owners").await?
-                    } else {
+                    let count = || {
                         let mut count = QueryBuilder::new("SELECT COUNT(*) FROM owners WHERE organization_id = ");
                         count.push_bind(tenant.as_uuid());
                         push_owner_filters(&mut count, building, visible);
-                        self.count(count).await?
+                        count
                     };
+                    let (rows, total): (Vec<OwnerRow>, u64) = self.fetch_page(qb, tenant, source.as_ref(), count).await?;
                     let items = rows.into_iter().map(Owner::try_from).collect::<Result<_, _>>()?;
                     Ok(Page { items, total })
                 }
@@ -218,8 +221,13 @@ macro_rules! owner_store {
                 }
 
                 async fn ownerships(&self, tenant: TenantId, query: &ListQuery<OwnershipSort>, filter: &OwnershipFilter, visible: &Visibility) -> StoreResult<Page<Ownership>> {
-                    let mut qb = QueryBuilder::new(format!("SELECT {OWNERSHIP_COLUMNS} FROM ownerships WHERE organization_id = "));
-                    qb.push_bind(tenant.as_uuid());
+                    let plain = *filter == OwnershipFilter::default() && *visible == Visibility::default();
+                    let source = plain.then(|| Total::Counter("ownerships".to_owned()));
+                    let mut qb = QueryBuilder::new(format!("SELECT {OWNERSHIP_COLUMNS}"));
+                    if let Some(source) = &source {
+                        push_total(&mut qb, tenant.as_uuid(), source, true);
+                    }
+                    qb.push(" FROM ownerships WHERE organization_id = ").push_bind(tenant.as_uuid());
                     push_ownership_filters(&mut qb, filter, visible);
                     let column = match query.sort {
                         OwnershipSort::StartDate => "start_date",
@@ -228,15 +236,13 @@ macro_rules! owner_store {
                     let dir = direction(query);
                     qb.push(format_args!(" ORDER BY {column} {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
                     qb.push(" OFFSET ").push_bind(int(query.offset()));
-                    let rows: Vec<OwnershipRow> = qb.build_query_as().fetch_all(self.reader()).await.map_err(db_error)?;
-                    let total = if *filter == OwnershipFilter::default() && *visible == Visibility::default() {
-                        self.counter(tenant, "ownerships").await?
-                    } else {
+                    let count = || {
                         let mut count = QueryBuilder::new("SELECT COUNT(*) FROM ownerships WHERE organization_id = ");
                         count.push_bind(tenant.as_uuid());
                         push_ownership_filters(&mut count, filter, visible);
-                        self.count(count).await?
+                        count
                     };
+                    let (rows, total): (Vec<OwnershipRow>, u64) = self.fetch_page(qb, tenant, source.as_ref(), count).await?;
                     let items = rows.into_iter().map(Ownership::try_from).collect::<Result<_, _>>()?;
                     Ok(Page { items, total })
                 }

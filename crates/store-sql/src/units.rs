@@ -81,7 +81,16 @@ macro_rules! unit_store {
                 }
 
                 async fn units(&self, tenant: TenantId, query: &ListQuery<UnitSort>, building: Option<BuildingId>, visible: &Visibility) -> StoreResult<Page<Unit>> {
-                    let mut qb = select(tenant);
+                    let source = match building {
+                        _ if *visible != Visibility::default() => None,
+                        Some(building) => Some(Total::OfBuilding("unit_count", building.as_uuid())),
+                        None => Some(Total::Counter("units".to_owned())),
+                    };
+                    let mut qb = QueryBuilder::new(format!("SELECT {UNIT_COLUMNS}"));
+                    if let Some(source) = &source {
+                        push_total(&mut qb, tenant.as_uuid(), source, true);
+                    }
+                    qb.push(" FROM units WHERE organization_id = ").push_bind(tenant.as_uuid());
                     push_filters(&mut qb, building, visible);
                     let column = match query.sort {
                         UnitSort::Number => "unit_number",
@@ -92,19 +101,13 @@ macro_rules! unit_store {
                     let dir = direction(query);
                     qb.push(format_args!(" ORDER BY {column} {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
                     qb.push(" OFFSET ").push_bind(int(query.offset()));
-                    let rows: Vec<UnitRow> = qb.build_query_as().fetch_all(self.reader()).await.map_err(db_error)?;
-                    let total = if *visible != Visibility::default() {
+                    let count = || {
                         let mut count = QueryBuilder::new("SELECT COUNT(*) FROM units WHERE organization_id = ");
                         count.push_bind(tenant.as_uuid());
                         push_filters(&mut count, building, visible);
-                        self.count(count).await?
-                    } else if let Some(building) = building {
-                        let mut count = QueryBuilder::new("SELECT COALESCE(MAX(unit_count), 0) FROM buildings WHERE organization_id = ");
-                        count.push_bind(tenant.as_uuid()).push(" AND id = ").push_bind(building.as_uuid());
-                        self.count(count).await?
-                    } else {
-                        self.counter(tenant, "units").await?
+                        count
                     };
+                    let (rows, total): (Vec<UnitRow>, u64) = self.fetch_page(qb, tenant, source.as_ref(), count).await?;
                     let items = rows.into_iter().map(Unit::try_from).collect::<Result<_, _>>()?;
                     Ok(Page { items, total })
                 }

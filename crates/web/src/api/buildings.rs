@@ -120,6 +120,8 @@ impl BuildingBody {
 #[derive(Serialize, ToSchema)]
 pub struct BuildingView {
     id: Uuid,
+    /// The organisation, on single objects (a list is all one organisation).
+    #[serde(skip_serializing_if = "Option::is_none")]
     organization_id: Option<Uuid>,
     name: String,
     address: String,
@@ -177,8 +179,7 @@ async fn list(State(app): State<App>, auth: Authenticated, ApiQuery(paging): Api
     let query = paging.parse(BuildingSort::Name, BuildingSort::parse, &mut v);
     let query = finish(v, query)?;
     let page = app.buildings(&auth.actor, &query).await?;
-    let tenant = auth.tenant();
-    Ok(Json(Paged::new(page, &query, |b| view(tenant, b))))
+    Ok(Json(Paged::new(page, &query, |b| view(None, b))))
 }
 
 #[utoipa::path(post, path = "", tag = "buildings", security(("bearer" = [])), request_body = BuildingBody,

@@ -122,6 +122,8 @@ impl ExpenseBody {
 #[derive(Serialize, ToSchema)]
 pub struct ExpenseView {
     id: Uuid,
+    /// The organisation, on single objects (a list is all one organisation).
+    #[serde(skip_serializing_if = "Option::is_none")]
     organization_id: Option<Uuid>,
     building_id: Uuid,
     category: String,
@@ -193,8 +195,7 @@ async fn list(State(app): State<App>, auth: Authenticated, ApiQuery(f): ApiQuery
         (|| Some(ExpenseFilter { building: building?.map(BuildingId::from_uuid), status: status?, fund: fund?, from: from?, to: to? }))();
     let (query, filter) = finish(v, query.zip(filter))?;
     let page = app.expenses(&auth.actor, &query, &filter).await?;
-    let tenant = auth.tenant();
-    Ok(Json(Paged::new(page, &query, |e| view(tenant, e))))
+    Ok(Json(Paged::new(page, &query, |e| view(None, e))))
 }
 
 /// Records an expense as a draft.

@@ -117,6 +117,8 @@ impl OwnerBody {
 #[derive(Serialize, ToSchema)]
 pub struct OwnerView {
     id: Uuid,
+    /// The organisation, on single objects (a list is all one organisation).
+    #[serde(skip_serializing_if = "Option::is_none")]
     organization_id: Option<Uuid>,
     kind: String,
     first_name: Option<String>,
@@ -174,8 +176,7 @@ async fn list(State(app): State<App>, auth: Authenticated, ApiQuery(filters): Ap
     let building = query_id(&mut v, "building_id", filters.building_id.as_deref());
     let (query, building) = finish(v, query.zip(building))?;
     let page = app.owners(&auth.actor, &query, building.map(BuildingId::from_uuid)).await?;
-    let tenant = auth.tenant();
-    Ok(Json(Paged::new(page, &query, |o| view(tenant, o))))
+    Ok(Json(Paged::new(page, &query, |o| view(None, o))))
 }
 
 #[utoipa::path(post, path = "", tag = "owners", security(("bearer" = [])), request_body = OwnerBody,

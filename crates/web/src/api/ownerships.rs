@@ -73,6 +73,8 @@ impl OwnershipBody {
 #[derive(Serialize, ToSchema)]
 pub struct OwnershipView {
     id: Uuid,
+    /// The organisation, on single objects (a list is all one organisation).
+    #[serde(skip_serializing_if = "Option::is_none")]
     organization_id: Option<Uuid>,
     unit_id: Uuid,
     owner_id: Uuid,
@@ -126,8 +128,7 @@ async fn list(
     let filter = (|| Some(OwnershipFilter { unit: unit?.map(UnitId::from_uuid), owner: owner?.map(OwnerId::from_uuid), on: on? }))();
     let (query, filter) = finish(v, query.zip(filter))?;
     let page = app.ownerships(&auth.actor, &query, &filter).await?;
-    let tenant = auth.tenant();
-    Ok(Json(Paged::new(page, &query, |o| view(tenant, o))))
+    Ok(Json(Paged::new(page, &query, |o| view(None, o))))
 }
 
 /// Records a share; the unit's shares may never exceed 100 % on any day.

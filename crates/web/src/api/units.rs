@@ -79,6 +79,8 @@ impl UnitBody {
 #[derive(Serialize, ToSchema)]
 pub struct UnitView {
     id: Uuid,
+    /// The organisation, on single objects (a list is all one organisation).
+    #[serde(skip_serializing_if = "Option::is_none")]
     organization_id: Option<Uuid>,
     building_id: Uuid,
     unit_number: String,
@@ -123,8 +125,7 @@ async fn list(State(app): State<App>, auth: Authenticated, ApiQuery(filters): Ap
     let building = query_id(&mut v, "building_id", filters.building_id.as_deref());
     let (query, building) = finish(v, query.zip(building))?;
     let page = app.units(&auth.actor, &query, building.map(BuildingId::from_uuid)).await?;
-    let tenant = auth.tenant();
-    Ok(Json(Paged::new(page, &query, |u| view(tenant, u))))
+    Ok(Json(Paged::new(page, &query, |u| view(None, u))))
 }
 
 /// Adds a unit. Its quota must fit in what the building's base has left.

@@ -89,6 +89,7 @@ async fn lists_are_paged_sorted_and_counted() {
     assert_eq!(bad_paging.fields(), ["page", "per_page", "order"]);
     let beyond = t.get("/api/v1/buildings?page=9", &token).await;
     assert_eq!((beyond.body["data"].as_array().unwrap().len(), beyond.body["pagination"]["has_next"].as_bool()), (0, Some(false)));
+    assert_eq!(beyond.body["pagination"]["total_items"], 5, "an empty page still knows the total");
 }
 
 #[tokio::test]
