@@ -12,9 +12,57 @@ mod units;
 use axum::Json;
 use axum::routing::get;
 use koprogo_app::App;
+use koprogo_app::access::Action;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
+
+/// Who may call an operation: anyone, any signed-in user (about their own
+/// session), or whoever the policy (`koprogo_app::access::POLICY`) grants the action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    Session,
+    Policy(Action),
+}
+
+/// Every operation of the API with its access rule; the authorization matrix
+/// test checks each against every role, and fails on an operation missing here.
+pub const OPERATIONS: &[(&str, &str, Access)] = &[
+    ("post", "/api/v1/auth/register", Access::Public),
+    ("post", "/api/v1/auth/login", Access::Public),
+    ("post", "/api/v1/auth/refresh", Access::Public),
+    ("post", "/api/v1/auth/logout", Access::Session),
+    ("get", "/api/v1/auth/me", Access::Session),
+    ("get", "/api/v1/admin/organizations", Access::Policy(Action::ListOrganizations)),
+    ("get", "/api/v1/buildings", Access::Policy(Action::ReadBuilding)),
+    ("post", "/api/v1/buildings", Access::Policy(Action::WriteBuilding)),
+    ("get", "/api/v1/buildings/{id}", Access::Policy(Action::ReadBuilding)),
+    ("put", "/api/v1/buildings/{id}", Access::Policy(Action::WriteBuilding)),
+    ("delete", "/api/v1/buildings/{id}", Access::Policy(Action::WriteBuilding)),
+    ("get", "/api/v1/units", Access::Policy(Action::ReadUnit)),
+    ("post", "/api/v1/units", Access::Policy(Action::WriteUnit)),
+    ("get", "/api/v1/units/{id}", Access::Policy(Action::ReadUnit)),
+    ("put", "/api/v1/units/{id}", Access::Policy(Action::WriteUnit)),
+    ("delete", "/api/v1/units/{id}", Access::Policy(Action::WriteUnit)),
+    ("get", "/api/v1/owners", Access::Policy(Action::ReadOwner)),
+    ("post", "/api/v1/owners", Access::Policy(Action::WriteOwner)),
+    ("get", "/api/v1/owners/{id}", Access::Policy(Action::ReadOwner)),
+    ("put", "/api/v1/owners/{id}", Access::Policy(Action::WriteOwner)),
+    ("delete", "/api/v1/owners/{id}", Access::Policy(Action::WriteOwner)),
+    ("get", "/api/v1/ownerships", Access::Policy(Action::ReadOwnership)),
+    ("post", "/api/v1/ownerships", Access::Policy(Action::WriteOwnership)),
+    ("get", "/api/v1/ownerships/{id}", Access::Policy(Action::ReadOwnership)),
+    ("put", "/api/v1/ownerships/{id}", Access::Policy(Action::WriteOwnership)),
+    ("delete", "/api/v1/ownerships/{id}", Access::Policy(Action::WriteOwnership)),
+    ("get", "/api/v1/expenses", Access::Policy(Action::ReadExpense)),
+    ("post", "/api/v1/expenses", Access::Policy(Action::WriteExpense)),
+    ("get", "/api/v1/expenses/{id}", Access::Policy(Action::ReadExpense)),
+    ("put", "/api/v1/expenses/{id}", Access::Policy(Action::WriteExpense)),
+    ("delete", "/api/v1/expenses/{id}", Access::Policy(Action::WriteExpense)),
+    ("post", "/api/v1/expenses/{id}/approve", Access::Policy(Action::ApproveExpense)),
+    ("post", "/api/v1/expenses/{id}/pay", Access::Policy(Action::PayExpense)),
+];
 
 #[derive(OpenApi)]
 #[openapi(

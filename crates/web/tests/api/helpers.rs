@@ -60,6 +60,16 @@ impl TestApp {
 
     pub async fn with_throttle(throttle: ThrottleSettings) -> Self {
         let store = koprogo_store_sqlite::open_in_memory().await.expect("in-memory store");
+        Self::with_store(store, throttle).await
+    }
+
+    /// The same harness on a fresh PostgreSQL database (KOPROGO_TEST_DATABASE_URL).
+    pub async fn on_postgres() -> Self {
+        let store = koprogo_store_postgres::testing::fresh_database().await;
+        Self::with_store(store, ThrottleSettings { ip_burst: 1000, account_burst: 1000, ..ThrottleSettings::default() }).await
+    }
+
+    async fn with_store(store: koprogo_app::Store, throttle: ThrottleSettings) -> Self {
         let clock = Arc::new(FixedClock::at(chrono::Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).single().expect("time")));
         let app = App::new(store, clock, AppSettings { throttle, hashing_concurrency: 4 }).expect("app");
         let tenant = app.create_organization("Syndic Horizon").await.expect("organisation").id;

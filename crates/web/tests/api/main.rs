@@ -6,6 +6,7 @@ mod buildings;
 mod errors;
 mod expenses;
 mod helpers;
+mod matrix;
 mod openapi;
 mod owners;
 mod units;

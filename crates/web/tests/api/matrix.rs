@@ -1,0 +1,225 @@
+//! The authorization matrix: every operation of `api::OPERATIONS` × every role
+//! × {own object, object of another building of the same organisation, object
+//! of another organisation, non-existent id}, against the status the policy
+//! table implies. Another organisation's object must answer like a missing one.
+
+use axum::http::Method;
+use koprogo_app::access::{Reach, reach};
+use koprogo_domain::account::Role;
+use koprogo_web::api::{Access, OPERATIONS};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, building_body, expense_body, owner_body, unit_body};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Own,
+    OtherBuilding,
+    Foreign,
+    Missing,
+}
+
+/// The objects of one kind: ids by area.
+struct Objects {
+    building: String,
+    unit: String,
+    owner: String,
+    ownership: String,
+    expense: String,
+}
+
+struct World {
+    t: TestApp,
+    syndic: String,
+    stranger: String,
+    tokens: Vec<(Role, String)>,
+    own: Objects,
+    other: Objects,
+    foreign: Objects,
+}
+
+async fn holding(t: &TestApp, token: &str, building: &str, number: &str) -> Objects {
+    let unit = t.create("/api/v1/units", token, unit_body(building, number, 10)).await;
+    let owner = t.create("/api/v1/owners", token, owner_body(&format!("Holder {number}"))).await;
+    let ownership = t
+        .create("/api/v1/ownerships", token, json!({ "unit_id": unit, "owner_id": owner, "share": 100, "start_date": "2020-01-01" }))
+        .await;
+    let expense = t.create("/api/v1/expenses", token, expense_body(building, json!(10))).await;
+    Objects { building: building.to_owned(), unit, owner, ownership, expense }
+}
+
+async fn world(t: TestApp) -> World {
+    let e = t.estate().await;
+    let ownerships = t.get(&format!("/api/v1/ownerships?unit_id={}", e.unit), &e.tokens.syndic).await;
+    let own = Objects {
+        building: e.building.clone(),
+        unit: e.unit.clone(),
+        owner: e.owner.clone(),
+        ownership: ownerships.body["data"][0]["id"].as_str().expect("the ownership of the unit").to_owned(),
+        expense: t.create("/api/v1/expenses", &e.tokens.syndic, expense_body(&e.building, json!(10))).await,
+    };
+    let other = holding(&t, &e.tokens.syndic, &e.other_building, "2A").await;
+    let theirs = t.create("/api/v1/buildings", &e.tokens.stranger, building_body("Theirs")).await;
+    let foreign = holding(&t, &e.tokens.stranger, &theirs, "3A").await;
+    let k = &e.tokens;
+    let tokens = vec![
+        (Role::Syndic, k.syndic.clone()),
+        (Role::Accountant, k.accountant.clone()),
+        (Role::BoardMember, k.board.clone()),
+        (Role::Owner, k.owner.clone()),
+        (Role::PlatformAdmin, k.admin.clone()),
+    ];
+    World { syndic: k.syndic.clone(), stranger: k.stranger.clone(), tokens, own, other, foreign, t }
+}
+
+/// The status the policy implies for `role` calling `method` on an object of `kind`.
+fn expected(access: Access, role: Role, method: &str, kind: Option<Kind>) -> u16 {
+    let Access::Policy(action) = access else { return 200 };
+    let success = match method {
+        "post" if kind.is_none() => 201,
+        "delete" => 204,
+        _ => 200,
+    };
+    match (reach(role, action), kind) {
+        (Reach::Denied, _) => 403,
+        (Reach::Platform, _) if role == Role::PlatformAdmin => success,
+        (Reach::Platform, _) => 403,
+        (_, None) => success,
+        (_, Some(Kind::Foreign | Kind::Missing)) => 404,
+        (Reach::Organization, Some(_)) => success,
+        (Reach::BoardBuildings | Reach::OwnUnits, Some(Kind::Own)) => success,
+        (Reach::BoardBuildings | Reach::OwnUnits, Some(Kind::OtherBuilding)) => 404,
+    }
+}
+
+impl World {
+    fn objects(&self, kind: Kind) -> Option<&Objects> {
+        match kind {
+            Kind::Own => Some(&self.own),
+            Kind::OtherBuilding => Some(&self.other),
+            Kind::Foreign => Some(&self.foreign),
+            Kind::Missing => None,
+        }
+    }
+
+    /// The id to act on; deletions and status changes get a fresh object of
+    /// that kind so the fixtures survive.
+    async fn target(&self, area: &str, method: &str, action_path: &str, kind: Kind) -> String {
+        let Some(objects) = self.objects(kind) else { return uuid::Uuid::now_v7().to_string() };
+        let maker = if kind == Kind::Foreign { &self.stranger } else { &self.syndic };
+        let fresh = method == "delete" || action_path.ends_with("/approve") || action_path.ends_with("/pay");
+        if !fresh {
+            return match area {
+                "buildings" => objects.building.clone(),
+                "units" => objects.unit.clone(),
+                "owners" => objects.owner.clone(),
+                "ownerships" => objects.ownership.clone(),
+                _ => objects.expense.clone(),
+            };
+        }
+        let n = uuid::Uuid::now_v7().simple().to_string();
+        let id = match area {
+            "buildings" => self.t.create("/api/v1/buildings", maker, building_body("Disposable")).await,
+            "units" => self.t.create("/api/v1/units", maker, unit_body(&objects.building, &n, 1)).await,
+            "owners" => self.t.create("/api/v1/owners", maker, owner_body("Disposable")).await,
+            "ownerships" => {
+                let unit = self.t.create("/api/v1/units", maker, unit_body(&objects.building, &n, 1)).await;
+                self.t.create("/api/v1/ownerships", maker, json!({ "unit_id": unit, "owner_id": objects.owner, "share": 100 })).await
+            }
+            _ => self.t.create("/api/v1/expenses", maker, expense_body(&objects.building, json!(7))).await,
+        };
+        if action_path.ends_with("/pay") {
+            self.t.post(&format!("/api/v1/expenses/{id}/approve"), maker, json!({})).await;
+        }
+        id
+    }
+
+    /// A valid body for writing to `area` (for an update, the object's own references).
+    async fn body(&self, area: &str, id: &str, kind: Option<Kind>) -> Value {
+        let objects = kind.and_then(|k| self.objects(k)).unwrap_or(&self.own);
+        let n = uuid::Uuid::now_v7().simple().to_string();
+        match area {
+            "buildings" => building_body("Written"),
+            "units" if kind.is_some() => unit_body(&objects.building, &format!("U-{id}"), 10),
+            "units" => unit_body(&self.own.building, &n, 1),
+            "owners" => owner_body("Written"),
+            "ownerships" if kind.is_some() => {
+                json!({ "unit_id": objects.unit, "owner_id": objects.owner, "share": 100, "start_date": "2020-01-01" })
+            }
+            "ownerships" => {
+                let unit = self.t.create("/api/v1/units", &self.syndic, unit_body(&self.own.building, &n, 1)).await;
+                json!({ "unit_id": unit, "owner_id": self.own.owner, "share": 100 })
+            }
+            _ => expense_body(&objects.building, json!(12)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_operation_answers_every_role_as_the_policy_says_on_sqlite() {
+    policy_matrix(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn every_operation_answers_every_role_as_the_policy_says_on_postgresql() {
+    policy_matrix(TestApp::on_postgres().await).await;
+}
+
+async fn policy_matrix(t: TestApp) {
+    let w = world(t).await;
+    let mut checked = 0;
+    let mut mismatches = Vec::new();
+    for (method, path, access) in OPERATIONS {
+        if !matches!(access, Access::Policy(_)) {
+            continue; // sign-up, login, refresh, logout and me: covered in auth.rs
+        }
+        let area = path.trim_start_matches("/api/v1/").split('/').next().unwrap_or("");
+        let kinds: Vec<Option<Kind>> = if path.contains("{id}") {
+            [Kind::Own, Kind::OtherBuilding, Kind::Foreign, Kind::Missing].map(Some).to_vec()
+        } else {
+            vec![None]
+        };
+        for (role, token) in &w.tokens {
+            for kind in &kinds {
+                let id = match kind {
+                    Some(kind) => w.target(area, method, path, *kind).await,
+                    None => String::new(),
+                };
+                let url = path.replace("{id}", &id);
+                let body = match *method {
+                    "post" if kind.is_none() => Some(w.body(area, &id, None).await),
+                    "put" => Some(w.body(area, &id, *kind).await),
+                    "post" => Some(json!({})),
+                    _ => None,
+                };
+                let response = w.t.call(method.to_uppercase().parse().expect("an HTTP method"), &url, Some(token), body).await;
+                let want = expected(*access, *role, method, *kind);
+                checked += 1;
+                if response.status.as_u16() != want {
+                    mismatches.push(format!("{method} {path} as {role} on {kind:?}: {} (want {want}) {}", response.status, response.body));
+                }
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{} of {checked} checks differ from the policy:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(checked > 300, "the matrix ran {checked} checks");
+}
+
+#[tokio::test]
+async fn foreign_objects_answer_byte_for_byte_like_missing_ones() {
+    let w = world(TestApp::new().await).await;
+    for area in ["buildings", "units", "owners", "ownerships", "expenses"] {
+        for method in [Method::GET, Method::DELETE] {
+            let foreign = w
+                .t
+                .call(method.clone(), &format!("/api/v1/{area}/{}", w.target(area, "get", "", Kind::Foreign).await), Some(&w.syndic), None)
+                .await;
+            let missing = w.t.call(method.clone(), &format!("/api/v1/{area}/{}", uuid::Uuid::now_v7()), Some(&w.syndic), None).await;
+            let strip = |mut v: Value| {
+                v.as_object_mut().map(|o| o.remove("request_id"));
+                v
+            };
+            assert_eq!((foreign.status, strip(foreign.body)), (missing.status, strip(missing.body)), "{method} {area}");
+        }
+    }
+}
