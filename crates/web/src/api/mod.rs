@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod buildings;
+mod docs;
 mod expenses;
 mod owners;
 mod ownerships;
@@ -92,7 +93,7 @@ impl Modify for BearerAuth {
 
 /// The API routes, with `GET /api/v1/openapi.json` describing them.
 pub fn routes() -> axum::Router<App> {
-    let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1/auth", auth::routes())
         .nest("/api/v1/buildings", buildings::routes())
         .nest("/api/v1/units", units::routes())
@@ -101,6 +102,8 @@ pub fn routes() -> axum::Router<App> {
         .nest("/api/v1/expenses", expenses::routes())
         .nest("/api/v1/admin", admin::routes())
         .split_for_parts();
+    // After the split: the nested routes' operations exist only now.
+    docs::ProblemResponses.modify(&mut document);
     let document = std::sync::Arc::new(document);
     router.route("/api/v1/openapi.json", get(move || std::future::ready(Json(document.as_ref().clone()))))
 }
