@@ -45,7 +45,7 @@ fn view(usage: OrganizationUsage) -> OrganizationView {
 
 /// Organisations with their sign-up date and usage (platform admin only). `sort_by`: name, created_at.
 #[utoipa::path(get, path = "/organizations", tag = "admin", security(("bearer" = [])),
-    params(("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query), ("sort_by" = Option<String>, Query), ("order" = Option<String>, Query)),
+    params(("page" = Option<u32>, Query, minimum = 1, maximum = 1000000), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100), ("sort_by" = Option<String>, Query, pattern = "^(name|created_at)$"), ("order" = Option<String>, Query, pattern = "^(asc|desc)$")),
     responses((status = 200, body = Paged<OrganizationView>), (status = 403, body = Problem)))]
 async fn organizations(
     State(app): State<App>,

@@ -172,7 +172,7 @@ fn view(tenant: Option<Uuid>, summary: BuildingSummary) -> BuildingView {
 
 /// Buildings the caller may see. `sort_by`: name, city, postal_code, created_at.
 #[utoipa::path(get, path = "", tag = "buildings", security(("bearer" = [])),
-    params(("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query), ("sort_by" = Option<String>, Query), ("order" = Option<String>, Query)),
+    params(("page" = Option<u32>, Query, minimum = 1, maximum = 1000000), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100), ("sort_by" = Option<String>, Query, pattern = "^(name|city|postal_code|created_at)$"), ("order" = Option<String>, Query, pattern = "^(asc|desc)$")),
     responses((status = 200, body = Paged<BuildingView>), (status = 422, body = Problem)))]
 async fn list(State(app): State<App>, auth: Authenticated, ApiQuery(paging): ApiQuery<Paging>) -> ApiResult<Json<Paged<BuildingView>>> {
     let mut v = Violations::new();

@@ -179,9 +179,9 @@ pub struct ExpenseFilters {
 
 /// Expenses the caller may see. `sort_by`: expense_date, amount, supplier, created_at.
 #[utoipa::path(get, path = "", tag = "expenses", security(("bearer" = [])),
-    params(("building_id" = Option<Uuid>, Query), ("status" = Option<String>, Query), ("fund" = Option<String>, Query),
+    params(("building_id" = Option<Uuid>, Query), ("status" = Option<String>, Query, pattern = "^(draft|approved|paid)$"), ("fund" = Option<String>, Query, pattern = "^(working|reserve)$"),
         ("from" = Option<String>, Query, format = Date), ("to" = Option<String>, Query, format = Date),
-        ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query), ("sort_by" = Option<String>, Query), ("order" = Option<String>, Query)),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100), ("sort_by" = Option<String>, Query, pattern = "^(expense_date|amount|supplier|created_at)$"), ("order" = Option<String>, Query, pattern = "^(asc|desc)$")),
     responses((status = 200, body = Paged<ExpenseView>), (status = 422, body = Problem)))]
 async fn list(State(app): State<App>, auth: Authenticated, ApiQuery(f): ApiQuery<ExpenseFilters>) -> ApiResult<Json<Paged<ExpenseView>>> {
     let mut v = Violations::new();

@@ -167,8 +167,8 @@ pub struct OwnerFilters {
 /// Owners the caller may see; `building_id` keeps those holding one of its units.
 /// `sort_by`: last_name, first_name, email, created_at.
 #[utoipa::path(get, path = "", tag = "owners", security(("bearer" = [])),
-    params(("building_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query),
-        ("sort_by" = Option<String>, Query), ("order" = Option<String>, Query)),
+    params(("building_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100),
+        ("sort_by" = Option<String>, Query, pattern = "^(last_name|first_name|email|created_at)$"), ("order" = Option<String>, Query, pattern = "^(asc|desc)$")),
     responses((status = 200, body = Paged<OwnerView>), (status = 422, body = Problem)))]
 async fn list(State(app): State<App>, auth: Authenticated, ApiQuery(filters): ApiQuery<OwnerFilters>) -> ApiResult<Json<Paged<OwnerView>>> {
     let mut v = Violations::new();

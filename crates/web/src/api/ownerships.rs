@@ -113,7 +113,7 @@ pub struct OwnershipFilters {
 /// Ownerships the caller may see. `sort_by`: start_date, created_at.
 #[utoipa::path(get, path = "", tag = "ownerships", security(("bearer" = [])),
     params(("unit_id" = Option<Uuid>, Query), ("owner_id" = Option<Uuid>, Query), ("on" = Option<String>, Query, format = Date),
-        ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query), ("sort_by" = Option<String>, Query), ("order" = Option<String>, Query)),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100), ("sort_by" = Option<String>, Query, pattern = "^(start_date|created_at)$"), ("order" = Option<String>, Query, pattern = "^(asc|desc)$")),
     responses((status = 200, body = Paged<OwnershipView>), (status = 422, body = Problem)))]
 async fn list(
     State(app): State<App>,

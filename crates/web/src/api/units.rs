@@ -116,8 +116,8 @@ pub struct UnitFilters {
 
 /// Units the caller may see. `sort_by`: unit_number, floor, quota, created_at.
 #[utoipa::path(get, path = "", tag = "units", security(("bearer" = [])),
-    params(("building_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query),
-        ("sort_by" = Option<String>, Query), ("order" = Option<String>, Query)),
+    params(("building_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100),
+        ("sort_by" = Option<String>, Query, pattern = "^(unit_number|floor|quota|created_at)$"), ("order" = Option<String>, Query, pattern = "^(asc|desc)$")),
     responses((status = 200, body = Paged<UnitView>), (status = 422, body = Problem)))]
 async fn list(State(app): State<App>, auth: Authenticated, ApiQuery(filters): ApiQuery<UnitFilters>) -> ApiResult<Json<Paged<UnitView>>> {
     let mut v = Violations::new();
