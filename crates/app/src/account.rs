@@ -115,7 +115,8 @@ pub trait AccountStore: Send + Sync {
     /// Spends a refresh token, atomically.
     async fn spend_refresh(&self, refresh_digest: &[u8; 32], now: DateTime<Utc>) -> StoreResult<Refresh>;
     async fn end_family(&self, family: Uuid) -> StoreResult<()>;
-    async fn purge_sessions(&self, user: UserId, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Deletes the expired tokens of `user`, or of everyone; returns how many.
+    async fn purge_sessions(&self, user: Option<UserId>, now: DateTime<Utc>) -> StoreResult<u64>;
     /// True when no organisation exists (the demo seed refuses anything else).
     async fn is_empty(&self) -> StoreResult<bool>;
 }
@@ -241,7 +242,7 @@ impl App {
             tracing::info!(target: "koprogo::auth", outcome = "failure", "login refused");
             return Err(AppError::Unauthenticated);
         };
-        self.store.accounts.purge_sessions(user.id, self.clock.now()).await?;
+        self.store.accounts.purge_sessions(Some(user.id), self.clock.now()).await?;
         if user.is_platform_admin {
             return self.open_session(user, None, Role::PlatformAdmin).await;
         }
@@ -314,6 +315,12 @@ impl App {
         let user = self.store.accounts.user(actor.user_id).await?.ok_or(AppError::Unauthenticated)?;
         let memberships = self.store.accounts.memberships(actor.user_id).await?;
         Ok((user, memberships))
+    }
+
+    /// Deletes every expired token (spent refresh tokens are kept until they
+    /// expire, so that a replay is still recognised). Run periodically.
+    pub async fn purge_expired_sessions(&self) -> Result<u64, AppError> {
+        Ok(self.store.accounts.purge_sessions(None, self.clock.now()).await?)
     }
 
     /// Platform view: organisations with their usage, no residents' data.

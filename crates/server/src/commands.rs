@@ -43,10 +43,25 @@ pub async fn serve(args: ServeArgs, file: &FileSettings) -> anyhow::Result<()> {
     };
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     tracing::info!(address = %listener.local_addr()?, "KoproGo is serving; API under /api/v1, document at /api/v1/openapi.json");
+    tokio::spawn(purge_sessions_periodically(app.clone()));
     let settings = WebSettings { trusted_proxies: file.trusted_proxies.clone() };
     koprogo_web::serve(listener, app, settings, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Expired tokens are deleted every ten minutes, so the sessions table stays
+/// the size of the live sessions.
+async fn purge_sessions_periodically(app: App) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        match app.purge_expired_sessions().await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "expired tokens deleted"),
+            Err(error) => tracing::warn!(error = %error, "purging expired tokens failed; retrying later"),
+        }
+    }
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, finish what is in flight.

@@ -120,8 +120,13 @@ pub async fn sessions_resolve_expire_and_end(store: Store) {
     store.accounts.insert_session(&admin_session).await.unwrap();
     let (admin_actor, _) = store.accounts.actor(&admin_session.access_digest, at()).await.unwrap().unwrap();
     assert_eq!((admin_actor.role, admin_actor.tenant), (Role::PlatformAdmin, None));
-    store.accounts.purge_sessions(admin.id, at() + Duration::days(31)).await.unwrap();
+    let other = session(user.id, Some(t), 8);
+    store.accounts.insert_session(&other).await.unwrap();
+    assert_eq!(store.accounts.purge_sessions(Some(admin.id), at() + Duration::days(31)).await.unwrap(), 2, "the admin's pair");
     assert!(store.accounts.actor(&admin_session.access_digest, at()).await.unwrap().is_none());
+    assert!(store.accounts.actor(&other.access_digest, at()).await.unwrap().is_some(), "another user's tokens stay");
+    assert_eq!(store.accounts.purge_sessions(None, at() + Duration::minutes(20)).await.unwrap(), 1, "only the expired access token goes");
+    assert!(store.accounts.actor(&other.access_digest, at()).await.unwrap().is_none());
 }
 
 pub async fn refresh_tokens_rotate_once(store: Store) {

@@ -295,14 +295,13 @@ macro_rules! account_store {
                     Ok(())
                 }
 
-                async fn purge_sessions(&self, user: UserId, now: DateTime<Utc>) -> StoreResult<()> {
-                    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
-                        .bind(user.as_uuid())
-                        .bind(now)
-                        .execute(self.writer())
-                        .await
-                        .map_err(db_error)?;
-                    Ok(())
+                async fn purge_sessions(&self, user: Option<UserId>, now: DateTime<Utc>) -> StoreResult<u64> {
+                    let mut qb = QueryBuilder::<$db>::new("DELETE FROM sessions WHERE expires_at < ");
+                    qb.push_bind(now);
+                    if let Some(user) = user {
+                        qb.push(" AND user_id = ").push_bind(user.as_uuid());
+                    }
+                    Ok(qb.build().execute(self.writer()).await.map_err(db_error)?.rows_affected())
                 }
 
                 async fn is_empty(&self) -> StoreResult<bool> {
