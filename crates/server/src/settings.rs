@@ -65,6 +65,9 @@ pub struct ServeArgs {
     /// Raise it for load tests that log many accounts in from one machine.
     #[arg(long, env = "KOPROGO_LOGIN_IP_BURST")]
     pub login_ip_burst: Option<u32>,
+    /// Seconds a client has to send its request head (default 10).
+    #[arg(long, env = "KOPROGO_HEADER_TIMEOUT")]
+    pub header_timeout: Option<u64>,
 }
 
 #[derive(Args, Debug)]
@@ -125,6 +128,7 @@ pub struct FileSettings {
     #[serde(default)]
     pub trusted_proxies: Vec<IpAddr>,
     pub login_ip_burst: Option<u32>,
+    pub header_timeout: Option<u64>,
 }
 
 impl FileSettings {

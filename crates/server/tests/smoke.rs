@@ -179,3 +179,21 @@ fn the_same_binary_runs_on_postgresql() {
     terminate(child);
     let _ = Command::new("psql").args([&server, "-qc", &format!("DROP DATABASE {name}")]).status();
 }
+
+#[test]
+fn a_client_trickling_its_headers_is_cut_off_while_others_are_served() {
+    let dir = scratch("slowloris");
+    let port = free_port();
+    let mut child = serve(&dir, &["serve", "--listen", &format!("127.0.0.1:{port}"), "--header-timeout", "1"]);
+    wait_ready(port, &mut child);
+    let mut slow = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    slow.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n").expect("partial head");
+    let started = Instant::now();
+    assert_eq!(http(port, "GET", "/health", None, None).0, 200, "others are served meanwhile");
+    slow.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    let mut rest = Vec::new();
+    let _ = slow.read_to_end(&mut rest);
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_secs(4), "the slow client was cut after the header timeout, not after {waited:?}");
+    terminate(child);
+}

@@ -5,9 +5,10 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+mod serve;
 pub mod wire;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
@@ -25,10 +26,18 @@ use error::ApiError;
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Settings of the HTTP layer.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct WebSettings {
     /// Peers whose `X-Forwarded-For` is believed (reverse proxies).
     pub trusted_proxies: Vec<IpAddr>,
+    /// A client must send its request head within this time (slowloris).
+    pub header_timeout: std::time::Duration,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self { trusted_proxies: Vec::new(), header_timeout: std::time::Duration::from_secs(10) }
+    }
 }
 
 /// The whole application as a router; tests call it without a socket.
@@ -81,6 +90,6 @@ pub async fn serve(
     settings: WebSettings,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = router(app, settings).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+    let header_timeout = settings.header_timeout;
+    serve::run(listener, router(app, settings), header_timeout, shutdown).await
 }
