@@ -74,6 +74,17 @@ pub mod testing {
         connect(&url, 5).await.expect("connect to the fresh test database")
     }
 
+    /// A plain connection, for tests that play another client of the database.
+    pub async fn session(url: &str) -> sqlx::PgConnection {
+        use sqlx::Connection;
+        sqlx::PgConnection::connect(url).await.expect("connect")
+    }
+
+    /// Runs one statement on such a connection.
+    pub async fn execute(connection: &mut sqlx::PgConnection, sql: &str) {
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(connection).await.expect("statement");
+    }
+
     /// Creates the database and returns its URL.
     pub async fn fresh_database_url() -> String {
         use sqlx::{ConnectOptions, Connection};

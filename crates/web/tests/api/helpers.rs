@@ -65,7 +65,12 @@ impl TestApp {
 
     /// The same harness on a fresh PostgreSQL database (KOPROGO_TEST_DATABASE_URL).
     pub async fn on_postgres() -> Self {
-        let store = koprogo_store_postgres::testing::fresh_database().await;
+        Self::on_postgres_at(&koprogo_store_postgres::testing::fresh_database_url().await).await
+    }
+
+    /// On the PostgreSQL database at `url` (for tests that also connect to it).
+    pub async fn on_postgres_at(url: &str) -> Self {
+        let store = koprogo_store_postgres::connect(url, 5).await.expect("PostgreSQL store");
         Self::with_store(store, ThrottleSettings { ip_burst: 1000, account_burst: 1000, ..ThrottleSettings::default() }).await
     }
 

@@ -5,6 +5,7 @@ mod auth;
 mod buildings;
 mod errors;
 mod expenses;
+mod faults;
 mod helpers;
 mod matrix;
 mod openapi;
