@@ -193,6 +193,61 @@ mod tests {
         assert_eq!(PostalCode::parse("10a0"), Err(Invalid::PostalCode));
     }
 
+    /// `text` with the digit at `position` changed by `delta` (mod 10).
+    fn typo(text: &str, position: usize, delta: u32) -> String {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| match (i == position, c.to_digit(10)) {
+                (true, Some(d)) => char::from_digit((d + delta) % 10, 10).unwrap(),
+                _ => c,
+            })
+            .collect()
+    }
+
+    /// A Belgian IBAN built from any 10-digit base with both check numbers.
+    fn belgian_iban(base: u64) -> String {
+        let base = format!("{base:010}");
+        let national = match base.chars().filter_map(|c| c.to_digit(10)).fold(0u32, |acc, d| (acc * 10 + d) % 97) {
+            0 => 97,
+            r => r,
+        };
+        let bban = format!("{base}{national:02}");
+        let check = 98 - format!("{bban}111400").chars().filter_map(|c| c.to_digit(10)).fold(0u32, |acc, d| (acc * 10 + d) % 97);
+        format!("BE{check:02}{bban}")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_correctly_built_belgian_iban_parses(base in 0u64..10_000_000_000) {
+            let iban = belgian_iban(base);
+            proptest::prop_assert_eq!(Iban::parse(&iban).map(|i| i.as_str().to_owned()), Ok(iban));
+        }
+
+        /// Mod 97 catches every single-digit error.
+        #[test]
+        fn a_single_wrong_digit_is_caught(base in 0u64..10_000_000_000, position in 2usize..16, delta in 1u32..10) {
+            let wrong = typo(&belgian_iban(base), position, delta);
+            proptest::prop_assert_eq!(Iban::parse(&wrong), Err(Invalid::Iban));
+        }
+
+        #[test]
+        fn bce_numbers_round_trip_and_catch_typos(base in 0u32..20_000_000, position in 0usize..10, delta in 1u32..10) {
+            let number = format!("{base:08}{:02}", 97 - base % 97);
+            proptest::prop_assert_eq!(BceNumber::parse(&number).map(|n| n.as_str().to_owned()), Ok(number.clone()));
+            let wrong = typo(&number, position, delta);
+            proptest::prop_assert!(BceNumber::parse(&wrong).is_err(), "{wrong}");
+        }
+
+        #[test]
+        fn parsing_never_panics(raw in "\\PC{0,40}") {
+            let _ = Iban::parse(&raw);
+            let _ = BceNumber::parse(&raw);
+            let _ = PostalCode::parse(&raw);
+            let _ = Email::parse(&raw);
+            let _ = crate::money::Cents::parse_euros(&raw);
+        }
+    }
+
     #[test]
     fn emails_are_lower_cased_and_checked() {
         assert_eq!(Email::parse(" Marie@Example.BE ").unwrap().as_str(), "marie@example.be");
