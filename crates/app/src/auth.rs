@@ -32,11 +32,13 @@ pub struct PasswordHashing {
     /// Verified when the account does not exist, so that timing does not tell.
     /// Made on first need, not at start-up: a hash holds 19 MiB while it runs.
     dummy_hash: Arc<std::sync::OnceLock<String>>,
+    /// argon2 verifications run so far (a login costs one, known account or not).
+    verifications: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl PasswordHashing {
     pub fn new(concurrency: usize) -> Result<Self, AppError> {
-        Ok(Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), dummy_hash: Arc::default() })
+        Ok(Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), dummy_hash: Arc::default(), verifications: Arc::default() })
     }
 
     pub async fn hash(&self, password: &str) -> Result<String, AppError> {
@@ -53,7 +55,7 @@ impl PasswordHashing {
     /// True when `password` matches `hash`; `None` hash runs the dummy check.
     pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool, AppError> {
         let (password, known) = (password.to_owned(), hash.is_some());
-        let (hash, dummy) = (hash.map(str::to_owned), self.dummy_hash.clone());
+        let (hash, dummy, counter) = (hash.map(str::to_owned), self.dummy_hash.clone(), self.verifications.clone());
         self.run(move || {
             let hash = match hash {
                 Some(hash) => hash,
@@ -70,9 +72,17 @@ impl PasswordHashing {
             let Ok(parsed) = PasswordHash::new(&hash) else {
                 return if known { Err(AppError::Internal(anyhow::anyhow!("a stored password hash does not parse"))) } else { Ok(false) };
             };
-            Ok(known && argon2()?.verify_password(password.as_bytes(), &parsed).is_ok())
+            // Verify even for an unknown account (against the dummy hash), so
+            // that the answer takes as long either way.
+            let matches = argon2()?.verify_password(password.as_bytes(), &parsed).is_ok();
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok(known && matches)
         })
         .await
+    }
+
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
@@ -168,7 +178,9 @@ mod tests {
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
         assert!(hashing.verify("correct horse battery", Some(&hash)).await.unwrap());
         assert!(!hashing.verify("wrong horse battery", Some(&hash)).await.unwrap());
+        assert_eq!(hashing.verifications(), 2);
         assert!(!hashing.verify("correct horse battery", None).await.unwrap());
+        assert_eq!(hashing.verifications(), 3, "an unknown account costs a full verification too");
     }
 
     #[test]

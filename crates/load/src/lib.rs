@@ -6,6 +6,7 @@ pub mod mix;
 pub mod report;
 pub mod run;
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -31,6 +32,9 @@ pub struct Config {
     pub server_pids: Vec<u32>,
     pub carbon: Carbon,
     pub progress: bool,
+    /// Extra connections that only send wrong-password logins for unknown
+    /// accounts (so every one costs an argon2 hash), outside the measured mix.
+    pub login_flood: usize,
 }
 
 /// Logs in, runs the mix until the deadline, and reports.
@@ -59,6 +63,7 @@ pub async fn run(config: &Config) -> anyhow::Result<Report> {
     });
     let cpu_before: Option<f64> = server_cpu(&config.server_pids);
     let sampler = tokio::spawn(sample_server(plan.clone(), config.server_pids.clone(), config.progress));
+    let flood: Vec<_> = (0..config.login_flood).map(|i| tokio::spawn(run::login_flood(plan.clone(), i))).collect();
     let workers: Vec<_> = (0..config.connections).map(|i| tokio::spawn(run::worker(plan.clone(), i))).collect();
     let mut tally = Tally::new();
     for worker in workers {
@@ -66,6 +71,12 @@ pub async fn run(config: &Config) -> anyhow::Result<Report> {
     }
     let elapsed = start.elapsed().as_secs_f64();
     plan.stop.store(true, Ordering::Relaxed);
+    let mut flood_logins = BTreeMap::new();
+    for task in flood {
+        for (status, count) in task.await? {
+            *flood_logins.entry(status).or_insert(0u64) += count;
+        }
+    }
     let peak_rss = sampler.await.unwrap_or(0);
     let server = match (cpu_before, server_cpu(&config.server_pids)) {
         (Some(before), Some(after)) => {
@@ -75,7 +86,9 @@ pub async fn run(config: &Config) -> anyhow::Result<Report> {
         _ => None,
     };
     let mode = config.rate.map_or_else(|| "closed-loop".to_owned(), |r| format!("open-loop at {r} req/s"));
-    Ok(report::build(tally, mode, config.connections, elapsed, server, config.carbon))
+    let mut report = report::build(tally, mode, config.connections, elapsed, server, config.carbon);
+    report.login_flood = flood_logins;
+    Ok(report)
 }
 
 fn server_cpu(pids: &[u32]) -> Option<f64> {

@@ -45,6 +45,10 @@ struct Args {
     grid_g_per_kwh: f64,
     #[arg(long, default_value_t = 0.006)]
     network_g_per_kb: f64,
+    /// Also send wrong-password logins on this many extra connections (not
+    /// counted in the mix): shows what argon2 work does to everyone else.
+    #[arg(long, default_value_t = 0)]
+    login_flood: usize,
     /// Exit with failure unless every request succeeded.
     #[arg(long)]
     require_success: bool,
@@ -78,6 +82,7 @@ async fn main() -> anyhow::Result<()> {
         server_pids: args.server_pids,
         carbon,
         progress: !args.quiet,
+        login_flood: args.login_flood,
     };
     let report = run(&config).await?;
     print!("{report}");

@@ -78,6 +78,8 @@ pub struct Report {
     pub server: Option<ServerUsage>,
     pub co2: Co2,
     pub failure_samples: Vec<String>,
+    /// Statuses of the wrong-password logins sent beside the mix (`--login-flood`).
+    pub login_flood: BTreeMap<u16, u64>,
 }
 
 pub fn build(tally: Tally, mode: String, connections: usize, duration_s: f64, server: Option<ServerUsage>, carbon: Carbon) -> Report {
@@ -127,6 +129,7 @@ pub fn build(tally: Tally, mode: String, connections: usize, duration_s: f64, se
             constants: carbon,
         },
         failure_samples: tally.samples,
+        login_flood: BTreeMap::new(),
     }
 }
 
@@ -185,6 +188,9 @@ impl std::fmt::Display for Report {
         }
         writeln!(f, "  CO2 network         {:>12.6} g/request ({} g/KB)", c.network_g_per_request, c.constants.network_g_per_kb)?;
         writeln!(f, "  CO2 total           {:>12.6} g/request", c.total_g_per_request)?;
+        if !self.login_flood.is_empty() {
+            writeln!(f, "  login flood         {:?} (status: count, beside the mix)", self.login_flood)?;
+        }
         for sample in &self.failure_samples {
             writeln!(f, "  failure: {sample}")?;
         }

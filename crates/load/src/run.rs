@@ -157,3 +157,22 @@ pub async fn worker(plan: Arc<Plan>, index: usize) -> Tally {
     }
     tally
 }
+
+/// Wrong-password logins for accounts that do not exist, until the deadline;
+/// returns the statuses seen (0 for a failed connection).
+pub async fn login_flood(plan: Arc<Plan>, index: usize) -> BTreeMap<u16, u64> {
+    let target = plan.targets[index % plan.targets.len()].clone();
+    let mut connection = Connection::new(target, plan.timeout);
+    let mut seen = BTreeMap::new();
+    let mut n = 0u64;
+    while Instant::now() < plan.deadline && !plan.stop.load(Ordering::Relaxed) {
+        n += 1;
+        let body = format!(r#"{{"email":"nobody-{index}-{n}@flood.example","password":"not the password at all"}}"#);
+        let status = match connection.send(hyper::Method::POST, "/api/v1/auth/login", None, Some(body)).await {
+            Ok(reply) => reply.status,
+            Err(_) => 0,
+        };
+        *seen.entry(status).or_insert(0) += 1;
+    }
+    seen
+}

@@ -80,6 +80,7 @@ async fn two_instances_share_tokens_and_data_and_the_load_mix_succeeds_across_th
         server_pids: vec![first.id(), second.id()],
         carbon: Carbon::default(),
         progress: false,
+        login_flood: 0,
     };
     let report = run(&config).await.expect("load run");
     println!("{report}");
