@@ -32,6 +32,8 @@ pub struct Config {
     pub server_pids: Vec<u32>,
     pub carbon: Carbon,
     pub progress: bool,
+    /// Where to write one line per acknowledged write: `path id`.
+    pub ack_log: Option<std::path::PathBuf>,
     /// Extra connections that only send wrong-password logins for unknown
     /// accounts (so every one costs an argon2 hash), outside the measured mix.
     pub login_flood: usize,
@@ -60,6 +62,7 @@ pub async fn run(config: &Config) -> anyhow::Result<Report> {
         done: AtomicU64::new(0),
         failed: AtomicU64::new(0),
         stop: AtomicBool::new(false),
+        record_acks: config.ack_log.is_some(),
     });
     let cpu_before: Option<f64> = server_cpu(&config.server_pids);
     let sampler = tokio::spawn(sample_server(plan.clone(), config.server_pids.clone(), config.progress));
@@ -70,6 +73,10 @@ pub async fn run(config: &Config) -> anyhow::Result<Report> {
         tally.merge(worker.await?);
     }
     let elapsed = start.elapsed().as_secs_f64();
+    if let Some(path) = &config.ack_log {
+        let lines: String = tally.acknowledged.iter().map(|(p, id)| format!("{p} {id}\n")).collect();
+        std::fs::write(path, lines).with_context(|| format!("writing {}", path.display()))?;
+    }
     plan.stop.store(true, Ordering::Relaxed);
     let mut flood_logins = BTreeMap::new();
     for task in flood {

@@ -45,6 +45,9 @@ struct Args {
     grid_g_per_kwh: f64,
     #[arg(long, default_value_t = 0.006)]
     network_g_per_kb: f64,
+    /// Write `path id` for every acknowledged write to this file.
+    #[arg(long)]
+    ack_log: Option<std::path::PathBuf>,
     /// Also send wrong-password logins on this many extra connections (not
     /// counted in the mix): shows what argon2 work does to everyone else.
     #[arg(long, default_value_t = 0)]
@@ -83,6 +86,7 @@ async fn main() -> anyhow::Result<()> {
         carbon,
         progress: !args.quiet,
         login_flood: args.login_flood,
+        ack_log: args.ack_log,
     };
     let report = run(&config).await?;
     print!("{report}");

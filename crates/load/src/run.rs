@@ -26,6 +26,8 @@ pub struct Tally {
     pub per_second: Vec<u64>,
     /// A few failed requests, to show what went wrong.
     pub samples: Vec<String>,
+    /// (collection path, id) of every write answered 2xx, when asked for.
+    pub acknowledged: Vec<(String, String)>,
 }
 
 impl Tally {
@@ -40,6 +42,7 @@ impl Tally {
             bytes_out: 0,
             per_second: Vec::new(),
             samples: Vec::new(),
+            acknowledged: Vec::new(),
         }
     }
 
@@ -61,6 +64,7 @@ impl Tally {
         }
         self.samples.extend(other.samples);
         self.samples.truncate(10);
+        self.acknowledged.extend(other.acknowledged);
     }
 
     pub fn total(&self) -> u64 {
@@ -85,6 +89,11 @@ impl Tally {
                 self.bytes_out += reply.bytes_out;
                 if (200..300).contains(&reply.status) {
                     self.ok += 1;
+                    if plan.record_acks && call.kind == "write" {
+                        let id =
+                            serde_json::from_slice::<serde_json::Value>(&reply.body).ok().and_then(|v| v["id"].as_str().map(str::to_owned));
+                        self.acknowledged.push((call.path.clone(), id.unwrap_or_default()));
+                    }
                     return;
                 }
                 *self.by_status.entry(reply.status).or_default() += 1;
@@ -126,6 +135,8 @@ pub struct Plan {
     pub done: AtomicU64,
     pub failed: AtomicU64,
     pub stop: AtomicBool,
+    /// Keep the ids of acknowledged writes (to check later that none was lost).
+    pub record_acks: bool,
 }
 
 pub async fn worker(plan: Arc<Plan>, index: usize) -> Tally {
