@@ -300,9 +300,16 @@ impl App {
     }
 
     /// The actor behind an access token; `Unauthenticated` when it is not live.
+    /// Every authenticated request starts here, so this is where a request
+    /// fails fast (503) while the database is known to be down.
     pub async fn authenticate(&self, access_token: &str) -> Result<(Actor, Uuid), AppError> {
-        let found = self.store.accounts.actor(&token_digest(access_token), self.clock.now()).await?;
-        found.ok_or(AppError::Unauthenticated)
+        let admission = self.breaker.admit();
+        if admission == crate::breaker::Admission::Refused {
+            return Err(AppError::Unavailable(anyhow::anyhow!("the database was unavailable a moment ago")));
+        }
+        let found = self.store.accounts.actor(&token_digest(access_token), self.clock.now()).await;
+        self.breaker.record(admission, matches!(found, Err(crate::StoreError::Unavailable(_))));
+        found?.ok_or(AppError::Unauthenticated)
     }
 
     /// Ends the session family of the token: access and refresh tokens alike.

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod account;
 pub mod auth;
+mod breaker;
 mod building;
 pub mod error;
 mod expense;
@@ -43,6 +44,7 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     passwords: PasswordHashing,
     throttle: Arc<LoginThrottle>,
+    breaker: Arc<breaker::Breaker>,
 }
 
 impl App {
@@ -52,6 +54,7 @@ impl App {
             clock,
             passwords: PasswordHashing::new(settings.hashing_concurrency)?,
             throttle: Arc::new(LoginThrottle::new(settings.throttle)),
+            breaker: Arc::default(),
         })
     }
 
