@@ -56,6 +56,19 @@ fn failed(error: koprogo_app::AppError) -> anyhow::Error {
     anyhow::anyhow!("{error}: {error:?}")
 }
 
+/// A value the demo builds by hand was refused: a bug in the demo, reported as such.
+fn invalid(error: koprogo_domain::Invalid) -> anyhow::Error {
+    anyhow::anyhow!("demo data refused: {error}")
+}
+
+fn text<const N: usize>(raw: &str) -> anyhow::Result<koprogo_domain::text::Text<N>> {
+    koprogo_domain::text::Text::parse(raw).map_err(|e| anyhow::anyhow!("{raw}: {e}"))
+}
+
+fn day(y: i32, m: u32, d: u32) -> anyhow::Result<chrono::NaiveDate> {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("no such day {y}-{m}-{d}"))
+}
+
 async fn user(app: &App, email: &str, first: &str, last: &str, admin: bool) -> anyhow::Result<User> {
     let account =
         NewAccount { email, password: DEMO_PASSWORD, first_name: first, last_name: last, language: Language::Fr, is_platform_admin: admin };

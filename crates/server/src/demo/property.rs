@@ -10,10 +10,9 @@ use koprogo_domain::identifiers::{BceNumber, Email, Iban, PostalCode};
 use koprogo_domain::ids::{BuildingId, OwnerId, UnitId};
 use koprogo_domain::money::{Cents, split};
 use koprogo_domain::owner::{OwnerDetails, OwnershipDetails, Period, PersonKind, PostalAddress, Share};
-use koprogo_domain::text::Text;
 use koprogo_domain::unit::{Quota, Surface, UnitDetails, UnitKind};
 
-use super::failed;
+use super::{day, failed, invalid, text};
 use koprogo_sample::{self as data, Draw, Place};
 
 pub struct Estate {
@@ -31,14 +30,6 @@ struct Spec {
     cellars: usize,
     parking: (UnitKind, usize),
     lift: bool,
-}
-
-fn text<const N: usize>(raw: &str) -> anyhow::Result<Text<N>> {
-    Text::parse(raw).map_err(|e| anyhow::anyhow!("{raw}: {e}"))
-}
-
-fn day(y: i32, m: u32, d: u32) -> anyhow::Result<NaiveDate> {
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("no such day {y}-{m}-{d}"))
 }
 
 pub async fn seed_firm(app: &App, actor: &Actor, draw: &mut Draw) -> anyhow::Result<Estate> {
@@ -108,7 +99,6 @@ pub async fn seed_volunteer(app: &App, actor: &Actor, draw: &mut Draw) -> anyhow
 }
 
 fn building_details(spec: &Spec, draw: &mut Draw) -> anyhow::Result<BuildingDetails> {
-    let invalid = |e: koprogo_domain::Invalid| anyhow::anyhow!("{e}");
     let street = format!("{} {}", draw.pick(spec.place.streets), 1 + draw.below(180));
     Ok(BuildingDetails {
         name: text(spec.name)?,
@@ -190,7 +180,6 @@ fn layout(spec: &Spec, building: BuildingId, draw: &mut Draw) -> anyhow::Result<
     }
     let weights: Vec<u64> = lots.iter().map(|lot| u64::from(lot.3)).collect();
     let quotas = split(1000, &weights).ok_or_else(|| anyhow::anyhow!("no units"))?;
-    let invalid = |e: koprogo_domain::Invalid| anyhow::anyhow!("{e}");
     lots.into_iter()
         .zip(quotas)
         .map(|((number, kind, floor, surface), quota)| {
@@ -218,8 +207,8 @@ async fn hold(
     let details = OwnershipDetails {
         unit_id: unit,
         owner_id: owner,
-        share: Share::parse_percent(percent).map_err(|e| anyhow::anyhow!("{e}"))?,
-        period: Period::new(start, end).map_err(|e| anyhow::anyhow!("{e}"))?,
+        share: Share::parse_percent(percent).map_err(invalid)?,
+        period: Period::new(start, end).map_err(invalid)?,
     };
     app.create_ownership(actor, details).await.map_err(failed)?;
     Ok(())
@@ -241,7 +230,7 @@ async fn record_sale(app: &App, actor: &Actor, draw: &mut Draw, building: Buildi
     let sale = day(2026, 6, 15)?;
     for ownership in held.items {
         let mut details = ownership.details.clone();
-        details.period = Period::new(details.period.start(), Some(sale)).map_err(|e| anyhow::anyhow!("{e}"))?;
+        details.period = Period::new(details.period.start(), Some(sale)).map_err(invalid)?;
         app.update_ownership(actor, ownership.id, details).await.map_err(failed)?;
     }
     let buyer = owner(app, actor, draw, Person::Named(spec.language), spec.place).await?;
@@ -279,13 +268,13 @@ pub(crate) async fn owner(app: &App, actor: &Actor, draw: &mut Draw, person: Per
         phone: Some(text(&phone)?),
         address: Some(PostalAddress {
             street: text(&format!("{} {}", draw.pick(place.streets), 1 + draw.below(200)))?,
-            postal_code: Some(PostalCode::new(place.postal_code).map_err(|e| anyhow::anyhow!("{e}"))?),
+            postal_code: Some(PostalCode::new(place.postal_code).map_err(invalid)?),
             city: text(place.city)?,
             country: Country::belgium(),
         }),
-        iban: Some(Iban::parse(&data::belgian_iban(draw)).map_err(|e| anyhow::anyhow!("{e}"))?),
+        iban: Some(Iban::parse(&data::belgian_iban(draw)).map_err(invalid)?),
         language,
-        bce_number: bce.map(|b| BceNumber::parse(&b)).transpose().map_err(|e| anyhow::anyhow!("{e}"))?,
+        bce_number: bce.map(|b| BceNumber::parse(&b)).transpose().map_err(invalid)?,
     };
     Ok(app.create_owner(actor, details).await.map_err(failed)?.id)
 }
@@ -351,10 +340,10 @@ async fn record_charge(
         supplier: text(supplier)?,
         invoice_number: Some(text(&format!("{}-{:05}", date.format("%Y"), draw.below(100_000)))?),
         description: text(description)?,
-        amount: Cents::new(cents).map_err(|e| anyhow::anyhow!("{e}"))?,
+        amount: Cents::new(cents).map_err(invalid)?,
         vat_rate: vat,
         category,
-        account_code: AccountCode::parse(account).map_err(|e| anyhow::anyhow!("{e}"))?,
+        account_code: AccountCode::parse(account).map_err(invalid)?,
         fund,
     };
     let expense = app.create_expense(actor, details).await.map_err(failed)?;

@@ -13,11 +13,10 @@ use koprogo_domain::expense::{AccountCode, Category, ExpenseDetails, Fund, VatRa
 use koprogo_domain::identifiers::{BceNumber, Iban, PostalCode};
 use koprogo_domain::money::Cents;
 use koprogo_domain::owner::{OwnershipDetails, Period, Share};
-use koprogo_domain::text::Text;
 use koprogo_domain::unit::{Quota, Surface, UnitDetails, UnitKind};
 use koprogo_sample::{self as sample, Draw};
 
-use super::{DEMO_PASSWORD, failed, member, user};
+use super::{DEMO_PASSWORD, day, failed, invalid, member, text, user};
 
 pub const ORGANIZATIONS: u32 = 50;
 const BUILDINGS_PER_ORGANIZATION: u32 = 10;
@@ -26,14 +25,6 @@ const EXPENSES_PER_BUILDING: u32 = 200;
 
 pub fn volume_email(organization: u32) -> String {
     format!("syndic-{organization:02}@volume.koprogo.be")
-}
-
-fn text<const N: usize>(raw: &str) -> anyhow::Result<Text<N>> {
-    Text::parse(raw).map_err(|e| anyhow::anyhow!("{raw}: {e}"))
-}
-
-fn invalid(e: koprogo_domain::Invalid) -> anyhow::Error {
-    anyhow::anyhow!("{e}")
 }
 
 /// Seeds `scale` × the volume; organisations run 8 at a time.
@@ -97,19 +88,14 @@ async fn seed_building(app: &App, actor: &Actor, draw: &mut Draw, index: u32) ->
         let unit = app.create_unit(actor, details).await.map_err(failed)?.id;
         let owner =
             super::property::owner(app, actor, draw, super::property::Person::Named(koprogo_domain::account::Language::Fr), place).await?;
-        let start = chrono::NaiveDate::from_ymd_opt(2000 + i32::try_from(draw.below(25))?, 1, 1).ok_or_else(|| anyhow::anyhow!("date"))?;
+        let start = day(2000 + i32::try_from(draw.below(25))?, 1, 1)?;
         let period = Period::new(start, None).map_err(invalid)?;
         let ownership =
             OwnershipDetails { unit_id: unit, owner_id: owner, share: Share::from_basis_points(10_000).map_err(invalid)?, period };
         app.create_ownership(actor, ownership).await.map_err(failed)?;
     }
     for _ in 0..EXPENSES_PER_BUILDING {
-        let date = chrono::NaiveDate::from_ymd_opt(
-            2025 + i32::try_from(draw.below(2))?,
-            1 + u32::try_from(draw.below(12))?,
-            1 + u32::try_from(draw.below(28))?,
-        )
-        .ok_or_else(|| anyhow::anyhow!("date"))?;
+        let date = day(2025 + i32::try_from(draw.below(2))?, 1 + u32::try_from(draw.below(12))?, 1 + u32::try_from(draw.below(28))?)?;
         let details = ExpenseDetails {
             building_id: building,
             date,
