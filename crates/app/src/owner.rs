@@ -77,15 +77,16 @@ impl App {
 
     async fn save_ownership(&self, actor: &Actor, ownership: Ownership) -> Result<Ownership, AppError> {
         let grant = actor.grant(Action::WriteOwnership)?;
-        if self.store.owners.owner(grant.tenant, ownership.details.owner_id).await?.is_none() {
-            return Err(AppError::invalid("owner_id", Invalid::UnknownReference));
-        }
         let candidate = (ownership.details.share, ownership.details.period);
         let fits = move |others: &[_]| check_shares_fit(others, candidate);
-        if !self.store.owners.save_ownership(grant.tenant, &ownership, &fits).await? {
-            return Err(AppError::invalid("unit_id", Invalid::UnknownReference));
+        // The unit is locked first (missing: `false`); an owner that is not the
+        // tenant's is then refused by the composite foreign key.
+        match self.store.owners.save_ownership(grant.tenant, &ownership, &fits).await {
+            Ok(true) => Ok(ownership),
+            Ok(false) => Err(AppError::invalid("unit_id", Invalid::UnknownReference)),
+            Err(crate::StoreError::Conflict("unknown_reference")) => Err(AppError::invalid("owner_id", Invalid::UnknownReference)),
+            Err(other) => Err(other.into()),
         }
-        Ok(ownership)
     }
 
     pub async fn ownership(&self, actor: &Actor, id: OwnershipId) -> Result<Ownership, AppError> {

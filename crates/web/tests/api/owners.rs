@@ -73,4 +73,8 @@ async fn shares_of_a_unit_never_exceed_the_whole_and_sales_hand_over() {
         )
         .await;
     assert_eq!(bad.fields(), ["share", "end_date"]);
+    let nobody =
+        json!({ "unit_id": unit, "owner_id": uuid::Uuid::now_v7(), "share": 1, "start_date": "2010-01-01", "end_date": "2011-01-01" });
+    let refused = t.post("/api/v1/ownerships", &token, nobody).await;
+    assert_eq!((refused.fields(), refused.body["errors"][0]["code"].as_str()), (vec!["owner_id".to_owned()], Some("unknown_reference")));
 }
