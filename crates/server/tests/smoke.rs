@@ -1,90 +1,14 @@
 //! The real binary: start-up with the demo on SQLite and on PostgreSQL, the
 //! settings file, the command line, and a clean stop on SIGTERM.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_koprogo");
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("koprogo-smoke-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
-
-/// One HTTP/1.1 request with `Connection: close`; returns (status, body).
-fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: Option<&str>) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
-    let body = body.unwrap_or("");
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).expect("write");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
-    (status, body)
-}
-
-fn wait_ready(port: u16, child: &mut Child) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(60) {
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("koprogo exited early: {status}");
-        }
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() && http(port, "GET", "/health/ready", None, None).0 == 200 {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("koprogo did not become ready");
-}
-
-fn serve(dir: &PathBuf, args: &[&str]) -> Child {
-    Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .env_remove("KOPROGO_DATABASE_URL")
-        .env("KOPROGO_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start koprogo")
-}
-
-fn login(port: u16, email: &str) -> String {
-    let (status, body) =
-        http(port, "POST", "/api/v1/auth/login", None, Some(&format!(r#"{{"email":"{email}","password":"koprogo-demo-2026"}}"#)));
-    assert_eq!(status, 200, "{body}");
-    let value: serde_json::Value = serde_json::from_str(&body).expect("json");
-    value["access_token"].as_str().expect("token").to_owned()
-}
-
-fn terminate(mut child: Child) {
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
-    assert!(status.success());
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            assert!(status.success(), "koprogo should exit cleanly on SIGTERM, got {status}");
-            return;
-        }
-        assert!(start.elapsed() < Duration::from_secs(10), "koprogo did not stop on SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+use support::*;
 
 #[test]
 fn serve_demo_on_a_fresh_machine_creates_sqlite_prints_accounts_and_stops_on_sigterm() {
@@ -154,12 +78,7 @@ fn the_settings_file_and_the_command_line_are_read() {
 
 #[test]
 fn the_same_binary_runs_on_postgresql() {
-    let server = std::env::var("KOPROGO_TEST_DATABASE_URL").expect("KOPROGO_TEST_DATABASE_URL must name a PostgreSQL server");
-    let name = format!("koprogo_smoke_{}_{}", std::process::id(), Instant::now().elapsed().as_nanos());
-    let created = Command::new("psql").args([&server, "-qc", &format!("CREATE DATABASE {name}")]).status().expect("psql");
-    assert!(created.success());
-    let base = server.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("URL with a database");
-    let url = format!("{base}/{name}");
+    let (server, url) = fresh_postgres("binary");
     let dir = scratch("postgres");
     let port = free_port();
     let mut child = Command::new(BIN)
@@ -177,7 +96,7 @@ fn the_same_binary_runs_on_postgresql() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"total_items\":111"), "{body}");
     terminate(child);
-    let _ = Command::new("psql").args([&server, "-qc", &format!("DROP DATABASE {name}")]).status();
+    drop_postgres(&server, &url);
 }
 
 #[test]

@@ -2,26 +2,14 @@
 //! sticky sessions, and the seed's load mix runs across both with 100 %
 //! success (a short run: it proves correctness, not speed).
 
+mod support;
+
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use koprogo_load::report::Carbon;
 use koprogo_load::{Config, run};
-
-const BIN: &str = env!("CARGO_BIN_EXE_koprogo");
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
-
-fn fresh_postgres() -> (String, String) {
-    let server = std::env::var("KOPROGO_TEST_DATABASE_URL").expect("KOPROGO_TEST_DATABASE_URL must name a PostgreSQL server");
-    let name = format!("koprogo_smoke_scale_{}", std::process::id());
-    let _ = Command::new("psql").args([&server, "-qc", &format!("DROP DATABASE IF EXISTS {name}")]).status();
-    assert!(Command::new("psql").args([&server, "-qc", &format!("CREATE DATABASE {name}")]).status().expect("psql").success());
-    let base = server.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("URL with a database");
-    (server, format!("{base}/{name}"))
-}
+use support::{BIN, drop_postgres, free_port, fresh_postgres};
 
 fn start(url: &str, port: u16) -> Child {
     let child = Command::new(BIN)
@@ -51,7 +39,7 @@ async fn call(port: u16, method: &str, path: &str, token: Option<&str>, body: Op
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_share_tokens_and_data_and_the_load_mix_succeeds_across_them() {
-    let (server, url) = fresh_postgres();
+    let (server, url) = fresh_postgres("scale");
     let seeded = Command::new(BIN).args(["seed", "--demo"]).env("KOPROGO_DATABASE_URL", &url).stdout(Stdio::null()).status().expect("seed");
     assert!(seeded.success());
     let (a, b) = (free_port(), free_port());
@@ -92,6 +80,5 @@ async fn two_instances_share_tokens_and_data_and_the_load_mix_succeeds_across_th
         let _ = child.kill();
         let _ = child.wait();
     }
-    let name = url.rsplit_once('/').map(|(_, n)| n.to_owned()).unwrap_or_default();
-    let _ = Command::new("psql").args([&server, "-qc", &format!("DROP DATABASE IF EXISTS {name}")]).status();
+    drop_postgres(&server, &url);
 }
