@@ -11,6 +11,7 @@ mod breaker;
 mod building;
 pub mod error;
 mod expense;
+pub mod held;
 pub mod listing;
 mod owner;
 pub mod ports;

@@ -167,6 +167,9 @@ pub trait ExpenseStore: Send + Sync {
 #[async_trait::async_trait]
 pub trait HealthStore: Send + Sync {
     async fn ping(&self) -> StoreResult<()>;
+    /// Refreshes the query planner's statistics, after a bulk load (the demo,
+    /// the volume seed) that autovacuum has not yet seen.
+    async fn refresh_statistics(&self) -> StoreResult<()>;
 }
 
 /// Every port, bundled. Built once per backend by an adapter crate.

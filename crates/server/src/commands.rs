@@ -106,6 +106,8 @@ pub async fn seed(args: SeedArgs, file: &FileSettings) -> anyhow::Result<()> {
     }
     if let Some(scale) = args.volume.filter(|s| *s > 0) {
         crate::demo::volume::seed_volume(&app, scale).await?;
+        // Plans chosen before autovacuum's first pass would be measured otherwise.
+        app.store.health.refresh_statistics().await?;
     }
     Ok(())
 }

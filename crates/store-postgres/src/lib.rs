@@ -8,53 +8,157 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use koprogo_app::{Store, StoreError};
+use koprogo_domain::ids::TenantId;
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Pool, Postgres, Transaction};
+use sqlx::{Connection, Executor, Pool, Postgres, SqlSafeStr, Transaction};
+
+use koprogo_store_sql::db_error;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// Two pools, so that no connection ever carries a tenant it was not given:
+/// `tenant` connections get `koprogo.tenant` set by every statement or
+/// transaction that hands them out; `platform` connections (identity tables,
+/// usage counts) never have one, so row-level security shows them no
+/// co-ownership data at all.
 pub struct PgStore {
-    pool: Pool<Postgres>,
+    tenant: Pool<Postgres>,
+    platform: Pool<Postgres>,
+    /// Tells this store's held connections from another's (tests run several).
+    id: usize,
+    /// The connecting user, who owns the tables (migrations, ANALYZE).
+    owner: PgConnectOptions,
+}
+
+/// The connection that resolved a request's session, kept for its query.
+struct Held {
+    store: usize,
+    tenant: TenantId,
+    connection: PoolConnection<Postgres>,
 }
 
 impl PgStore {
-    fn reader(&self) -> &Pool<Postgres> {
-        &self.pool
+    /// The session lookup sets the session's organisation on its connection
+    /// in the same statement; the connection is then kept for the request.
+    const SETS_TENANT: &'static str = ", set_config('koprogo.tenant', COALESCE(s.organization_id::text, ''), false) AS tenant_set";
+
+    async fn session_reader(&self) -> Result<PoolConnection<Postgres>, StoreError> {
+        self.tenant.acquire().await.map_err(db_error)
     }
 
-    fn writer(&self) -> &Pool<Postgres> {
-        &self.pool
+    fn keep_for_request(&self, tenant: TenantId, connection: PoolConnection<Postgres>) {
+        drop(koprogo_app::held::keep(Held { store: self.id, tenant, connection }));
     }
 
-    async fn begin(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
-        self.pool.begin().await.map_err(koprogo_store_sql::db_error)
+    fn held(&self, tenant: TenantId) -> Option<PoolConnection<Postgres>> {
+        koprogo_app::held::take(|held: &Held| held.store == self.id && held.tenant == tenant).map(|held| held.connection)
+    }
+
+    /// A connection that sees `tenant`'s rows only (migration 0003): the one
+    /// kept by the session lookup, or another one set now.
+    async fn reader(&self, tenant: TenantId) -> Result<PoolConnection<Postgres>, StoreError> {
+        if let Some(connection) = self.held(tenant) {
+            return Ok(connection);
+        }
+        let mut connection = self.tenant.acquire().await.map_err(db_error)?;
+        sqlx::query("SELECT set_config('koprogo.tenant', $1, false)")
+            .bind(tenant.as_uuid().to_string())
+            .execute(&mut *connection)
+            .await
+            .map_err(db_error)?;
+        Ok(connection)
+    }
+
+    async fn writer(&self, tenant: TenantId) -> Result<PoolConnection<Postgres>, StoreError> {
+        self.reader(tenant).await
+    }
+
+    /// The tenant is set in the same round trip as BEGIN, for the
+    /// transaction only.
+    async fn begin(&self, tenant: TenantId) -> Result<Transaction<'static, Postgres>, StoreError> {
+        let begin = sqlx::AssertSqlSafe(format!("BEGIN; SELECT set_config('koprogo.tenant', '{}', true)", tenant.as_uuid()));
+        match self.held(tenant) {
+            Some(connection) => Transaction::begin(connection, Some(begin.into_sql_str())).await.map_err(db_error),
+            None => self.tenant.begin_with(begin).await.map_err(db_error),
+        }
+    }
+
+    /// Only the tables' owner may ANALYZE them.
+    async fn analyze(&self) -> Result<(), StoreError> {
+        let mut owner = sqlx::PgConnection::connect_with(&self.owner).await.map_err(db_error)?;
+        owner.execute("ANALYZE").await.map_err(db_error)?;
+        owner.close().await.map_err(db_error)
+    }
+
+    fn platform(&self) -> &Pool<Postgres> {
+        &self.platform
+    }
+
+    fn platform_writer(&self) -> &Pool<Postgres> {
+        &self.platform
+    }
+
+    async fn begin_platform(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.platform.begin().await.map_err(db_error)
+    }
+
+    /// A tenant connection, for tests that run SQL without the store's own
+    /// filters to check that row-level security alone keeps the tenant in.
+    pub async fn tenant_connection(&self, tenant: TenantId) -> Result<PoolConnection<Postgres>, StoreError> {
+        self.reader(tenant).await
     }
 }
 
 koprogo_store_sql::sql_store!(PgStore, sqlx::Postgres);
 
-/// Connects with a pool of `max_connections` and applies migrations.
+/// Connects with a tenant pool of `max_connections` (and an identity pool
+/// half that size), applies migrations as the connecting user, and then
+/// works as `koprogo_app`.
 pub async fn connect(url: &str, max_connections: u32) -> Result<Store, StoreError> {
+    let (store, _) = connect_store(url, max_connections).await?;
+    Ok(store)
+}
+
+/// As `connect`, also returning the adapter itself (for tests).
+pub async fn connect_store(url: &str, max_connections: u32) -> Result<(Store, Arc<PgStore>), StoreError> {
     let options = PgConnectOptions::from_str(url)
         .map_err(|e| StoreError::Internal(anyhow::anyhow!("bad PostgreSQL URL: {e}")))?
         .application_name("koprogo")
-        .options([("statement_timeout", "5s"), ("lock_timeout", "2s"), ("idle_in_transaction_session_timeout", "10s")]);
-    let pool = PgPoolOptions::new()
-        .max_connections(max_connections.max(1))
-        .acquire_timeout(Duration::from_secs(2))
-        .connect_with(options)
-        .await
-        .map_err(koprogo_store_sql::db_error)?;
-    MIGRATOR.run(&pool).await.map_err(|e| StoreError::Internal(e.into()))?;
-    let this = Arc::new(PgStore { pool });
-    Ok(Store {
+        .options([
+            ("statement_timeout", "5s"),
+            ("lock_timeout", "2s"),
+            ("idle_in_transaction_session_timeout", "10s"),
+            ("plan_cache_mode", "force_generic_plan"),
+        ]);
+    let mut owner = sqlx::PgConnection::connect_with(&options).await.map_err(db_error)?;
+    MIGRATOR.run(&mut owner).await.map_err(|e| StoreError::Internal(e.into()))?;
+    owner.close().await.map_err(db_error)?;
+    let pool = |size: u32, setup: &'static str| {
+        PgPoolOptions::new()
+            .max_connections(size.max(1))
+            .acquire_timeout(Duration::from_secs(2))
+            // sqlx already pings every connection when it is released (and drops
+            // the dead ones); a second ping before each acquire was one more
+            // round trip per query.
+            .test_before_acquire(false)
+            .after_connect(move |connection, _| Box::pin(async move { connection.execute(setup).await.map(|_| ()) }))
+            .connect_with(options.clone())
+    };
+    let tenant = pool(max_connections, "SET ROLE koprogo_app").await.map_err(db_error)?;
+    let platform = pool(max_connections.div_ceil(2), "SET ROLE koprogo_app; SET koprogo.scope = 'platform'").await.map_err(db_error)?;
+    static STORES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let id = STORES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let this = Arc::new(PgStore { tenant, platform, id, owner: options });
+    let store = Store {
         accounts: this.clone(),
         buildings: this.clone(),
         units: this.clone(),
         owners: this.clone(),
         expenses: this.clone(),
-        health: this,
-    })
+        health: this.clone(),
+    };
+    Ok((store, this))
 }
 
 /// Helpers for tests that need a real server.

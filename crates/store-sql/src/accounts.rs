@@ -80,7 +80,7 @@ macro_rules! account_store {
             #[$crate::async_trait::async_trait]
             impl AccountStore for $store {
                 async fn register(&self, organization: &Organization, user: &User, password_hash: &str, role: Role) -> StoreResult<()> {
-                    let mut tx = self.begin().await?;
+                    let mut tx = self.begin_platform().await?;
                     insert_organization(&mut tx, organization).await?;
                     insert_user(&mut tx, user, password_hash).await?;
                     let membership = Membership { tenant: organization.id, user: user.id, role, owner: None, buildings: Vec::new() };
@@ -89,19 +89,19 @@ macro_rules! account_store {
                 }
 
                 async fn insert_user(&self, user: &User, password_hash: &str) -> StoreResult<()> {
-                    let mut tx = self.begin().await?;
+                    let mut tx = self.begin_platform().await?;
                     insert_user(&mut tx, user, password_hash).await?;
                     tx.commit().await.map_err(db_error)
                 }
 
                 async fn insert_organization(&self, organization: &Organization) -> StoreResult<()> {
-                    let mut tx = self.begin().await?;
+                    let mut tx = self.begin_platform().await?;
                     insert_organization(&mut tx, organization).await?;
                     tx.commit().await.map_err(db_error)
                 }
 
                 async fn save_membership(&self, membership: &Membership) -> StoreResult<()> {
-                    let mut tx = self.begin().await?;
+                    let mut tx = self.begin_platform().await?;
                     save_membership(&mut tx, membership, Utc::now()).await?;
                     tx.commit().await.map_err(db_error)
                 }
@@ -109,7 +109,7 @@ macro_rules! account_store {
                 async fn user_by_email(&self, email: &Email) -> StoreResult<Option<(User, String)>> {
                     let row = sqlx::query(AssertSqlSafe(format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1")))
                         .bind(email.as_str().to_owned())
-                        .fetch_optional(self.reader())
+                        .fetch_optional(self.platform())
                         .await
                         .map_err(db_error)?;
                     let Some(row) = row else { return Ok(None) };
@@ -121,7 +121,7 @@ macro_rules! account_store {
                 async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
                     let row: Option<UserRow> = sqlx::query_as(AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")))
                         .bind(id.as_uuid())
-                        .fetch_optional(self.reader())
+                        .fetch_optional(self.platform())
                         .await
                         .map_err(db_error)?;
                     Ok(row.map(User::try_from).transpose()?)
@@ -133,12 +133,12 @@ macro_rules! account_store {
                          JOIN organizations o ON o.id = m.organization_id WHERE m.user_id = $1 ORDER BY m.created_at, o.id",
                     )
                     .bind(user.as_uuid())
-                    .fetch_all(self.reader())
+                    .fetch_all(self.platform())
                     .await
                     .map_err(db_error)?;
                     let seats: Vec<(Uuid, Uuid)> = sqlx::query_as("SELECT organization_id, building_id FROM board_seats WHERE user_id = $1 ORDER BY building_id")
                         .bind(user.as_uuid())
-                        .fetch_all(self.reader())
+                        .fetch_all(self.platform())
                         .await
                         .map_err(db_error)?;
                     let mut found = Vec::with_capacity(rows.len());
@@ -157,7 +157,7 @@ macro_rules! account_store {
                 async fn organization_by_name(&self, name: &str) -> StoreResult<Option<Organization>> {
                     let row: Option<OrganizationRow> = sqlx::query_as("SELECT id, name, created_at FROM organizations WHERE name = $1 ORDER BY created_at LIMIT 1")
                         .bind(name.trim().to_owned())
-                        .fetch_optional(self.reader())
+                        .fetch_optional(self.platform())
                         .await
                         .map_err(db_error)?;
                     Ok(row.map(Organization::try_from).transpose()?)
@@ -177,7 +177,7 @@ macro_rules! account_store {
                     );
                     qb.push(format_args!(" ORDER BY {column} {dir}, o.id {dir} LIMIT ")).push_bind(int(query.per_page));
                     qb.push(" OFFSET ").push_bind(int(query.offset()));
-                    let rows = qb.build().fetch_all(self.reader()).await.map_err(db_error)?;
+                    let rows = qb.build().fetch_all(self.platform()).await.map_err(db_error)?;
                     let mut items = Vec::with_capacity(rows.len());
                     for row in rows {
                         let organization = Organization::try_from(<OrganizationRow as sqlx::FromRow<_>>::from_row(&row).map_err(db_error)?)?;
@@ -189,7 +189,7 @@ macro_rules! account_store {
                 }
 
                 async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
-                    let mut tx = self.begin().await?;
+                    let mut tx = self.begin_platform().await?;
                     for (digest, kind, expires) in [(&s.access_digest, "access", s.access_expires), (&s.refresh_digest, "refresh", s.refresh_expires)] {
                         sqlx::query(
                             "INSERT INTO sessions (token_digest, family, kind, user_id, organization_id, expires_at, spent_at, created_at) \
@@ -210,18 +210,23 @@ macro_rules! account_store {
                 }
 
                 async fn actor(&self, digest: &[u8; 32], now: DateTime<Utc>) -> StoreResult<Option<(Actor, Uuid)>> {
-                    let row: Option<ActorRow> = sqlx::query_as(
-                        "SELECT s.family, s.user_id, s.organization_id, u.is_platform_admin, m.role, m.owner_id FROM sessions s \
+                    let mut connection = self.session_reader().await?;
+                    let row: Option<ActorRow> = sqlx::query_as(AssertSqlSafe(format!(
+                        "SELECT s.family, s.user_id, s.organization_id, u.is_platform_admin, m.role, m.owner_id{} FROM sessions s \
                          JOIN users u ON u.id = s.user_id \
                          LEFT JOIN memberships m ON m.organization_id = s.organization_id AND m.user_id = s.user_id \
                          WHERE s.token_digest = $1 AND s.kind = 'access' AND s.expires_at > $2",
-                    )
+                        <$store>::SETS_TENANT
+                    )))
                     .bind(digest.to_vec())
                     .bind(now)
-                    .fetch_optional(self.reader())
+                    .fetch_optional(&mut *connection)
                     .await
                     .map_err(db_error)?;
                     let Some(row) = row else { return Ok(None) };
+                    if let Some(tenant) = row.organization_id {
+                        self.keep_for_request(TenantId::from_uuid(tenant), connection);
+                    }
                     let family = row.family;
                     let (mut seats, mut owner) = (Vec::new(), None);
                     if let (Some(tenant), Some(role)) = (row.organization_id, row.role.as_deref()) {
@@ -229,7 +234,7 @@ macro_rules! account_store {
                             let ids: Vec<Uuid> = sqlx::query_scalar("SELECT building_id FROM board_seats WHERE organization_id = $1 AND user_id = $2")
                                 .bind(tenant)
                                 .bind(row.user_id)
-                                .fetch_all(self.reader())
+                                .fetch_all(self.platform())
                                 .await
                                 .map_err(db_error)?;
                             seats = ids.into_iter().map(BuildingId::from_uuid).collect();
@@ -242,7 +247,7 @@ macro_rules! account_store {
                             .bind(tenant)
                             .bind(owner_id)
                             .bind(now.date_naive())
-                            .fetch_all(self.reader())
+                            .fetch_all(&mut *self.reader(TenantId::from_uuid(tenant)).await?)
                             .await
                             .map_err(db_error)?;
                             let mut buildings: Vec<BuildingId> = held.iter().map(|(_, b)| BuildingId::from_uuid(*b)).collect();
@@ -256,7 +261,7 @@ macro_rules! account_store {
                 }
 
                 async fn spend_refresh(&self, digest: &[u8; 32], now: DateTime<Utc>) -> StoreResult<Refresh> {
-                    let mut tx = self.begin().await?;
+                    let mut tx = self.begin_platform().await?;
                     let spent: Option<(Uuid, Uuid, Option<Uuid>)> = sqlx::query_as(
                         "UPDATE sessions SET spent_at = $2 WHERE token_digest = $1 AND kind = 'refresh' AND spent_at IS NULL AND expires_at > $2 \
                          RETURNING family, user_id, organization_id",
@@ -291,7 +296,7 @@ macro_rules! account_store {
                 }
 
                 async fn end_family(&self, family: Uuid) -> StoreResult<()> {
-                    sqlx::query("DELETE FROM sessions WHERE family = $1").bind(family).execute(self.writer()).await.map_err(db_error)?;
+                    sqlx::query("DELETE FROM sessions WHERE family = $1").bind(family).execute(self.platform_writer()).await.map_err(db_error)?;
                     Ok(())
                 }
 
@@ -301,7 +306,7 @@ macro_rules! account_store {
                     if let Some(user) = user {
                         qb.push(" AND user_id = ").push_bind(user.as_uuid());
                     }
-                    Ok(qb.build().execute(self.writer()).await.map_err(db_error)?.rows_affected())
+                    Ok(qb.build().execute(self.platform_writer()).await.map_err(db_error)?.rows_affected())
                 }
 
                 async fn is_empty(&self) -> StoreResult<bool> {
@@ -312,8 +317,12 @@ macro_rules! account_store {
             #[$crate::async_trait::async_trait]
             impl HealthStore for $store {
                 async fn ping(&self) -> StoreResult<()> {
-                    sqlx::query("SELECT 1").execute(self.reader()).await.map_err(db_error)?;
+                    sqlx::query("SELECT 1").execute(self.platform()).await.map_err(db_error)?;
                     Ok(())
+                }
+
+                async fn refresh_statistics(&self) -> StoreResult<()> {
+                    self.analyze().await
                 }
             }
         };

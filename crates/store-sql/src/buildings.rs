@@ -20,7 +20,8 @@ macro_rules! store_support {
                 R: for<'r> $crate::sqlx::FromRow<'r, <$db as $crate::sqlx::Database>::Row>,
             {
                 use $crate::sqlx::Row as _;
-                let rows = qb.build().fetch_all(self.reader()).await.map_err($crate::db_error)?;
+                let mut connection = self.reader(tenant).await?;
+                let rows = qb.build().fetch_all(&mut *connection).await.map_err($crate::db_error)?;
                 let carried = rows.first().and_then(|r| r.try_get::<Option<i64>, _>("total_count").ok().flatten());
                 let items = rows.iter().map(R::from_row).collect::<Result<Vec<_>, _>>().map_err($crate::db_error)?;
                 let total = match (carried, source) {
@@ -28,17 +29,20 @@ macro_rules! store_support {
                     (None, Some(source)) => {
                         let mut bare = $crate::sqlx::QueryBuilder::new("");
                         $crate::push_total(&mut bare, tenant.as_uuid(), source, false);
-                        let value: Option<i64> = bare.build_query_scalar().fetch_one(self.reader()).await.map_err($crate::db_error)?;
+                        let value: Option<i64> = bare.build_query_scalar().fetch_one(&mut *connection).await.map_err($crate::db_error)?;
                         u64::try_from(value.unwrap_or(0)).unwrap_or(0)
                     }
-                    (None, None) => self.count(count()).await?,
+                    (None, None) => {
+                        let value: i64 = count().build_query_scalar().fetch_one(&mut *connection).await.map_err($crate::db_error)?;
+                        u64::try_from(value).unwrap_or(0)
+                    }
                 };
                 Ok((items, total))
             }
 
-            /// Runs a `SELECT COUNT(*)` built by the caller.
+            /// Runs a `SELECT COUNT(*)` over platform tables, built by the caller.
             async fn count(&self, mut qb: $crate::sqlx::QueryBuilder<$db>) -> $crate::prelude::StoreResult<u64> {
-                let value: i64 = qb.build_query_scalar().fetch_one(self.reader()).await.map_err($crate::db_error)?;
+                let value: i64 = qb.build_query_scalar().fetch_one(self.platform()).await.map_err($crate::db_error)?;
                 Ok(u64::try_from(value).unwrap_or(0))
             }
         }
@@ -96,7 +100,7 @@ macro_rules! building_store {
                         .bind(tenant.as_uuid())
                         .bind(building.id.as_uuid())
                         .bind(building.created_at)
-                        .execute(self.writer())
+                        .execute(&mut *self.writer(tenant).await?)
                         .await
                         .map_err(|e| unique_or(e, "building.exists"))?;
                     Ok(())
@@ -105,7 +109,7 @@ macro_rules! building_store {
                 async fn building(&self, tenant: TenantId, id: BuildingId) -> StoreResult<Option<BuildingSummary>> {
                     let mut qb = select(tenant);
                     qb.push(" AND id = ").push_bind(id.as_uuid());
-                    let row: Option<BuildingRow> = qb.build_query_as().fetch_optional(self.reader()).await.map_err(db_error)?;
+                    let row: Option<BuildingRow> = qb.build_query_as().fetch_optional(&mut *self.reader(tenant).await?).await.map_err(db_error)?;
                     Ok(row.map(BuildingSummary::try_from).transpose()?)
                 }
 
@@ -143,7 +147,7 @@ macro_rules! building_store {
                 }
 
                 async fn update_building(&self, tenant: TenantId, building: &Building, holds: &(dyn Fn(u64) -> Result<(), Rule> + Sync)) -> StoreResult<bool> {
-                    let mut tx = self.begin().await?;
+                    let mut tx = self.begin(tenant).await?;
                     let allocated: Option<i64> = sqlx::query_scalar(
                         "UPDATE buildings SET updated_at = updated_at WHERE organization_id = $1 AND id = $2 RETURNING allocated_quota",
                     )
@@ -171,7 +175,7 @@ macro_rules! building_store {
                 }
 
                 async fn delete_building(&self, tenant: TenantId, id: BuildingId) -> StoreResult<bool> {
-                    let mut tx = self.begin().await?;
+                    let mut tx = self.begin(tenant).await?;
                     let row = sqlx::query(
                         "UPDATE buildings SET updated_at = updated_at WHERE organization_id = $1 AND id = $2 RETURNING unit_count, expense_count",
                     )

@@ -72,7 +72,7 @@ macro_rules! expense_store {
                     .bind(d.fund.as_str())
                     .bind(expense.status.as_str())
                     .bind(expense.created_at)
-                    .execute(self.writer())
+                    .execute(&mut *self.writer(tenant).await?)
                     .await;
                     // The building is missing, or another tenant's: the composite key refuses it.
                     match inserted.map_err(|e| unique_or(e, "expense.exists")) {
@@ -88,7 +88,7 @@ macro_rules! expense_store {
                     )))
                     .bind(tenant.as_uuid())
                     .bind(id.as_uuid())
-                    .fetch_optional(self.reader())
+                    .fetch_optional(&mut *self.reader(tenant).await?)
                     .await
                     .map_err(db_error)?;
                     Ok(row.map(Expense::try_from).transpose()?)
@@ -130,7 +130,7 @@ macro_rules! expense_store {
 
                 async fn update_expense(&self, tenant: TenantId, expense: &Expense, allowed: ExpenseCheck<'_>) -> StoreResult<bool> {
                     let d = &expense.details;
-                    let mut tx = self.begin().await?;
+                    let mut tx = self.begin(tenant).await?;
                     let Some(stored) = lock(&mut tx, tenant, expense.id).await? else { return Ok(false) };
                     allowed(&stored)?;
                     sqlx::query(
@@ -158,7 +158,7 @@ macro_rules! expense_store {
                 }
 
                 async fn delete_expense(&self, tenant: TenantId, id: ExpenseId, allowed: ExpenseCheck<'_>) -> StoreResult<bool> {
-                    let mut tx = self.begin().await?;
+                    let mut tx = self.begin(tenant).await?;
                     let Some(stored) = lock(&mut tx, tenant, id).await? else { return Ok(false) };
                     allowed(&stored)?;
                     sqlx::query("DELETE FROM expenses WHERE organization_id = $1 AND id = $2")

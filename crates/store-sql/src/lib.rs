@@ -3,9 +3,14 @@
 //! bodies are written once, as macros that each adapter instantiates for its
 //! own driver type; rows and their mapping are plain generic code (`rows`).
 //!
-//! An adapter type using these macros provides two inherent methods:
-//! `fn reader(&self) -> &sqlx::Pool<DB>` for reads and
-//! `async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, DB>>` for writes.
+//! An adapter type using these macros provides, as inherent methods, a
+//! connection for one organisation's data — `reader(tenant)`, `writer(tenant)`
+//! (`async`, a `PoolConnection<DB>`) and `begin(tenant)` (a transaction) — and
+//! the identity tables' pools — `platform()`, `platform_writer()` and
+//! `begin_platform()`. PostgreSQL uses the tenant for row-level security.
+//! For the session lookup: `session_reader()`, `SETS_TENANT` (a select-list
+//! suffix that sets the session's tenant on that connection, or nothing) and
+//! `keep_for_request(tenant, connection)`.
 
 mod accounts;
 mod buildings;

@@ -82,7 +82,7 @@ macro_rules! owner_store {
                         .bind(tenant.as_uuid())
                         .bind(owner.id.as_uuid())
                         .bind(owner.created_at)
-                        .execute(self.writer())
+                        .execute(&mut *self.writer(tenant).await?)
                         .await
                         .map_err(|e| unique_or(e, "owner.exists"))?;
                     Ok(())
@@ -92,7 +92,7 @@ macro_rules! owner_store {
                     let row: Option<OwnerRow> = sqlx::query_as(AssertSqlSafe(format!("SELECT {OWNER_COLUMNS} FROM owners WHERE organization_id = $1 AND id = $2")))
                         .bind(tenant.as_uuid())
                         .bind(id.as_uuid())
-                        .fetch_optional(self.reader())
+                        .fetch_optional(&mut *self.reader(tenant).await?)
                         .await
                         .map_err(db_error)?;
                     Ok(row.map(Owner::try_from).transpose()?)
@@ -135,14 +135,14 @@ macro_rules! owner_store {
                     let done = bind_owner(update, owner)
                         .bind(tenant.as_uuid())
                         .bind(owner.id.as_uuid())
-                        .execute(self.writer())
+                        .execute(&mut *self.writer(tenant).await?)
                         .await
                         .map_err(db_error)?;
                     Ok(done.rows_affected() == 1)
                 }
 
                 async fn delete_owner(&self, tenant: TenantId, id: OwnerId) -> StoreResult<bool> {
-                    let mut tx = self.begin().await?;
+                    let mut tx = self.begin(tenant).await?;
                     for (check, conflict) in [
                         ("SELECT CAST(1 AS BIGINT) FROM ownerships WHERE organization_id = $1 AND owner_id = $2 LIMIT 1", "owner.has_ownerships"),
                         ("SELECT CAST(1 AS BIGINT) FROM memberships WHERE organization_id = $1 AND owner_id = $2 LIMIT 1", "owner.has_account"),
@@ -167,7 +167,7 @@ macro_rules! owner_store {
 
                 async fn save_ownership(&self, tenant: TenantId, ownership: &Ownership, fits: ShareCheck<'_>) -> StoreResult<bool> {
                     let d = &ownership.details;
-                    let mut tx = self.begin().await?;
+                    let mut tx = self.begin(tenant).await?;
                     let locked: Option<Uuid> = sqlx::query_scalar("UPDATE units SET updated_at = updated_at WHERE organization_id = $1 AND id = $2 RETURNING id")
                         .bind(tenant.as_uuid())
                         .bind(d.unit_id.as_uuid())
@@ -214,7 +214,7 @@ macro_rules! owner_store {
                     )))
                     .bind(tenant.as_uuid())
                     .bind(id.as_uuid())
-                    .fetch_optional(self.reader())
+                    .fetch_optional(&mut *self.reader(tenant).await?)
                     .await
                     .map_err(db_error)?;
                     Ok(row.map(Ownership::try_from).transpose()?)
@@ -251,7 +251,7 @@ macro_rules! owner_store {
                     let done = sqlx::query("DELETE FROM ownerships WHERE organization_id = $1 AND id = $2")
                         .bind(tenant.as_uuid())
                         .bind(id.as_uuid())
-                        .execute(self.writer())
+                        .execute(&mut *self.writer(tenant).await?)
                         .await
                         .map_err(db_error)?;
                     Ok(done.rows_affected() == 1)

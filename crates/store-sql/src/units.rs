@@ -50,7 +50,7 @@ macro_rules! unit_store {
             impl UnitStore for $store {
                 async fn insert_unit(&self, tenant: TenantId, unit: &Unit, fits: QuotaCheck<'_>) -> StoreResult<bool> {
                     let d = &unit.details;
-                    let mut tx = self.begin().await?;
+                    let mut tx = self.begin(tenant).await?;
                     let Some((base, allocated)) = lock_building(&mut tx, tenant, d.building_id).await? else { return Ok(false) };
                     fits(base, allocated)?;
                     sqlx::query(
@@ -76,7 +76,7 @@ macro_rules! unit_store {
                 async fn unit(&self, tenant: TenantId, id: UnitId) -> StoreResult<Option<Unit>> {
                     let mut qb = select(tenant);
                     qb.push(" AND id = ").push_bind(id.as_uuid());
-                    let row: Option<UnitRow> = qb.build_query_as().fetch_optional(self.reader()).await.map_err(db_error)?;
+                    let row: Option<UnitRow> = qb.build_query_as().fetch_optional(&mut *self.reader(tenant).await?).await.map_err(db_error)?;
                     Ok(row.map(Unit::try_from).transpose()?)
                 }
 
@@ -114,7 +114,7 @@ macro_rules! unit_store {
 
                 async fn update_unit(&self, tenant: TenantId, unit: &Unit, fits: QuotaCheck<'_>) -> StoreResult<bool> {
                     let d = &unit.details;
-                    let mut tx = self.begin().await?;
+                    let mut tx = self.begin(tenant).await?;
                     let Some((base, allocated)) = lock_building(&mut tx, tenant, d.building_id).await? else { return Ok(false) };
                     let old: Option<i64> = sqlx::query_scalar("SELECT quota FROM units WHERE organization_id = $1 AND id = $2 AND building_id = $3")
                         .bind(tenant.as_uuid())
@@ -147,7 +147,7 @@ macro_rules! unit_store {
                 async fn delete_unit(&self, tenant: TenantId, id: UnitId) -> StoreResult<bool> {
                     let Some(unit) = self.unit(tenant, id).await? else { return Ok(false) };
                     let building = unit.details.building_id;
-                    let mut tx = self.begin().await?;
+                    let mut tx = self.begin(tenant).await?;
                     if lock_building(&mut tx, tenant, building).await?.is_none() {
                         return Ok(false);
                     }

@@ -9,6 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use koprogo_app::{Store, StoreError};
+use koprogo_domain::ids::TenantId;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Pool, Sqlite, Transaction};
 
@@ -19,16 +21,43 @@ pub struct SqliteStore {
     write: Pool<Sqlite>,
 }
 
+/// SQLite serves one organisation's data and the identity tables alike: the
+/// tenant only matters to PostgreSQL's row-level security.
 impl SqliteStore {
-    fn reader(&self) -> &Pool<Sqlite> {
+    const SETS_TENANT: &'static str = "";
+
+    async fn session_reader(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
+        self.read.acquire().await.map_err(koprogo_store_sql::db_error)
+    }
+
+    fn keep_for_request(&self, _tenant: TenantId, _connection: PoolConnection<Sqlite>) {}
+
+    async fn analyze(&self) -> Result<(), StoreError> {
+        sqlx::query("ANALYZE").execute(&self.write).await.map_err(koprogo_store_sql::db_error)?;
+        Ok(())
+    }
+
+    async fn reader(&self, _tenant: TenantId) -> Result<PoolConnection<Sqlite>, StoreError> {
+        self.read.acquire().await.map_err(koprogo_store_sql::db_error)
+    }
+
+    async fn writer(&self, _tenant: TenantId) -> Result<PoolConnection<Sqlite>, StoreError> {
+        self.write.acquire().await.map_err(koprogo_store_sql::db_error)
+    }
+
+    async fn begin(&self, _tenant: TenantId) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.begin_platform().await
+    }
+
+    fn platform(&self) -> &Pool<Sqlite> {
         &self.read
     }
 
-    fn writer(&self) -> &Pool<Sqlite> {
+    fn platform_writer(&self) -> &Pool<Sqlite> {
         &self.write
     }
 
-    async fn begin(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+    async fn begin_platform(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         self.write.begin().await.map_err(koprogo_store_sql::db_error)
     }
 
@@ -70,6 +99,7 @@ pub async fn open(url: &str) -> Result<Store, StoreError> {
     let write = SqlitePoolOptions::new()
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(5))
+        .test_before_acquire(false)
         .connect_with(options.clone())
         .await
         .map_err(koprogo_store_sql::db_error)?;
@@ -78,6 +108,7 @@ pub async fn open(url: &str) -> Result<Store, StoreError> {
     let read = SqlitePoolOptions::new()
         .max_connections(u32::try_from(readers).unwrap_or(4))
         .acquire_timeout(Duration::from_secs(5))
+        .test_before_acquire(false)
         .connect_with(options.read_only(true))
         .await
         .map_err(koprogo_store_sql::db_error)?;

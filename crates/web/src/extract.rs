@@ -39,7 +39,7 @@ pub async fn request_id(mut request: Request, next: Next) -> Response {
     if let Ok(value) = id.parse() {
         request.headers_mut().insert("x-request-id", value);
     }
-    let mut response = REQUEST_ID.scope(id.clone(), next.run(request)).await;
+    let mut response = REQUEST_ID.scope(id.clone(), koprogo_app::held::request_scope(next.run(request))).await;
     if let Ok(value) = id.parse() {
         response.headers_mut().insert("x-request-id", value);
     }

@@ -40,6 +40,7 @@ pub async fn seed_if_empty(app: &App) -> anyhow::Result<bool> {
     }
     tracing::info!("loading the demo data");
     seed(app).await.context("loading the demo data")?;
+    app.store.health.refresh_statistics().await.context("analysing the demo data")?;
     print_accounts();
     Ok(true)
 }
