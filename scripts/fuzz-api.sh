@@ -5,9 +5,11 @@
 #   scripts/fuzz-api.sh [EXAMPLES_PER_OPERATION]     (default 100; CI runs 10)
 #
 # Fails on any server error, any response that breaks the documented schema,
-# status code or content type. The two data-acceptance checks (does the server
-# accept everything the schema allows, refuse everything it does not) are left
-# out until the schema states every constraint (check digits cannot be).
+# status code or content type, and on any error body that shows server
+# internals (SQL, driver errors, panics: scripts/fuzz_hooks.py). The two
+# data-acceptance checks (does the server accept everything the schema allows,
+# refuse everything it does not) are left out until the schema states every
+# constraint (check digits cannot be).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 examples=${1:-100}
@@ -32,7 +34,7 @@ token() {
 status=0
 for user in syndic@demo.koprogo.be comptable@demo.koprogo.be proprietaire@demo.koprogo.be; do
     echo "== schemathesis as $user, $examples examples per operation"
-    st run "http://127.0.0.1:$port/api/v1/openapi.json" --url "http://127.0.0.1:$port" \
+    SCHEMATHESIS_HOOKS=fuzz_hooks PYTHONPATH=scripts st run "http://127.0.0.1:$port/api/v1/openapi.json" --url "http://127.0.0.1:$port" \
         -H "Authorization: Bearer $(token "$user")" \
         --max-examples "$examples" --seed 2026 \
         --exclude-checks positive_data_acceptance,negative_data_rejection,ignored_auth \
