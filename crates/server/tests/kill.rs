@@ -6,7 +6,7 @@
 mod support;
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -35,10 +35,11 @@ impl Service {
     }
 
     /// Starts the server; returns it with the time it took to be ready.
-    fn start(&self) -> (Child, Duration) {
+    fn start(&self) -> (Running, Duration) {
         let started = Instant::now();
-        let mut child = self.command(&["serve", "--listen", &format!("127.0.0.1:{}", self.port)]).spawn().expect("start koprogo");
-        wait_ready(self.port, &mut child);
+        let mut child =
+            Running(Some(self.command(&["serve", "--listen", &format!("127.0.0.1:{}", self.port)]).spawn().expect("start koprogo")));
+        wait_ready(self.port, child.child());
         (child, started.elapsed())
     }
 }
@@ -112,8 +113,8 @@ fn drill(service: &Service) {
             .collect();
         // A different moment in the write sequence each time.
         std::thread::sleep(Duration::from_millis(150 + (kill * 37) % 250));
-        child.kill().expect("SIGKILL");
-        child.wait().expect("reap");
+        child.child().kill().expect("SIGKILL");
+        child.child().wait().expect("reap");
         stop.store(true, Ordering::Relaxed);
         for handle in writers {
             handle.join().expect("writer");
@@ -127,7 +128,7 @@ fn drill(service: &Service) {
     verify(service.port, &token, &building, &acked);
     println!("{KILLS} kills, {} acknowledged writes, all present; slowest restart to ready {slowest_restart:?}", acked.len());
     assert!(slowest_restart <= Duration::from_secs(5), "restart to ready took {slowest_restart:?}");
-    terminate(child);
+    terminate(child.take());
 }
 
 /// Every acknowledged write is there, and every total kept beside the rows

@@ -108,3 +108,26 @@ pub fn drop_postgres(server: &str, url: &str) {
     let name = url.rsplit('/').next().unwrap_or_default();
     let _ = Command::new("psql").args([server, "-qc", &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")]).status();
 }
+
+/// A server that is killed if the test fails before stopping it, so that a
+/// failed run leaves no process (nor a database in use) behind.
+pub struct Running(pub Option<Child>);
+
+impl Running {
+    pub fn child(&mut self) -> &mut Child {
+        self.0.as_mut().expect("running")
+    }
+
+    pub fn take(mut self) -> Child {
+        self.0.take().expect("running")
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(child) = self.0.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
