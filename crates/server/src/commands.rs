@@ -44,7 +44,11 @@ pub async fn serve(args: ServeArgs, file: &FileSettings) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     tracing::info!(address = %listener.local_addr()?, "KoproGo is serving; API under /api/v1, document at /api/v1/openapi.json");
     tokio::spawn(purge_sessions_periodically(app.clone()));
-    let mut settings = WebSettings { trusted_proxies: file.trusted_proxies.clone(), ..WebSettings::default() };
+    let mut settings = WebSettings {
+        trusted_proxies: file.trusted_proxies.clone(),
+        secure_cookies: args.secure_cookies || file.secure_cookies,
+        ..WebSettings::default()
+    };
     if let Some(seconds) = args.header_timeout.or(file.header_timeout) {
         settings.header_timeout = std::time::Duration::from_secs(seconds.max(1));
     }

@@ -68,6 +68,10 @@ pub struct ServeArgs {
     /// Seconds a client has to send its request head (default 10).
     #[arg(long, env = "KOPROGO_HEADER_TIMEOUT")]
     pub header_timeout: Option<u64>,
+    /// Mark session cookies `Secure`: set it when users reach the service
+    /// over HTTPS (through a TLS proxy).
+    #[arg(long, env = "KOPROGO_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 #[derive(Args, Debug)]
@@ -129,6 +133,8 @@ pub struct FileSettings {
     pub trusted_proxies: Vec<IpAddr>,
     pub login_ip_burst: Option<u32>,
     pub header_timeout: Option<u64>,
+    #[serde(default)]
+    pub secure_cookies: bool,
 }
 
 impl FileSettings {

@@ -79,6 +79,11 @@ impl ApiError {
         self.status
     }
 
+    /// (field, code) of each invalid field, for a form to show them in place.
+    pub fn field_errors(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.errors.iter().map(|e| (e.field.as_str(), e.code.as_str()))
+    }
+
     pub fn code(&self) -> &str {
         &self.code
     }

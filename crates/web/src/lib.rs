@@ -5,6 +5,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod pages;
 mod serve;
 pub mod wire;
 
@@ -32,11 +33,14 @@ pub struct WebSettings {
     pub trusted_proxies: Vec<IpAddr>,
     /// A client must send its request head within this time (slowloris).
     pub header_timeout: std::time::Duration,
+    /// Marks the session cookies `Secure`: on when the service is reached over
+    /// HTTPS (behind a TLS proxy), off for plain-HTTP development.
+    pub secure_cookies: bool,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self { trusted_proxies: Vec::new(), header_timeout: std::time::Duration::from_secs(10) }
+        Self { trusted_proxies: Vec::new(), header_timeout: std::time::Duration::from_secs(10), secure_cookies: false }
     }
 }
 
@@ -51,6 +55,7 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         ("cache-control", "no-store"),
     ];
     let mut router = api::routes()
+        .merge(pages::routes(app.clone()))
         .route("/health", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
         .route("/health/ready", get(ready))
         .fallback(|| async { ApiError::not_found() })

@@ -72,7 +72,7 @@ pub struct BuildingBody {
 }
 
 impl BuildingBody {
-    fn parse(&self, this_year: i32) -> ApiResult<BuildingDetails> {
+    pub(crate) fn parse(&self, this_year: i32) -> ApiResult<BuildingDetails> {
         let mut v = Violations::new();
         let name = required(&mut v, "name", self.name.as_deref(), Text::parse);
         let street = required(&mut v, "address", self.address.as_deref(), Text::parse);

@@ -3,7 +3,7 @@
 
 mod admin;
 mod auth;
-mod buildings;
+pub(crate) mod buildings;
 mod docs;
 mod expenses;
 mod owners;

@@ -10,4 +10,5 @@ mod helpers;
 mod matrix;
 mod openapi;
 mod owners;
+mod pages;
 mod units;

@@ -1,0 +1,266 @@
+//! The syndic's pages: the dashboard (buildings), a building with its units
+//! and latest expenses, and the form that creates a building.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use koprogo_app::App;
+use koprogo_app::access::Action;
+use koprogo_app::listing::{BuildingSort, ExpenseSort, ListQuery, UnitSort};
+use koprogo_app::ports::ExpenseFilter;
+use koprogo_domain::building::BuildingSummary;
+use koprogo_domain::expense::Expense;
+use koprogo_domain::unit::Unit;
+
+use super::render::{error_page, page, page_with_status};
+use super::session::{Chrome, Form, Viewer};
+use crate::api::buildings::BuildingBody;
+use crate::error::ApiError;
+use crate::wire::Id;
+
+#[derive(serde::Deserialize, Default)]
+pub struct Listing {
+    page: Option<i64>,
+    sort: Option<String>,
+    order: Option<String>,
+}
+
+/// One line of the dashboard, written for the reader.
+pub struct BuildingLine {
+    pub id: String,
+    pub name: String,
+    pub city: String,
+    pub units: u64,
+    pub quotas: String,
+    pub complete: bool,
+}
+
+fn line(chrome: &Chrome, summary: &BuildingSummary) -> BuildingLine {
+    let b = &summary.building;
+    let base = u64::from(b.details.quota_base.get());
+    let complete = summary.quotas_complete();
+    let quotas = if complete {
+        chrome.t("quota-complete")
+    } else {
+        chrome.lang.t_with("quota-incomplete", &[("allocated", summary.allocated_quota.into()), ("base", base.into())])
+    };
+    BuildingLine {
+        id: b.id.to_string(),
+        name: b.details.name.to_string(),
+        city: b.details.address.city.to_string(),
+        units: summary.unit_count,
+        quotas,
+        complete,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard<'a> {
+    chrome: &'a Chrome,
+    count: String,
+    lines: Vec<BuildingLine>,
+    page: u32,
+    pages: u64,
+    sort: &'static str,
+    descending: bool,
+    can_create: bool,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+impl Dashboard<'_> {
+    fn page_of(&self) -> String {
+        self.chrome.lang.t_with("page-of", &[("page", self.page.into()), ("pages", self.pages.into())])
+    }
+
+    /// The link that sorts by `column` (and flips the order on the current one).
+    fn sort_link(&self, column: &str) -> String {
+        let order = if column == self.sort && !self.descending { "desc" } else { "asc" };
+        format!("/?sort={column}&order={order}")
+    }
+}
+
+pub async fn dashboard(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(listing): Query<Listing>) -> Response {
+    let sort = listing.sort.as_deref().and_then(|s| BuildingSort::parse(s).ok()).unwrap_or(BuildingSort::Name);
+    let query = match ListQuery::parse(listing.page, None, sort, listing.order.as_deref()) {
+        Ok(query) => query,
+        Err(violations) => return error_page(&chrome, &ApiError::invalid(&violations)),
+    };
+    let found = match app.buildings(&viewer.actor, &query).await {
+        Ok(found) => found,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    let pages = found.total.div_ceil(u64::from(query.per_page)).max(1);
+    let order = if query.descending { "desc" } else { "asc" };
+    let link = |page: u64| format!("/?page={page}&sort={}&order={order}", sort.as_str());
+    let current = u64::from(query.page);
+    let template = Dashboard {
+        chrome: &chrome,
+        count: chrome.lang.t_with("buildings-count", &[("count", found.total.into())]),
+        lines: found.items.iter().map(|s| line(&chrome, s)).collect(),
+        page: query.page,
+        pages,
+        sort: sort.as_str(),
+        descending: query.descending,
+        can_create: viewer.actor.grant(Action::WriteBuilding).is_ok(),
+        previous: (current > 1).then(|| link(current - 1)),
+        next: (current < pages).then(|| link(current + 1)),
+    };
+    page(&chrome, &template)
+}
+
+#[derive(Template)]
+#[template(path = "building.html")]
+struct BuildingPage<'a> {
+    chrome: &'a Chrome,
+    building: BuildingLine,
+    address: String,
+    bce: String,
+    quota_base: u32,
+    units: Vec<Unit>,
+    expenses: Vec<Expense>,
+}
+
+impl BuildingPage<'_> {
+    fn unit_kind(&self, unit: &Unit) -> &'static str {
+        unit.details.kind.as_str()
+    }
+
+    fn floor(&self, unit: &Unit) -> String {
+        unit.details.floor.map_or_else(|| self.chrome.t("none"), |f| f.to_string())
+    }
+
+    fn amount(&self, expense: &Expense) -> String {
+        self.chrome.lang.money(expense.details.amount)
+    }
+
+    fn date(&self, expense: &Expense) -> String {
+        self.chrome.lang.date(expense.details.date)
+    }
+
+    fn status(&self, expense: &Expense) -> String {
+        self.chrome.t(&format!("status-{}", expense.status.as_str()))
+    }
+}
+
+pub async fn show(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id) -> Response {
+    let id = koprogo_domain::ids::BuildingId::from_uuid(id);
+    let actor = &viewer.actor;
+    let summary = match app.building(actor, id).await {
+        Ok(summary) => summary,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    let units = ListQuery { page: 1, per_page: koprogo_app::listing::MAX_PER_PAGE, sort: UnitSort::Number, descending: false };
+    let expenses = ListQuery { page: 1, per_page: 10, sort: ExpenseSort::Date, descending: true };
+    let filter = ExpenseFilter { building: Some(id), ..ExpenseFilter::default() };
+    let (units, expenses) = match tokio::try_join!(app.units(actor, &units, Some(id)), app.expenses(actor, &expenses, &filter)) {
+        Ok(found) => found,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    let details = &summary.building.details;
+    let template = BuildingPage {
+        chrome: &chrome,
+        address: format!("{}, {} {}", details.address.street, details.address.postal_code.get(), details.address.city),
+        bce: details.bce_number.as_ref().map_or_else(|| chrome.t("none"), |n| n.as_str().to_owned()),
+        quota_base: details.quota_base.get(),
+        building: line(&chrome, &summary),
+        units: units.items,
+        expenses: expenses.items,
+    };
+    page(&chrome, &template)
+}
+
+/// The fields of the building form, in the order shown, with their labels.
+const FIELDS: [(&str, &str, &str); 9] = [
+    ("name", "building-name", "text"),
+    ("address", "building-address", "text"),
+    ("postal_code", "building-postal-code", "text"),
+    ("city", "building-city", "text"),
+    ("quota_base", "building-quota-base", "number"),
+    ("construction_year", "building-construction-year", "number"),
+    ("bce_number", "building-bce", "text"),
+    ("working_fund_iban", "building-working-iban", "text"),
+    ("reserve_fund_iban", "building-reserve-iban", "text"),
+];
+
+pub struct Field {
+    pub name: &'static str,
+    pub label: String,
+    pub kind: &'static str,
+    pub value: String,
+    pub error: Option<String>,
+    pub required: bool,
+}
+
+#[derive(Template)]
+#[template(path = "building_form.html")]
+struct BuildingForm<'a> {
+    chrome: &'a Chrome,
+    fields: Vec<Field>,
+    has_errors: bool,
+}
+
+fn form_fields(chrome: &Chrome, values: &HashMap<&str, &str>, errors: &HashMap<String, String>) -> Vec<Field> {
+    FIELDS
+        .iter()
+        .map(|(name, label, kind)| Field {
+            name,
+            label: chrome.t(label),
+            kind,
+            value: values.get(name).map_or_else(String::new, |v| (*v).to_owned()),
+            error: errors.get(*name).map(|code| chrome.lang.error(code)),
+            required: matches!(*name, "name" | "address" | "postal_code" | "city"),
+        })
+        .collect()
+}
+
+/// Only those who may create a building see the form (a board member or an
+/// owner gets 403 before anything is parsed).
+fn refused(chrome: &Chrome, viewer: &Viewer) -> Option<Response> {
+    viewer.actor.grant(Action::WriteBuilding).err().map(|e| error_page(chrome, &e.into()))
+}
+
+pub async fn new_form(chrome: Chrome, viewer: Viewer) -> Response {
+    if let Some(refused) = refused(&chrome, &viewer) {
+        return refused;
+    }
+    let values = HashMap::from([("quota_base", "1000")]);
+    page(&chrome, &BuildingForm { fields: form_fields(&chrome, &values, &HashMap::new()), chrome: &chrome, has_errors: false })
+}
+
+/// Parses the form exactly as the API parses its JSON body (the same rules and
+/// error codes), and shows every error next to its field, keeping what was typed.
+pub async fn create(State(app): State<App>, chrome: Chrome, viewer: Viewer, form: Form) -> Response {
+    if let Some(refused) = refused(&chrome, &viewer) {
+        return refused;
+    }
+    let values: HashMap<&str, &str> = form.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let body: serde_json::Map<String, serde_json::Value> = FIELDS
+        .iter()
+        .filter_map(|(name, _, _)| values.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()).map(|v| ((*name).to_owned(), v.into())))
+        .collect();
+    let parsed = serde_json::from_value::<BuildingBody>(body.into())
+        .map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", ""))
+        .and_then(|b| b.parse(app.clock.now().year()));
+    let created = match parsed {
+        Ok(details) => app.create_building(&viewer.actor, details).await.map_err(ApiError::from),
+        Err(error) => Err(error),
+    };
+    match created {
+        Ok(summary) => Redirect::to(&format!("/buildings/{}", summary.building.id)).into_response(),
+        Err(error) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => {
+            let mut errors: HashMap<String, String> = error.field_errors().map(|(f, c)| (f.to_owned(), c.to_owned())).collect();
+            if errors.is_empty() {
+                errors.insert("name".to_owned(), error.code().to_owned());
+            }
+            let template = BuildingForm { fields: form_fields(&chrome, &values, &errors), chrome: &chrome, has_errors: true };
+            page_with_status(&chrome, StatusCode::UNPROCESSABLE_ENTITY, &template)
+        }
+        Err(error) => error_page(&chrome, &error),
+    }
+}

@@ -1,0 +1,226 @@
+//! The pages' languages: French, Dutch and English, from `locales/*/main.ftl`
+//! compiled into the binary. Chosen by the `lang` cookie (the switcher), then
+//! the user's preference, then `Accept-Language`, then French. Amounts and
+//! dates are written the way each language writes them.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
+use koprogo_domain::account::Language;
+use koprogo_domain::money::Cents;
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "fr",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static FR: LanguageIdentifier = langid!("fr");
+static NL: LanguageIdentifier = langid!("nl");
+static EN: LanguageIdentifier = langid!("en");
+
+/// A language the pages are written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Fr,
+    Nl,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::Fr, Lang::Nl, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's own name, for the switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Fr => "Français",
+            Lang::Nl => "Nederlands",
+            Lang::En => "English",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    pub fn from_user(language: Language) -> Lang {
+        match language {
+            Language::Nl => Lang::Nl,
+            Language::En => Lang::En,
+            _ => Lang::Fr,
+        }
+    }
+
+    /// The first language of an `Accept-Language` header that we write,
+    /// by quality.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut offered: Vec<(u16, Lang)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let lang = Lang::parse(pieces.next()?)?;
+                let quality = pieces.find_map(|p| p.trim().strip_prefix("q=")).map_or(1000, quality_thousandths);
+                (quality > 0).then_some((quality, lang))
+            })
+            .collect();
+        offered.sort_by_key(|(quality, _)| std::cmp::Reverse(*quality));
+        offered.first().map(|(_, lang)| *lang)
+    }
+
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
+            Lang::Fr => &FR,
+            Lang::Nl => &NL,
+            Lang::En => &EN,
+        }
+    }
+
+    /// The text for `key`; the key itself when missing (a CI test makes
+    /// sure none is).
+    pub fn t(self, key: &str) -> String {
+        LOCALES.try_lookup(self.id(), key).unwrap_or_else(|| key.to_owned())
+    }
+
+    pub fn t_with(self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
+        let args: HashMap<_, _> = args.iter().map(|(k, v)| (std::borrow::Cow::Borrowed(*k), v.clone())).collect();
+        LOCALES.try_lookup_with_args(self.id(), key, &args).unwrap_or_else(|| key.to_owned())
+    }
+
+    /// The message for an error code of the API (`quota.exceeds_base`).
+    pub fn error(self, code: &str) -> String {
+        self.t(&format!("error-{}", code.replace('.', "-")))
+    }
+
+    /// `1.234,56 €` in French and Dutch, `€1,234.56` in English.
+    pub fn money(self, amount: Cents) -> String {
+        let cents = amount.get();
+        let sign = if cents < 0 { "-" } else { "" };
+        let (euros, rest) = (cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
+        let (group, decimal) = if self == Lang::En { (',', '.') } else { ('.', ',') };
+        let digits = euros.to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(group);
+            }
+            grouped.push(c);
+        }
+        match self {
+            Lang::En => format!("{sign}€{grouped}{decimal}{rest:02}"),
+            _ => format!("{sign}{grouped}{decimal}{rest:02}\u{a0}€"),
+        }
+    }
+
+    pub fn date(self, day: NaiveDate) -> String {
+        match self {
+            Lang::En => day.format("%-d %b %Y").to_string(),
+            _ => day.format("%d/%m/%Y").to_string(),
+        }
+    }
+
+    /// A moment, on the clock of Brussels.
+    pub fn time(self, at: DateTime<Utc>) -> String {
+        let local = at.with_timezone(&chrono_tz::Europe::Brussels);
+        format!("{} {}", self.date(local.date_naive()), local.format("%H:%M"))
+    }
+}
+
+/// `q=0.8` as 800, read digit by digit.
+fn quality_thousandths(q: &str) -> u16 {
+    let (whole, fraction) = q.trim().split_once('.').unwrap_or((q.trim(), ""));
+    let whole: u16 = whole.parse().unwrap_or(0);
+    let fraction: String = fraction.chars().chain("000".chars()).take(3).collect();
+    let fraction: u16 = fraction.parse().unwrap_or(0);
+    (whole.min(1) * 1000 + fraction).min(1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(lang: &str) -> std::collections::BTreeSet<String> {
+        let path = format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .lines()
+            .filter(|l| !l.starts_with([' ', '#', '*', '[', '}']) && l.contains(" ="))
+            .map(|l| l.split(" =").next().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn every_language_has_every_key() {
+        let french = keys("fr");
+        assert!(french.len() > 50);
+        for lang in ["nl", "en"] {
+            let other = keys(lang);
+            assert_eq!(french.difference(&other).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in {lang}");
+            assert_eq!(other.difference(&french).collect::<Vec<_>>(), Vec::<&String>::new(), "only in {lang}");
+        }
+    }
+
+    #[test]
+    fn every_error_code_has_a_message_in_every_language() {
+        use koprogo_domain::error::{Invalid, Rule};
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+        let invalid = [
+            Invalid::Empty,
+            Invalid::TooLong(1),
+            Invalid::OutOfRange { min: 0, max: 1 },
+            Invalid::NotOneOf(""),
+            Invalid::PostalCode,
+            Invalid::Iban,
+            Invalid::BceNumber,
+            Invalid::Email,
+            Invalid::Amount,
+            Invalid::Date,
+            Invalid::AccountCode,
+            Invalid::PasswordTooShort,
+            Invalid::Required,
+            Invalid::EndBeforeStart,
+            Invalid::UnknownReference,
+            Invalid::Immutable,
+        ];
+        let rules = [
+            Rule::QuotaExceedsBase { base: 1, would_be: 2 },
+            Rule::QuotaBaseBelowAllocated { allocated: 1 },
+            Rule::SharesExceedWhole { date: day },
+            Rule::ExpenseNotDraft,
+            Rule::ExpenseTransition,
+            Rule::RoleScopeMissing,
+        ];
+        let codes = invalid.iter().map(Invalid::code).chain(rules.iter().map(Rule::code));
+        for code in codes.chain(["not_found", "forbidden", "csrf", "unavailable", "internal"]) {
+            for lang in Lang::ALL {
+                assert!(!lang.error(code).starts_with("error-"), "{code} has no {lang:?} message");
+            }
+        }
+    }
+
+    #[test]
+    fn languages_are_negotiated_and_numbers_written_their_way() {
+        assert_eq!(Lang::from_accept_language("de-DE,nl-BE;q=0.8,fr;q=0.5"), Some(Lang::Nl));
+        assert_eq!(Lang::from_accept_language("en;q=0, fr-BE"), Some(Lang::Fr));
+        assert_eq!(Lang::from_accept_language("de"), None);
+        let amount = Cents::new(123_456).unwrap_or_else(|_| unreachable!());
+        assert_eq!(Lang::Fr.money(amount), "1.234,56\u{a0}€");
+        assert_eq!(Lang::En.money(amount), "€1,234.56");
+        assert_eq!(Lang::Nl.t_with("buildings-count", &[("count", 1.into())]), "Eén gebouw");
+        assert_eq!(Lang::Fr.t_with("buildings-count", &[("count", 3.into())]), "3 immeubles");
+        let winter = DateTime::parse_from_rfc3339("2026-11-25T23:30:00Z").map(|d| d.with_timezone(&Utc)).unwrap_or_default();
+        assert_eq!(Lang::Fr.time(winter), "26/11/2026 00:30");
+    }
+}

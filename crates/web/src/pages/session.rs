@@ -1,0 +1,201 @@
+//! Who is looking at a page, in which language, with which form token.
+//!
+//! The session lives in two `HttpOnly`, `SameSite=Lax` cookies holding the
+//! same opaque tokens as the API (access, 15 min; refresh, rotated): a page
+//! with an expired access token refreshes it on the way. Every form carries a
+//! token equal to the `csrf` cookie (double submit): another site can make
+//! the browser send the cookie but cannot read it to fill the field.
+
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::header::{ACCEPT_LANGUAGE, COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use koprogo_app::access::Actor;
+use koprogo_app::account::Session;
+use koprogo_app::{App, AppError};
+
+use super::i18n::Lang;
+use super::render::error_page;
+use crate::WebSettings;
+
+const ACCESS: &str = "kp_access";
+const REFRESH: &str = "kp_refresh";
+const CSRF: &str = "kp_csrf";
+pub const LANG: &str = "kp_lang";
+
+/// A cookie's value from the request.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(key, value)| (key == name && !value.is_empty()).then_some(value))
+}
+
+fn set_cookie(response: &mut Response, secure: bool, name: &str, value: &str, max_age: i64) {
+    let secure = if secure { "; Secure" } else { "" };
+    let cookie = format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+}
+
+fn secure(settings: Option<&WebSettings>) -> bool {
+    settings.is_some_and(|s| s.secure_cookies)
+}
+
+/// The language and form token of every page, signed in or not.
+#[derive(Clone, Debug)]
+pub struct Chrome {
+    pub lang: Lang,
+    pub csrf: String,
+    /// Path and query of the page, for the language switcher to come back to.
+    pub here: String,
+    pub signed_in: bool,
+}
+
+/// Sets `Chrome` on every page request, and the form-token cookie when the
+/// browser has none yet.
+pub async fn chrome(mut request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let lang = cookie(headers, LANG)
+        .and_then(Lang::parse)
+        .or_else(|| headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language))
+        .unwrap_or(Lang::Fr);
+    let existing =
+        cookie(headers, CSRF).filter(|t| t.len() >= 32 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+    let fresh = existing.is_none().then(|| koprogo_app::auth::issue_token("").map(|t| t.secret).ok()).flatten();
+    let csrf = existing.map(str::to_owned).or_else(|| fresh.clone()).unwrap_or_default();
+    let here = request.uri().path_and_query().map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+    let signed_in = cookie(headers, ACCESS).is_some() || cookie(headers, REFRESH).is_some();
+    let secure = secure(request.extensions().get::<WebSettings>());
+    request.extensions_mut().insert(Chrome { lang, csrf, here, signed_in });
+    let mut response = next.run(request).await;
+    if let Some(token) = fresh {
+        set_cookie(&mut response, secure, CSRF, &token, 60 * 60 * 24 * 30);
+    }
+    let headers = response.headers_mut();
+    headers.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    response
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Chrome {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Chrome>().cloned().ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    }
+}
+
+/// The signed-in user of a page; pages that need one sit behind `require_viewer`.
+#[derive(Clone)]
+pub struct Viewer {
+    pub actor: Actor,
+    pub family: uuid::Uuid,
+}
+
+/// Resolves the session cookies into a `Viewer`, refreshing an expired
+/// access token; anyone else is sent to the login page.
+pub async fn require_viewer(State(app): State<App>, mut request: Request, next: Next) -> Response {
+    let secure = secure(request.extensions().get::<WebSettings>());
+    let headers = request.headers();
+    let access = cookie(headers, ACCESS).map(str::to_owned);
+    let refresh = cookie(headers, REFRESH).map(str::to_owned);
+    let mut renewed = None;
+    let mut found = match access {
+        Some(token) => app.authenticate(&token).await,
+        None => Err(AppError::Unauthenticated),
+    };
+    if let (Err(AppError::Unauthenticated), Some(refresh)) = (&found, refresh)
+        && let Ok(session) = app.refresh(&refresh).await
+    {
+        found = app.authenticate(&session.access_token).await;
+        renewed = Some(session);
+    }
+    match found {
+        Ok((actor, family)) => {
+            request.extensions_mut().insert(Viewer { actor, family });
+            let mut response = next.run(request).await;
+            if let Some(session) = renewed {
+                set_session(&mut response, secure, &session);
+            }
+            response
+        }
+        Err(AppError::Unauthenticated) => {
+            let mut response = Redirect::to("/login").into_response();
+            end_session(&mut response, secure);
+            response
+        }
+        Err(other) => {
+            let chrome = request.extensions().get::<Chrome>().cloned();
+            chrome.map_or_else(|| StatusCode::SERVICE_UNAVAILABLE.into_response(), |c| error_page(&c, &other.into()))
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Viewer>().cloned().ok_or_else(|| Redirect::to("/login").into_response())
+    }
+}
+
+pub fn set_session(response: &mut Response, secure: bool, session: &Session) {
+    set_cookie(response, secure, ACCESS, &session.access_token, session.expires_in);
+    set_cookie(response, secure, REFRESH, &session.refresh_token, 60 * 60 * 24 * 30);
+}
+
+pub fn set_language(response: &mut Response, secure: bool, lang: Lang) {
+    set_cookie(response, secure, LANG, lang.code(), 60 * 60 * 24 * 365);
+}
+
+pub fn end_session(response: &mut Response, secure: bool) {
+    set_cookie(response, secure, ACCESS, "", 0);
+    set_cookie(response, secure, REFRESH, "", 0);
+}
+
+/// A submitted form whose token matched the cookie: its fields, in order,
+/// without the token. A missing or wrong token answers 403 with a page that
+/// says the form expired.
+pub struct Form(pub Vec<(String, String)>);
+
+impl Form {
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Form {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let chrome = request.extensions().get::<Chrome>().cloned();
+        let expected = cookie(request.headers(), CSRF).map(str::to_owned);
+        let axum::Form(fields) =
+            axum::Form::<Vec<(String, String)>>::from_request(request, state).await.map_err(IntoResponse::into_response)?;
+        let sent = fields.iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.as_str());
+        let matches = match (expected.as_deref(), sent) {
+            (Some(expected), Some(sent)) => constant_time_eq(expected.as_bytes(), sent.as_bytes()),
+            _ => false,
+        };
+        if !matches {
+            let page = chrome.map(|c| error_page(&c, &crate::error::ApiError::new(StatusCode::FORBIDDEN, "csrf", "")));
+            return Err(page.unwrap_or_else(|| StatusCode::FORBIDDEN.into_response()));
+        }
+        Ok(Form(fields.into_iter().filter(|(k, _)| k != "_csrf").collect()))
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

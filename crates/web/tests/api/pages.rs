@@ -1,0 +1,241 @@
+//! The web interface through the router, as a browser would use it: cookies,
+//! form tokens, languages, errors next to their fields.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use crate::helpers::{PASSWORD, TestApp, building_body};
+
+/// A browser: the cookies it was given, and its languages.
+#[derive(Default)]
+struct Browser {
+    cookies: Vec<(String, String)>,
+    accept_language: Option<&'static str>,
+}
+
+struct Page {
+    status: StatusCode,
+    headers: HeaderMap,
+    html: String,
+}
+
+impl Page {
+    fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
+
+    fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .map(str::to_owned)
+    }
+}
+
+impl Browser {
+    fn cookie(&self, name: &str) -> String {
+        self.cookies.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
+    async fn open(&mut self, app: &TestApp, method: Method, path: &str, form: Option<&[(&str, &str)]>) -> Page {
+        let mut request = Request::builder().method(method).uri(path);
+        let cookies: Vec<String> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        if !cookies.is_empty() {
+            request = request.header(header::COOKIE, cookies.join("; "));
+        }
+        if let Some(lang) = self.accept_language {
+            request = request.header(header::ACCEPT_LANGUAGE, lang);
+        }
+        let body = match form {
+            Some(fields) => {
+                request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                let encoded: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+                Body::from(encoded.join("&"))
+            }
+            None => Body::empty(),
+        };
+        let response = app.router.clone().oneshot(request.body(body).expect("request")).await.expect("infallible");
+        let (status, headers) = (response.status(), response.headers().clone());
+        for cookie in headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()) {
+            let (pair, attributes) = cookie.split_once(';').unwrap_or((cookie, ""));
+            let (name, value) = pair.split_once('=').expect("name=value");
+            self.cookies.retain(|(n, _)| n != name);
+            if !attributes.contains("Max-Age=0") {
+                self.cookies.push((name.to_owned(), value.to_owned()));
+            }
+        }
+        let html = String::from_utf8(response.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
+        Page { status, headers, html }
+    }
+
+    async fn get(&mut self, app: &TestApp, path: &str) -> Page {
+        self.open(app, Method::GET, path, None).await
+    }
+
+    /// Submits a form with the token the pages put in every form.
+    async fn submit(&mut self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.cookie("kp_csrf");
+        let mut with_token = vec![("_csrf", token.as_str())];
+        with_token.extend_from_slice(fields);
+        self.open(app, Method::POST, path, Some(&with_token)).await
+    }
+
+    async fn sign_in(&mut self, app: &TestApp, email: &str) {
+        self.get(app, "/login").await;
+        let page = self.submit(app, "/login", &[("email", email), ("password", PASSWORD)]).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    }
+}
+
+fn encode(text: &str) -> String {
+    text.bytes().map(|b| if b.is_ascii_alphanumeric() { char::from(b).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+#[tokio::test]
+async fn the_login_page_speaks_the_browsers_language_and_forbids_scripts() {
+    let app = TestApp::new().await;
+    let mut browser = Browser { accept_language: Some("nl-BE,nl;q=0.9,fr;q=0.5"), ..Browser::default() };
+    let page = browser.get(&app, "/login").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains(r#"<html lang="nl">"#));
+    assert!(page.html.contains("Aanmelden"));
+    assert!(page.html.contains(r#"<label for="email">"#), "every input has a label");
+    let csp = page.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(csp.starts_with("default-src 'none'") && !csp.contains("script-src"), "{csp}");
+    assert!(!page.html.contains("<script"));
+    let csrf = page.set_cookie("kp_csrf").expect("a form token cookie");
+    assert!(csrf.contains("HttpOnly") && csrf.contains("SameSite=Lax"));
+    assert!(page.html.contains(&browser.cookie("kp_csrf")), "the form carries the token");
+    let css = browser.get(&app, "/assets/app.css").await;
+    assert!(css.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).unwrap_or_default().contains("max-age"));
+}
+
+#[tokio::test]
+async fn a_form_without_its_token_is_refused() {
+    let app = TestApp::new().await;
+    app.syndic().await;
+    let mut browser = Browser::default();
+    browser.get(&app, "/login").await;
+    let fields = [("email", "syndic@horizon.be"), ("password", PASSWORD)];
+    let forged = browser.open(&app, Method::POST, "/login", Some(&fields)).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(forged.html.contains("Le formulaire a expiré"), "{}", forged.html);
+    let wrong = browser.open(&app, Method::POST, "/login", Some(&[("_csrf", "x".repeat(43).as_str()), fields[0], fields[1]])).await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert!(forged.set_cookie("kp_access").is_none() && wrong.set_cookie("kp_access").is_none());
+}
+
+#[tokio::test]
+async fn a_syndic_signs_in_sees_the_buildings_creates_one_and_signs_out() {
+    let app = TestApp::new().await;
+    let estate = app.estate().await;
+    let mut browser = Browser::default();
+    assert_eq!(browser.get(&app, "/").await.location(), "/login", "signed out, the dashboard sends to the login page");
+    let failed = browser.submit(&app, "/login", &[("email", "syndic@horizon.be"), ("password", "wrong password!")]).await;
+    assert_eq!(failed.status, StatusCode::UNAUTHORIZED);
+    assert!(failed.html.contains("incorrect") && failed.html.contains("syndic@horizon.be"), "the e-mail is kept");
+
+    browser.sign_in(&app, "syndic@horizon.be").await;
+    let session = browser.cookies.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>();
+    assert!(session.contains(&"kp_access") && session.contains(&"kp_refresh"));
+    let dashboard = browser.get(&app, "/").await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    assert!(dashboard.html.contains("Les Érables") && dashboard.html.contains("Les Tilleuls"));
+    assert!(dashboard.html.contains("2 immeubles"));
+    let building = browser.get(&app, &format!("/buildings/{}", estate.building)).await;
+    assert!(building.html.contains("1A"), "the units table");
+
+    let form = browser.get(&app, "/buildings/new").await;
+    assert!(form.html.contains(r#"name="quota_base""#));
+    let created = browser
+        .submit(
+            &app,
+            "/buildings/new",
+            &[("name", "Résidence Nouvelle"), ("address", "Rue Neuve 1"), ("postal_code", "1000"), ("city", "Bruxelles")],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
+    assert!(browser.get(&app, created.location()).await.html.contains("Résidence Nouvelle"));
+
+    let out = browser.submit(&app, "/logout", &[]).await;
+    assert_eq!(out.location(), "/login");
+    assert_eq!(browser.get(&app, "/").await.location(), "/login");
+    let api = app.get("/api/v1/buildings", &estate.tokens.syndic).await;
+    assert_eq!(api.status, StatusCode::OK, "the API session of the same user is another session");
+}
+
+#[tokio::test]
+async fn errors_show_next_to_their_fields_in_each_language_and_keep_what_was_typed() {
+    let app = TestApp::new().await;
+    app.syndic().await;
+    let expected = [
+        ("fr", "Ce n&#39;est pas un code postal belge", "Cet IBAN n&#39;est pas valide"),
+        ("nl", "Dit is geen Belgische postcode", "Dit IBAN is ongeldig"),
+        ("en", "This is not a Belgian postal code", "This IBAN is not valid"),
+    ];
+    for (lang, postal, iban) in expected {
+        let mut browser = Browser::default();
+        browser.get(&app, &format!("/lang/{lang}?back=/login")).await;
+        browser.sign_in(&app, "syndic@horizon.be").await;
+        let page = browser
+            .submit(
+                &app,
+                "/buildings/new",
+                &[
+                    ("name", "Les Hêtres"),
+                    ("address", "Rue X 1"),
+                    ("postal_code", "999"),
+                    ("city", "Gent"),
+                    ("working_fund_iban", "BE00 1234"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.html.contains(&format!(r#"<html lang="{lang}">"#)));
+        let error_of = |field: &str| {
+            let start =
+                page.html.find(&format!(r#"id="{field}-error">"#)).unwrap_or_else(|| panic!("no error shown for {field} in {lang}"));
+            page.html[start..].split("</p>").next().unwrap_or_default().to_owned()
+        };
+        assert!(error_of("postal_code").contains(postal), "{lang}: {}", error_of("postal_code"));
+        assert!(error_of("working_fund_iban").contains(iban), "{lang}: {}", error_of("working_fund_iban"));
+        assert!(page.html.contains(r#"value="Les Hêtres""#) && page.html.contains(r#"value="BE00 1234""#), "what was typed is kept");
+        assert!(page.html.contains(r#"aria-invalid="true""#));
+    }
+}
+
+#[tokio::test]
+async fn the_refresh_cookie_renews_an_expired_session_and_owners_see_their_buildings_only() {
+    let app = TestApp::new().await;
+    let estate = app.estate().await;
+    let mut browser = Browser::default();
+    browser.sign_in(&app, "owner@horizon.be").await;
+    browser.cookies.retain(|(n, _)| n != "kp_access");
+    let page = browser.get(&app, "/").await;
+    assert_eq!(page.status, StatusCode::OK, "renewed from the refresh cookie");
+    assert!(page.set_cookie("kp_access").is_some() && page.set_cookie("kp_refresh").is_some(), "rotated");
+    assert!(page.html.contains("Les Érables") && !page.html.contains("Les Tilleuls"), "the owner's building only");
+    assert!(!page.html.contains("/buildings/new"), "no creation for an owner");
+    let foreign = browser.get(&app, &format!("/buildings/{}", estate.other_building)).await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    let refused = browser.submit(&app, "/buildings/new", &[("name", "X")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(building_body("unused").is_object());
+}
+
+#[tokio::test]
+async fn the_language_switch_only_goes_back_to_a_local_page() {
+    let app = TestApp::new().await;
+    let mut browser = Browser::default();
+    let back = browser.get(&app, "/lang/en?back=/login%3Fx%3D1").await;
+    assert_eq!((back.status, back.location()), (StatusCode::SEE_OTHER, "/login?x=1"));
+    assert!(browser.get(&app, "/login").await.html.contains(r#"<html lang="en">"#));
+    for evil in ["//evil.example", "https://evil.example", "/\\evil.example"] {
+        let page = browser.get(&app, &format!("/lang/nl?back={}", encode(evil))).await;
+        assert_eq!(page.location(), "/", "{evil}");
+    }
+}
