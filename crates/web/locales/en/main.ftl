@@ -85,3 +85,38 @@ error-unavailable = The service is briefly unavailable. Try again in a moment.
 error-internal = An unexpected error occurred; it has been logged.
 error-title = Error
 back-home = Back to the dashboard
+signup-title = Create an account
+signup-intro = An organisation (your syndic firm or your co-ownership) and your syndic account.
+signup-organization = Organisation name
+signup-first-name = First name
+signup-last-name = Last name
+signup-language = Language
+signup-submit = Create the account
+signup-link = No account yet? Create one.
+login-link = Already have an account? Log in.
+nav-expenses = Expenses
+expenses-title = Expenses
+expenses-filter = Filter
+expenses-all-buildings = All buildings
+expenses-all-statuses = All statuses
+expenses-from = From
+expenses-to = To
+expenses-building = Building
+expenses-count = { $count ->
+    [0] No expenses
+    [one] One expense
+   *[other] { $count } expenses
+}
+expense-approve = Approve
+expense-pay = Mark as paid
+expense-actions = Actions
+error-email_taken = An account already uses this e-mail address.
+error-unit-number_taken = The building already has a unit with this number.
+error-conflict = This conflicts with existing data.
+error-invalid = Some values are not valid.
+error-building-has_units = Delete the building's units first.
+error-building-has_expenses = The building has expenses; they are part of its books.
+error-unit-has_ownerships = Remove the unit's owners first.
+error-owner-has_ownerships = Remove this owner's units first.
+error-owner-has_account = A user account is linked to this owner.
+error-membership-unknown_reference = A referenced object does not exist in this organisation.

@@ -85,3 +85,38 @@ error-unavailable = Le service est momentanément indisponible. Réessayez dans 
 error-internal = Une erreur inattendue s'est produite ; elle a été enregistrée.
 error-title = Erreur
 back-home = Retour au tableau de bord
+signup-title = Créer un compte
+signup-intro = Une organisation (votre bureau de syndic ou votre copropriété) et votre compte de syndic.
+signup-organization = Nom de l'organisation
+signup-first-name = Prénom
+signup-last-name = Nom
+signup-language = Langue
+signup-submit = Créer le compte
+signup-link = Pas encore de compte ? Créez-en un.
+login-link = Déjà un compte ? Connectez-vous.
+nav-expenses = Dépenses
+expenses-title = Dépenses
+expenses-filter = Filtrer
+expenses-all-buildings = Tous les immeubles
+expenses-all-statuses = Tous les statuts
+expenses-from = Du
+expenses-to = Au
+expenses-building = Immeuble
+expenses-count = { $count ->
+    [0] Aucune dépense
+    [one] Une dépense
+   *[other] { $count } dépenses
+}
+expense-approve = Approuver
+expense-pay = Marquer payée
+expense-actions = Actions
+error-email_taken = Un compte utilise déjà cette adresse e-mail.
+error-unit-number_taken = L'immeuble a déjà un lot portant ce numéro.
+error-conflict = Cette action entre en conflit avec des données existantes.
+error-invalid = Certaines valeurs ne sont pas valides.
+error-building-has_units = Supprimez d'abord les lots de l'immeuble.
+error-building-has_expenses = L'immeuble a des dépenses : elles font partie de sa comptabilité.
+error-unit-has_ownerships = Retirez d'abord les propriétaires du lot.
+error-owner-has_ownerships = Retirez d'abord les lots de ce propriétaire.
+error-owner-has_account = Un compte utilisateur est lié à ce propriétaire.
+error-membership-unknown_reference = Un élément référencé n'existe pas dans cette organisation.

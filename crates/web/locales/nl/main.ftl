@@ -85,3 +85,38 @@ error-unavailable = De dienst is tijdelijk niet beschikbaar. Probeer het zo dade
 error-internal = Er is een onverwachte fout opgetreden; ze werd geregistreerd.
 error-title = Fout
 back-home = Terug naar het overzicht
+signup-title = Account aanmaken
+signup-intro = Een organisatie (uw syndicuskantoor of uw mede-eigendom) en uw syndicusaccount.
+signup-organization = Naam van de organisatie
+signup-first-name = Voornaam
+signup-last-name = Achternaam
+signup-language = Taal
+signup-submit = Account aanmaken
+signup-link = Nog geen account? Maak er een aan.
+login-link = Al een account? Meld u aan.
+nav-expenses = Uitgaven
+expenses-title = Uitgaven
+expenses-filter = Filteren
+expenses-all-buildings = Alle gebouwen
+expenses-all-statuses = Alle statussen
+expenses-from = Van
+expenses-to = Tot
+expenses-building = Gebouw
+expenses-count = { $count ->
+    [0] Geen uitgaven
+    [one] Eén uitgave
+   *[other] { $count } uitgaven
+}
+expense-approve = Goedkeuren
+expense-pay = Als betaald markeren
+expense-actions = Acties
+error-email_taken = Er bestaat al een account met dit e-mailadres.
+error-unit-number_taken = Het gebouw heeft al een kavel met dit nummer.
+error-conflict = Deze handeling botst met bestaande gegevens.
+error-invalid = Sommige waarden zijn ongeldig.
+error-building-has_units = Verwijder eerst de kavels van het gebouw.
+error-building-has_expenses = Het gebouw heeft uitgaven: ze maken deel uit van zijn boekhouding.
+error-unit-has_ownerships = Verwijder eerst de eigenaars van de kavel.
+error-owner-has_ownerships = Verwijder eerst de kavels van deze eigenaar.
+error-owner-has_account = Er is een gebruikersaccount aan deze eigenaar gekoppeld.
+error-membership-unknown_reference = Een vermeld element bestaat niet in deze organisatie.

@@ -3,6 +3,7 @@
 //! small stylesheet, and everything compiled into the binary.
 
 mod buildings;
+mod expenses;
 pub mod i18n;
 mod render;
 pub mod session;
@@ -12,9 +13,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Router, middleware};
+use koprogo_app::account::Registration;
 use koprogo_app::{App, AppError};
 
 use crate::WebSettings;
+use crate::error::ApiError;
 use crate::extract::ClientIp;
 use i18n::Lang;
 use render::page_with_status;
@@ -28,10 +31,13 @@ pub fn routes(app: App) -> Router<App> {
         .route("/", get(buildings::dashboard))
         .route("/buildings/new", get(buildings::new_form).post(buildings::create))
         .route("/buildings/{id}", get(buildings::show))
+        .route("/expenses", get(expenses::list))
+        .route("/expenses/{id}/{step}", axum::routing::post(expenses::advance))
         .route("/logout", axum::routing::post(logout))
         .route_layer(middleware::from_fn_with_state(app, session::require_viewer));
     Router::new()
         .route("/login", get(login_form).post(login))
+        .route("/signup", get(signup_form).post(signup))
         .route("/lang/{code}", get(switch_language))
         .merge(private)
         .layer(middleware::from_fn(session::chrome))
@@ -108,4 +114,70 @@ async fn switch_language(Path(code): Path<String>, Query(back): Query<Back>, Ext
         session::set_language(&mut response, settings.secure_cookies, lang);
     }
     response
+}
+
+#[derive(askama::Template)]
+#[template(path = "signup.html")]
+struct SignupPage<'a> {
+    chrome: &'a Chrome,
+    fields: Vec<buildings::Field>,
+    alert: Option<String>,
+}
+
+const SIGNUP_FIELDS: [(&str, &str, &str); 5] = [
+    ("organization_name", "signup-organization", "text"),
+    ("first_name", "signup-first-name", "text"),
+    ("last_name", "signup-last-name", "text"),
+    ("email", "login-email", "email"),
+    ("password", "login-password", "password"),
+];
+
+fn signup_page<'a>(chrome: &'a Chrome, form: Option<&Form>, error: Option<&ApiError>) -> SignupPage<'a> {
+    let errors: std::collections::HashMap<&str, &str> = error.map(|e| e.field_errors().collect()).unwrap_or_default();
+    let fields = SIGNUP_FIELDS
+        .iter()
+        .map(|(name, label, kind)| buildings::Field {
+            name,
+            label: chrome.t(label),
+            kind,
+            // A password is never sent back.
+            value: if *name == "password" { String::new() } else { form.map_or("", |f| f.get(name)).to_owned() },
+            error: errors.get(name).map(|code| chrome.lang.error(code)),
+            required: true,
+        })
+        .collect();
+    let alert = error.filter(|e| e.field_errors().next().is_none()).map(|e| chrome.lang.error(e.code()));
+    SignupPage { chrome, fields, alert }
+}
+
+async fn signup_form(chrome: Chrome) -> Response {
+    render::page(&chrome, &signup_page(&chrome, None, None))
+}
+
+/// A new organisation and its first syndic, signed in at once.
+async fn signup(State(app): State<App>, chrome: Chrome, Extension(settings): Extension<WebSettings>, form: Form) -> Response {
+    let registration = Registration {
+        organization_name: form.get("organization_name"),
+        email: form.get("email"),
+        password: form.get("password"),
+        first_name: form.get("first_name"),
+        last_name: form.get("last_name"),
+        language: Some(chrome.lang.code()),
+    };
+    match app.register(registration).await {
+        Ok(session) => {
+            let mut response = Redirect::to("/").into_response();
+            session::set_session(&mut response, settings.secure_cookies, &session);
+            response
+        }
+        Err(error) => {
+            let error = ApiError::from(error);
+            match error.status() {
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT => {
+                    page_with_status(&chrome, error.status(), &signup_page(&chrome, Some(&form), Some(&error)))
+                }
+                _ => render::error_page(&chrome, &error),
+            }
+        }
+    }
 }

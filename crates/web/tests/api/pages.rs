@@ -239,3 +239,60 @@ async fn the_language_switch_only_goes_back_to_a_local_page() {
         assert_eq!(page.location(), "/", "{evil}");
     }
 }
+
+#[tokio::test]
+async fn sign_up_makes_an_organisation_and_signs_its_syndic_in() {
+    let app = TestApp::new().await;
+    let mut browser = Browser::default();
+    browser.get(&app, "/signup").await;
+    let fields = |email: &'static str, password: &'static str| {
+        [
+            ("organization_name", "ACP Les Saules"),
+            ("first_name", "Marie"),
+            ("last_name", "Dubois"),
+            ("email", email),
+            ("password", password),
+        ]
+    };
+    let refused = browser.submit(&app, "/signup", &fields("not-an-email", "short")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains(r#"id="email-error""#) && refused.html.contains(r#"id="password-error""#), "{}", refused.html);
+    assert!(refused.html.contains(r#"value="ACP Les Saules""#), "typed values kept");
+    assert!(!refused.html.contains(r#"value="short""#), "a password is never sent back");
+    let created = browser.submit(&app, "/signup", &fields("marie@saules.be", "a long enough password")).await;
+    assert_eq!(created.location(), "/", "{}", created.html);
+    assert!(browser.get(&app, "/").await.html.contains("Aucun immeuble"));
+    let mut again = Browser::default();
+    again.get(&app, "/signup").await;
+    let taken = again.submit(&app, "/signup", &fields("marie@saules.be", "another long password")).await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert!(taken.html.contains("Un compte utilise déjà cette adresse"));
+}
+
+#[tokio::test]
+async fn expenses_are_filtered_and_approved_by_those_allowed_only() {
+    use crate::helpers::expense_body;
+    let app = TestApp::new().await;
+    let estate = app.estate().await;
+    app.create("/api/v1/expenses", &estate.tokens.syndic, expense_body(&estate.building, serde_json::json!("1234.56"))).await;
+    let mut syndic = Browser::default();
+    syndic.sign_in(&app, "syndic@horizon.be").await;
+    let list = syndic.get(&app, "/expenses").await;
+    assert!(list.html.contains("1.234,56\u{a0}€") && list.html.contains("Les Érables"), "{}", list.html);
+    let approve =
+        list.html.split("action=\"").filter_map(|s| s.split('"').next()).find(|a| a.ends_with("/approve")).unwrap_or_default().to_owned();
+    assert!(approve.ends_with("/approve"), "{approve}");
+    assert!(syndic.get(&app, "/expenses?status=paid").await.html.contains("Aucune dépense"));
+    assert_eq!(syndic.get(&app, "/expenses?from=2026-13-01").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let mut owner = Browser::default();
+    owner.sign_in(&app, "owner@horizon.be").await;
+    let seen = owner.get(&app, "/expenses").await;
+    assert!(seen.html.contains("1.234,56") && !seen.html.contains("/approve"), "an owner sees, does not approve");
+    assert_eq!(owner.submit(&app, &approve, &[]).await.status, StatusCode::FORBIDDEN);
+
+    assert_eq!(syndic.submit(&app, &approve, &[]).await.location(), "/expenses");
+    let after = syndic.get(&app, "/expenses?status=approved").await;
+    assert!(after.html.contains("Approuvée") && after.html.contains("Marquer payée"));
+    assert_eq!(syndic.submit(&app, &approve, &[]).await.status, StatusCode::UNPROCESSABLE_ENTITY, "approved twice");
+}

@@ -1,0 +1,162 @@
+//! Expenses across the organisation's buildings, filtered by building,
+//! status and period, with the approve and pay steps for those allowed.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use koprogo_app::App;
+use koprogo_app::access::Action;
+use koprogo_app::listing::{BuildingSort, ExpenseSort, ListQuery, MAX_PER_PAGE};
+use koprogo_app::ports::ExpenseFilter;
+use koprogo_domain::error::Violations;
+use koprogo_domain::expense::{Expense, ExpenseStatus};
+use koprogo_domain::ids::{BuildingId, ExpenseId};
+
+use super::render::{error_page, page, percent_encode};
+use super::session::{Chrome, Form, Viewer};
+use crate::error::ApiError;
+use crate::wire::parse_date;
+
+#[derive(serde::Deserialize, Default)]
+pub struct Filters {
+    building: Option<String>,
+    status: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<i64>,
+}
+
+impl Filters {
+    /// The filter the store understands; a value that does not parse is an
+    /// error shown on the page, not silently ignored.
+    fn parse(&self) -> Result<ExpenseFilter, Violations> {
+        let mut v = Violations::new();
+        let present = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let building = present(&self.building).and_then(|b| {
+            v.check("building", b.parse::<uuid::Uuid>().map(BuildingId::from_uuid).map_err(|_| koprogo_domain::Invalid::UnknownReference))
+        });
+        let status = present(&self.status).and_then(|s| v.check("status", ExpenseStatus::parse(&s)));
+        let from = present(&self.from).and_then(|d| v.check("from", parse_date(&d)));
+        let to = present(&self.to).and_then(|d| v.check("to", parse_date(&d)));
+        if v.is_empty() { Ok(ExpenseFilter { building, status, fund: None, from, to }) } else { Err(v) }
+    }
+
+    /// The same filters as a query string, for the page links.
+    fn query(&self) -> String {
+        [("building", &self.building), ("status", &self.status), ("from", &self.from), ("to", &self.to)]
+            .iter()
+            .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", percent_encode(v))))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+pub struct Row {
+    pub date: String,
+    pub building: String,
+    pub supplier: String,
+    pub description: String,
+    pub amount: String,
+    pub status: String,
+    /// The next step this viewer may take: (path, label).
+    pub next: Option<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "expenses.html")]
+struct ExpensesPage<'a> {
+    chrome: &'a Chrome,
+    count: String,
+    rows: Vec<Row>,
+    buildings: Vec<(String, String)>,
+    filters: &'a Filters,
+    statuses: [(&'static str, String); 3],
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+impl ExpensesPage<'_> {
+    fn selected(&self, field: &Option<String>, value: &str) -> bool {
+        field.as_deref() == Some(value)
+    }
+
+    fn value(&self, field: &Option<String>) -> String {
+        field.clone().unwrap_or_default()
+    }
+}
+
+fn next_step(chrome: &Chrome, viewer: &Viewer, expense: &Expense) -> Option<(String, String)> {
+    let (action, step, label) = match expense.status {
+        ExpenseStatus::Draft => (Action::ApproveExpense, "approve", "expense-approve"),
+        ExpenseStatus::Approved => (Action::PayExpense, "pay", "expense-pay"),
+        ExpenseStatus::Paid => return None,
+    };
+    viewer.actor.grant(action).ok().map(|_| (format!("/expenses/{}/{step}", expense.id), chrome.t(label)))
+}
+
+pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(filters): Query<Filters>) -> Response {
+    let filter = match filters.parse() {
+        Ok(filter) => filter,
+        Err(violations) => return error_page(&chrome, &ApiError::invalid(&violations)),
+    };
+    let query = match ListQuery::parse(filters.page, None, ExpenseSort::Date, Some("desc")) {
+        Ok(query) => query,
+        Err(violations) => return error_page(&chrome, &ApiError::invalid(&violations)),
+    };
+    let every_building = ListQuery { page: 1, per_page: MAX_PER_PAGE, sort: BuildingSort::Name, descending: false };
+    let found = tokio::try_join!(app.expenses(&viewer.actor, &query, &filter), app.buildings(&viewer.actor, &every_building));
+    let (expenses, buildings) = match found {
+        Ok(found) => found,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    let names: Vec<(String, String)> =
+        buildings.items.iter().map(|b| (b.building.id.to_string(), b.building.details.name.to_string())).collect();
+    let rows = expenses
+        .items
+        .iter()
+        .map(|e| Row {
+            date: chrome.lang.date(e.details.date),
+            building: names.iter().find(|(id, _)| *id == e.details.building_id.to_string()).map_or_else(String::new, |(_, n)| n.clone()),
+            supplier: e.details.supplier.to_string(),
+            description: e.details.description.to_string(),
+            amount: chrome.lang.money(e.details.amount),
+            status: chrome.t(&format!("status-{}", e.status.as_str())),
+            next: next_step(&chrome, &viewer, e),
+        })
+        .collect();
+    let pages = expenses.total.div_ceil(u64::from(query.per_page)).max(1);
+    let current = u64::from(query.page);
+    let link = |page: u64| format!("/expenses?{}&page={page}", filters.query());
+    let statuses = [ExpenseStatus::Draft, ExpenseStatus::Approved, ExpenseStatus::Paid]
+        .map(|s| (s.as_str(), chrome.t(&format!("status-{}", s.as_str()))));
+    let template = ExpensesPage {
+        chrome: &chrome,
+        count: chrome.lang.t_with("expenses-count", &[("count", expenses.total.into())]),
+        rows,
+        buildings: names,
+        filters: &filters,
+        statuses,
+        previous: (current > 1).then(|| link(current - 1)),
+        next: (current < pages).then(|| link(current + 1)),
+    };
+    page(&chrome, &template)
+}
+
+/// Approves or pays one expense, then goes back to the list.
+pub async fn advance(
+    State(app): State<App>,
+    chrome: Chrome,
+    viewer: Viewer,
+    Path((id, step)): Path<(uuid::Uuid, String)>,
+    _form: Form,
+) -> Response {
+    let next = match step.as_str() {
+        "approve" => ExpenseStatus::Approved,
+        "pay" => ExpenseStatus::Paid,
+        _ => return error_page(&chrome, &ApiError::not_found()),
+    };
+    match app.advance_expense(&viewer.actor, ExpenseId::from_uuid(id), next).await {
+        Ok(_) => Redirect::to("/expenses").into_response(),
+        Err(error) => error_page(&chrome, &error.into()),
+    }
+}
