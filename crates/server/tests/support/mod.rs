@@ -37,10 +37,35 @@ pub fn try_http(port: u16, method: &str, path: &str, token: Option<&str>, body: 
         body.len()
     );
     stream.write_all(request.as_bytes())?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    // Read the head, then exactly Content-Length bytes when given (some
+    // servers, chromedriver among them, keep the connection open), else to
+    // the end.
+    let mut reader = std::io::BufReader::new(stream);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if std::io::BufRead::read_line(&mut reader, &mut line)? == 0 || line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let length = head.lines().find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok()).flatten()
+    });
+    let body = match length {
+        Some(length) => {
+            let mut bytes = vec![0; length];
+            reader.read_exact(&mut bytes)?;
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+        None => {
+            let mut rest = String::new();
+            reader.read_to_string(&mut rest)?;
+            rest
+        }
+    };
     Ok((status, body))
 }
 
