@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use koprogo_app::App;
 use koprogo_app::access::Action;
-use koprogo_app::listing::{BuildingSort, ExpenseSort, ListQuery, UnitSort};
+use koprogo_app::listing::{BuildingSort, ExpenseSort, ListQuery, OrganizationSort, UnitSort};
 use koprogo_app::ports::ExpenseFilter;
 use koprogo_domain::building::BuildingSummary;
 use koprogo_domain::expense::Expense;
@@ -86,6 +86,9 @@ impl Dashboard<'_> {
 }
 
 pub async fn dashboard(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(listing): Query<Listing>) -> Response {
+    if viewer.actor.role == koprogo_domain::account::Role::PlatformAdmin {
+        return organizations(&app, &chrome, &viewer, &listing).await;
+    }
     let sort = listing.sort.as_deref().and_then(|s| BuildingSort::parse(s).ok()).unwrap_or(BuildingSort::Name);
     let query = match ListQuery::parse(listing.page, None, sort, listing.order.as_deref()) {
         Ok(query) => query,
@@ -263,4 +266,54 @@ pub async fn create(State(app): State<App>, chrome: Chrome, viewer: Viewer, form
         }
         Err(error) => error_page(&chrome, &error),
     }
+}
+
+pub struct OrganizationLine {
+    pub name: String,
+    pub buildings: u64,
+    pub units: u64,
+    pub users: u64,
+    pub created: String,
+}
+
+#[derive(Template)]
+#[template(path = "organizations.html")]
+struct Organizations<'a> {
+    chrome: &'a Chrome,
+    lines: Vec<OrganizationLine>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// The platform admin's dashboard: organisations and their usage, never
+/// their data.
+async fn organizations(app: &App, chrome: &Chrome, viewer: &Viewer, listing: &Listing) -> Response {
+    let query = match ListQuery::parse(listing.page, None, OrganizationSort::CreatedAt, Some("desc")) {
+        Ok(query) => query,
+        Err(violations) => return error_page(chrome, &ApiError::invalid(&violations)),
+    };
+    let found = match app.organizations(&viewer.actor, &query).await {
+        Ok(found) => found,
+        Err(error) => return error_page(chrome, &error.into()),
+    };
+    let pages = found.total.div_ceil(u64::from(query.per_page)).max(1);
+    let current = u64::from(query.page);
+    let lines = found
+        .items
+        .iter()
+        .map(|o| OrganizationLine {
+            name: o.organization.name.to_string(),
+            buildings: o.buildings,
+            units: o.units,
+            users: o.users,
+            created: chrome.lang.time(o.organization.created_at),
+        })
+        .collect();
+    let template = Organizations {
+        chrome,
+        lines,
+        previous: (current > 1).then(|| format!("/?page={}", current - 1)),
+        next: (current < pages).then(|| format!("/?page={}", current + 1)),
+    };
+    page(chrome, &template)
 }

@@ -5,6 +5,7 @@
 mod buildings;
 mod expenses;
 pub mod i18n;
+mod owners;
 mod render;
 pub mod session;
 
@@ -31,6 +32,8 @@ pub fn routes(app: App) -> Router<App> {
         .route("/", get(buildings::dashboard))
         .route("/buildings/new", get(buildings::new_form).post(buildings::create))
         .route("/buildings/{id}", get(buildings::show))
+        .route("/units/{id}", get(owners::unit))
+        .route("/owners/{id}", get(owners::owner))
         .route("/expenses", get(expenses::list))
         .route("/expenses/{id}/{step}", axum::routing::post(expenses::advance))
         .route("/logout", axum::routing::post(logout))

@@ -296,3 +296,40 @@ async fn expenses_are_filtered_and_approved_by_those_allowed_only() {
     assert!(after.html.contains("Approuvée") && after.html.contains("Marquer payée"));
     assert_eq!(syndic.submit(&app, &approve, &[]).await.status, StatusCode::UNPROCESSABLE_ENTITY, "approved twice");
 }
+
+#[tokio::test]
+async fn units_show_their_owners_over_time_and_owners_their_units() {
+    let app = TestApp::new().await;
+    let estate = app.estate().await;
+    let mut syndic = Browser::default();
+    syndic.sign_in(&app, "syndic@horizon.be").await;
+    let building = syndic.get(&app, &format!("/buildings/{}", estate.building)).await;
+    assert!(building.html.contains(&format!("/units/{}", estate.unit)), "units link to their page");
+    let unit = syndic.get(&app, &format!("/units/{}", estate.unit)).await;
+    assert_eq!(unit.status, StatusCode::OK, "{}", unit.html);
+    assert!(
+        unit.html.contains("Lot 1A") && unit.html.contains("100 %") && unit.html.contains("01/01/2020") && unit.html.contains("en cours"),
+        "{}",
+        unit.html
+    );
+    let owner = syndic.get(&app, &format!("/owners/{}", estate.owner)).await;
+    assert!(owner.html.contains("Peeters") && owner.html.contains(&format!("/units/{}", estate.unit)), "{}", owner.html);
+
+    let mut stranger = Browser::default();
+    stranger.sign_in(&app, "syndic@ailleurs.be").await;
+    assert_eq!(stranger.get(&app, &format!("/units/{}", estate.unit)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(stranger.get(&app, &format!("/owners/{}", estate.owner)).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_platform_admin_sees_organisations_and_their_usage_not_their_data() {
+    let app = TestApp::new().await;
+    let estate = app.estate().await;
+    let mut admin = Browser::default();
+    admin.sign_in(&app, "admin@koprogo.be").await;
+    let page = admin.get(&app, "/").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains("Syndic Horizon") && page.html.contains("Syndic Ailleurs"), "{}", page.html);
+    assert!(!page.html.contains("Les Érables"), "no building names");
+    assert_ne!(admin.get(&app, &format!("/buildings/{}", estate.building)).await.status, StatusCode::OK);
+}

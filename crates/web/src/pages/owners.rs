@@ -1,0 +1,139 @@
+//! A unit with its owners over time, and an owner with their contact and
+//! units. A unit or an owner has a handful of ownerships, so the names beside
+//! them are read one by one (a page, not a list endpoint).
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use koprogo_app::access::Actor;
+use koprogo_app::listing::{ListQuery, MAX_PER_PAGE, OwnershipSort};
+use koprogo_app::ports::OwnershipFilter;
+use koprogo_app::{App, AppError};
+use koprogo_domain::ids::{OwnerId, UnitId};
+use koprogo_domain::owner::{Owner, Ownership};
+use koprogo_domain::unit::Unit;
+
+use super::render::{error_page, page};
+use super::session::{Chrome, Viewer};
+use crate::wire::Id;
+
+/// One ownership, written for the reader: who or what, which share, when.
+pub struct Holding {
+    pub link: String,
+    pub label: String,
+    pub share: String,
+    pub from: String,
+    pub until: String,
+}
+
+fn holding(chrome: &Chrome, ownership: &Ownership, link: String, label: String) -> Holding {
+    let period = ownership.details.period;
+    Holding {
+        link,
+        label,
+        share: format!("{} %", ownership.details.share.to_percent_string()),
+        from: chrome.lang.date(period.start()),
+        until: period.end().map_or_else(|| chrome.t("ownership-current"), |end| chrome.lang.date(end)),
+    }
+}
+
+async fn ownerships(app: &App, actor: &Actor, filter: OwnershipFilter) -> Result<Vec<Ownership>, AppError> {
+    let query = ListQuery { page: 1, per_page: MAX_PER_PAGE, sort: OwnershipSort::StartDate, descending: false };
+    Ok(app.ownerships(actor, &query, &filter).await?.items)
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage<'a> {
+    chrome: &'a Chrome,
+    title: String,
+    unit: Unit,
+    building_link: String,
+    surface: String,
+    holdings: Vec<Holding>,
+}
+
+pub async fn unit(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id) -> Response {
+    let actor = &viewer.actor;
+    let found = async {
+        let unit = app.unit(actor, UnitId::from_uuid(id)).await?;
+        let held = ownerships(&app, actor, OwnershipFilter { unit: Some(unit.id), ..OwnershipFilter::default() }).await?;
+        let owners = owners_of(&app, actor, held.iter().map(|o| o.details.owner_id)).await?;
+        Ok::<_, AppError>((unit, held, owners))
+    };
+    let (unit, held, owners) = match found.await {
+        Ok(found) => found,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    let holdings = held
+        .iter()
+        .zip(&owners)
+        .map(|(o, owner)| holding(&chrome, o, format!("/owners/{}", owner.id), owner.details.display_name()))
+        .collect();
+    let template = UnitPage {
+        chrome: &chrome,
+        title: chrome.lang.t_with("unit-title", &[("number", unit.details.number.to_string().into())]),
+        building_link: format!("/buildings/{}", unit.details.building_id),
+        surface: unit.details.surface.map_or_else(|| chrome.t("none"), |s| format!("{} m²", s.to_decimal_string())),
+        unit,
+        holdings,
+    };
+    page(&chrome, &template)
+}
+
+/// The owners of these ownerships, in the same order.
+async fn owners_of(app: &App, actor: &Actor, ids: impl Iterator<Item = OwnerId>) -> Result<Vec<Owner>, AppError> {
+    let mut owners = Vec::new();
+    for id in ids {
+        owners.push(app.owner(actor, id).await?);
+    }
+    Ok(owners)
+}
+
+#[derive(Template)]
+#[template(path = "owner.html")]
+struct OwnerPage<'a> {
+    chrome: &'a Chrome,
+    name: String,
+    email: String,
+    phone: String,
+    address: String,
+    iban: String,
+    holdings: Vec<Holding>,
+}
+
+pub async fn owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id) -> Response {
+    let actor = &viewer.actor;
+    let found = async {
+        let owner = app.owner(actor, OwnerId::from_uuid(id)).await?;
+        let held = ownerships(&app, actor, OwnershipFilter { owner: Some(owner.id), ..OwnershipFilter::default() }).await?;
+        let mut units = Vec::new();
+        for ownership in &held {
+            units.push(app.unit(actor, ownership.details.unit_id).await?);
+        }
+        Ok::<_, AppError>((owner, held, units))
+    };
+    let (owner, held, units) = match found.await {
+        Ok(found) => found,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    let none = || chrome.t("none");
+    let d = &owner.details;
+    let template = OwnerPage {
+        chrome: &chrome,
+        name: d.display_name(),
+        email: d.email.as_ref().map_or_else(none, |e| e.as_str().to_owned()),
+        phone: d.phone.as_ref().map_or_else(none, ToString::to_string),
+        address: d.address.as_ref().map_or_else(none, |a| {
+            let postal = a.postal_code.map(|p| format!("{} ", p.get())).unwrap_or_default();
+            format!("{}, {postal}{}", a.street, a.city)
+        }),
+        iban: d.iban.as_ref().map_or_else(none, |i| i.as_str().to_owned()),
+        holdings: held
+            .iter()
+            .zip(&units)
+            .map(|(o, unit)| holding(&chrome, o, format!("/units/{}", unit.id), unit.details.number.to_string()))
+            .collect(),
+    };
+    page(&chrome, &template)
+}
