@@ -67,7 +67,7 @@ pub struct ExpenseBody {
 }
 
 impl ExpenseBody {
-    fn parse(&self) -> ApiResult<ExpenseDetails> {
+    pub(crate) fn parse(&self) -> ApiResult<ExpenseDetails> {
         let mut v = Violations::new();
         let building = body_id(&mut v, "building_id", self.building_id);
         let category = optional(&mut v, "category", self.category.as_deref(), Category::parse);

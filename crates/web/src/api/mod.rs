@@ -5,10 +5,10 @@ mod admin;
 mod auth;
 pub(crate) mod buildings;
 mod docs;
-mod expenses;
-mod owners;
-mod ownerships;
-mod units;
+pub(crate) mod expenses;
+pub(crate) mod owners;
+pub(crate) mod ownerships;
+pub(crate) mod units;
 
 use axum::Json;
 use axum::routing::get;

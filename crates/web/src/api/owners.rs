@@ -61,7 +61,7 @@ pub struct OwnerBody {
 }
 
 impl OwnerBody {
-    fn parse(&self) -> ApiResult<OwnerDetails> {
+    pub(crate) fn parse(&self) -> ApiResult<OwnerDetails> {
         let mut v = Violations::new();
         let kind = optional(&mut v, "kind", self.kind.as_deref(), PersonKind::parse);
         let first_name = optional(&mut v, "first_name", self.first_name.as_deref(), Text::parse);

@@ -50,7 +50,7 @@ pub struct OwnershipBody {
 }
 
 impl OwnershipBody {
-    fn parse(&self, today: NaiveDate) -> ApiResult<OwnershipDetails> {
+    pub(crate) fn parse(&self, today: NaiveDate) -> ApiResult<OwnershipDetails> {
         let mut v = Violations::new();
         let unit = body_id(&mut v, "unit_id", self.unit_id);
         let owner = body_id(&mut v, "owner_id", self.owner_id);

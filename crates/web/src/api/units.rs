@@ -50,7 +50,7 @@ pub struct UnitBody {
 }
 
 impl UnitBody {
-    fn parse(&self) -> ApiResult<UnitDetails> {
+    pub(crate) fn parse(&self) -> ApiResult<UnitDetails> {
         let mut v = Violations::new();
         let building = body_id(&mut v, "building_id", self.building_id);
         let number = required(&mut v, "unit_number", self.unit_number.as_deref(), Text::parse);

@@ -1,12 +1,9 @@
 //! The syndic's pages: the dashboard (buildings), a building with its units
 //! and latest expenses, and the form that creates a building.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::Datelike;
 use koprogo_app::App;
 use koprogo_app::access::Action;
@@ -16,9 +13,11 @@ use koprogo_domain::building::BuildingSummary;
 use koprogo_domain::expense::Expense;
 use koprogo_domain::unit::Unit;
 
-use super::render::{error_page, page, page_with_status};
+use super::forms::{self, Choices, Spec, field};
+use super::render::{error_page, page};
 use super::session::{Chrome, Form, Viewer};
 use crate::api::buildings::BuildingBody;
+use crate::api::units::UnitBody;
 use crate::error::ApiError;
 use crate::wire::Id;
 
@@ -71,6 +70,7 @@ struct Dashboard<'a> {
     can_create: bool,
     previous: Option<String>,
     next: Option<String>,
+    can_add_owner: bool,
 }
 
 impl Dashboard<'_> {
@@ -113,6 +113,7 @@ pub async fn dashboard(State(app): State<App>, chrome: Chrome, viewer: Viewer, Q
         can_create: viewer.actor.grant(Action::WriteBuilding).is_ok(),
         previous: (current > 1).then(|| link(current - 1)),
         next: (current < pages).then(|| link(current + 1)),
+        can_add_owner: viewer.actor.grant(Action::WriteOwner).is_ok(),
     };
     page(&chrome, &template)
 }
@@ -127,6 +128,7 @@ struct BuildingPage<'a> {
     quota_base: u32,
     units: Vec<Unit>,
     expenses: Vec<Expense>,
+    can_add_unit: bool,
 }
 
 impl BuildingPage<'_> {
@@ -174,98 +176,79 @@ pub async fn show(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id)
         building: line(&chrome, &summary),
         units: units.items,
         expenses: expenses.items,
+        can_add_unit: viewer.actor.grant(Action::WriteUnit).is_ok(),
     };
     page(&chrome, &template)
 }
 
-/// The fields of the building form, in the order shown, with their labels.
-const FIELDS: [(&str, &str, &str); 9] = [
-    ("name", "building-name", "text"),
-    ("address", "building-address", "text"),
-    ("postal_code", "building-postal-code", "text"),
-    ("city", "building-city", "text"),
-    ("quota_base", "building-quota-base", "number"),
-    ("construction_year", "building-construction-year", "number"),
-    ("bce_number", "building-bce", "text"),
-    ("working_fund_iban", "building-working-iban", "text"),
-    ("reserve_fund_iban", "building-reserve-iban", "text"),
-];
-
-pub struct Field {
-    pub name: &'static str,
-    pub label: String,
-    pub kind: &'static str,
-    pub value: String,
-    pub error: Option<String>,
-    pub required: bool,
-}
-
-#[derive(Template)]
-#[template(path = "building_form.html")]
-struct BuildingForm<'a> {
-    chrome: &'a Chrome,
-    fields: Vec<Field>,
-    has_errors: bool,
-}
-
-fn form_fields(chrome: &Chrome, values: &HashMap<&str, &str>, errors: &HashMap<String, String>) -> Vec<Field> {
-    FIELDS
-        .iter()
-        .map(|(name, label, kind)| Field {
-            name,
-            label: chrome.t(label),
-            kind,
-            value: values.get(name).map_or_else(String::new, |v| (*v).to_owned()),
-            error: errors.get(*name).map(|code| chrome.lang.error(code)),
-            required: matches!(*name, "name" | "address" | "postal_code" | "city"),
-        })
-        .collect()
-}
-
-/// Only those who may create a building see the form (a board member or an
-/// owner gets 403 before anything is parsed).
-fn refused(chrome: &Chrome, viewer: &Viewer) -> Option<Response> {
-    viewer.actor.grant(Action::WriteBuilding).err().map(|e| error_page(chrome, &e.into()))
-}
+const BUILDING: Spec = Spec {
+    title: "nav-new-building",
+    submit: "building-create",
+    action: Action::WriteBuilding,
+    fields: &[
+        field("name", "building-name", "text", true),
+        field("address", "building-address", "text", true),
+        field("postal_code", "building-postal-code", "text", true),
+        field("city", "building-city", "text", true),
+        field("quota_base", "building-quota-base", "number", false),
+        field("construction_year", "building-construction-year", "number", false),
+        field("bce_number", "building-bce", "text", false),
+        field("working_fund_iban", "building-working-iban", "text", false),
+        field("reserve_fund_iban", "building-reserve-iban", "text", false),
+    ],
+};
 
 pub async fn new_form(chrome: Chrome, viewer: Viewer) -> Response {
-    if let Some(refused) = refused(&chrome, &viewer) {
-        return refused;
-    }
-    let values = HashMap::from([("quota_base", "1000")]);
-    page(&chrome, &BuildingForm { fields: form_fields(&chrome, &values, &HashMap::new()), chrome: &chrome, has_errors: false })
+    forms::blank(&chrome, &viewer, &BUILDING, "/buildings/new", "/", &Choices::new(), &[("quota_base", "1000")])
 }
 
-/// Parses the form exactly as the API parses its JSON body (the same rules and
-/// error codes), and shows every error next to its field, keeping what was typed.
 pub async fn create(State(app): State<App>, chrome: Chrome, viewer: Viewer, form: Form) -> Response {
-    if let Some(refused) = refused(&chrome, &viewer) {
+    if let Some(refused) = forms::refused(&chrome, &viewer, &BUILDING) {
         return refused;
     }
-    let values: HashMap<&str, &str> = form.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let body: serde_json::Map<String, serde_json::Value> = FIELDS
-        .iter()
-        .filter_map(|(name, _, _)| values.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()).map(|v| ((*name).to_owned(), v.into())))
-        .collect();
-    let parsed = serde_json::from_value::<BuildingBody>(body.into())
-        .map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", ""))
-        .and_then(|b| b.parse(app.clock.now().year()));
-    let created = match parsed {
-        Ok(details) => app.create_building(&viewer.actor, details).await.map_err(ApiError::from),
-        Err(error) => Err(error),
+    let result = async {
+        let body: BuildingBody = forms::body(&BUILDING, &form, &[])?;
+        let created = app.create_building(&viewer.actor, body.parse(app.clock.now().year())?).await?;
+        Ok(format!("/buildings/{}", created.building.id))
     };
-    match created {
-        Ok(summary) => Redirect::to(&format!("/buildings/{}", summary.building.id)).into_response(),
-        Err(error) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => {
-            let mut errors: HashMap<String, String> = error.field_errors().map(|(f, c)| (f.to_owned(), c.to_owned())).collect();
-            if errors.is_empty() {
-                errors.insert("name".to_owned(), error.code().to_owned());
-            }
-            let template = BuildingForm { fields: form_fields(&chrome, &values, &errors), chrome: &chrome, has_errors: true };
-            page_with_status(&chrome, StatusCode::UNPROCESSABLE_ENTITY, &template)
-        }
-        Err(error) => error_page(&chrome, &error),
+    forms::outcome(&chrome, &BUILDING, "/buildings/new", "/", &Choices::new(), &form, result.await)
+}
+
+const UNIT: Spec = Spec {
+    title: "unit-new",
+    submit: "unit-create",
+    action: Action::WriteUnit,
+    fields: &[
+        field("unit_number", "unit-number", "text", true),
+        field("unit_type", "unit-type", "select", true),
+        field("floor", "unit-floor", "number", false),
+        field("surface_area", "unit-surface", "text", false),
+        field("quota", "unit-quota", "number", true),
+    ],
+};
+
+fn unit_choices(chrome: &Chrome) -> Choices {
+    let kinds = ["apartment", "commercial", "cellar", "garage", "parking", "other"];
+    Choices::from([("unit_type", forms::options(chrome, "kind", &kinds))])
+}
+
+pub async fn new_unit(chrome: Chrome, viewer: Viewer, Id(building): Id) -> Response {
+    let (post_to, back) = (format!("/buildings/{building}/units/new"), format!("/buildings/{building}"));
+    forms::blank(&chrome, &viewer, &UNIT, &post_to, &back, &unit_choices(&chrome), &[])
+}
+
+pub async fn create_unit(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(building): Id, form: Form) -> Response {
+    if let Some(refused) = forms::refused(&chrome, &viewer, &UNIT) {
+        return refused;
     }
+    let (post_to, back) = (format!("/buildings/{building}/units/new"), format!("/buildings/{building}"));
+    let result = async {
+        let body: UnitBody = forms::body(&UNIT, &form, &[("building_id", building.to_string())])?;
+        app.create_unit(&viewer.actor, body.parse()?).await?;
+        Ok(back.clone())
+    };
+    let result = result.await;
+    forms::outcome(&chrome, &UNIT, &post_to, &back, &unit_choices(&chrome), &form, result)
 }
 
 pub struct OrganizationLine {

@@ -12,8 +12,10 @@ use koprogo_domain::error::Violations;
 use koprogo_domain::expense::{Expense, ExpenseStatus};
 use koprogo_domain::ids::{BuildingId, ExpenseId};
 
+use super::forms::{self, Choices, Spec, field};
 use super::render::{error_page, page, percent_encode};
 use super::session::{Chrome, Form, Viewer};
+use crate::api::expenses::ExpenseBody;
 use crate::error::ApiError;
 use crate::wire::parse_date;
 
@@ -73,6 +75,7 @@ struct ExpensesPage<'a> {
     statuses: [(&'static str, String); 3],
     previous: Option<String>,
     next: Option<String>,
+    can_add: bool,
 }
 
 impl ExpensesPage<'_> {
@@ -138,6 +141,7 @@ pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(
         statuses,
         previous: (current > 1).then(|| link(current - 1)),
         next: (current < pages).then(|| link(current + 1)),
+        can_add: viewer.actor.grant(Action::WriteExpense).is_ok(),
     };
     page(&chrome, &template)
 }
@@ -159,4 +163,59 @@ pub async fn advance(
         Ok(_) => Redirect::to("/expenses").into_response(),
         Err(error) => error_page(&chrome, &error.into()),
     }
+}
+
+const EXPENSE: Spec = Spec {
+    title: "expense-new",
+    submit: "expense-create",
+    action: Action::WriteExpense,
+    fields: &[
+        field("building_id", "expenses-building", "select", true),
+        field("expense_date", "expense-date", "date", true),
+        field("supplier", "expense-supplier", "text", true),
+        field("invoice_number", "expense-invoice", "text", false),
+        field("description", "expense-description", "text", true),
+        field("amount", "expense-amount", "text", true),
+        field("vat_rate", "expense-vat", "select", true),
+        field("category", "expense-category", "select", true),
+        field("account_code", "expense-account", "text", false),
+        field("fund", "expense-fund", "select", true),
+    ],
+};
+
+async fn expense_choices(app: &App, chrome: &Chrome, viewer: &Viewer) -> Result<Choices, koprogo_app::AppError> {
+    let every_building = ListQuery { page: 1, per_page: MAX_PER_PAGE, sort: BuildingSort::Name, descending: false };
+    let buildings = app.buildings(&viewer.actor, &every_building).await?.items;
+    let categories =
+        ["maintenance", "repairs", "works", "utilities", "insurance", "cleaning", "fees", "concierge", "administration", "other"];
+    Ok(Choices::from([
+        ("building_id", buildings.iter().map(|b| (b.building.id.to_string(), b.building.details.name.to_string())).collect()),
+        ("vat_rate", forms::options(chrome, "vat", &["21", "12", "6", "0"])),
+        ("category", forms::options(chrome, "category", &categories)),
+        ("fund", forms::options(chrome, "fund", &["working", "reserve"])),
+    ]))
+}
+
+pub async fn new_expense(State(app): State<App>, chrome: Chrome, viewer: Viewer) -> Response {
+    match expense_choices(&app, &chrome, &viewer).await {
+        Ok(choices) => forms::blank(&chrome, &viewer, &EXPENSE, "/expenses/new", "/expenses", &choices, &[]),
+        Err(error) => error_page(&chrome, &error.into()),
+    }
+}
+
+pub async fn create_expense(State(app): State<App>, chrome: Chrome, viewer: Viewer, form: Form) -> Response {
+    if let Some(refused) = forms::refused(&chrome, &viewer, &EXPENSE) {
+        return refused;
+    }
+    let choices = match expense_choices(&app, &chrome, &viewer).await {
+        Ok(choices) => choices,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    let result = async {
+        let body: ExpenseBody = forms::body(&EXPENSE, &form, &[])?;
+        app.create_expense(&viewer.actor, body.parse()?).await?;
+        Ok("/expenses".to_owned())
+    };
+    let result = result.await;
+    forms::outcome(&chrome, &EXPENSE, "/expenses/new", "/expenses", &choices, &form, result)
 }

@@ -4,6 +4,7 @@
 
 mod buildings;
 mod expenses;
+mod forms;
 pub mod i18n;
 mod owners;
 mod render;
@@ -32,6 +33,10 @@ pub fn routes(app: App) -> Router<App> {
         .route("/", get(buildings::dashboard))
         .route("/buildings/new", get(buildings::new_form).post(buildings::create))
         .route("/buildings/{id}", get(buildings::show))
+        .route("/buildings/{id}/units/new", get(buildings::new_unit).post(buildings::create_unit))
+        .route("/owners/new", get(owners::new_owner).post(owners::create_owner))
+        .route("/units/{id}/ownerships/new", get(owners::new_ownership).post(owners::create_ownership))
+        .route("/expenses/new", get(expenses::new_expense).post(expenses::create_expense))
         .route("/units/{id}", get(owners::unit))
         .route("/owners/{id}", get(owners::owner))
         .route("/expenses", get(expenses::list))
@@ -123,7 +128,7 @@ async fn switch_language(Path(code): Path<String>, Query(back): Query<Back>, Ext
 #[template(path = "signup.html")]
 struct SignupPage<'a> {
     chrome: &'a Chrome,
-    fields: Vec<buildings::Field>,
+    fields: Vec<forms::Field>,
     alert: Option<String>,
 }
 
@@ -139,7 +144,7 @@ fn signup_page<'a>(chrome: &'a Chrome, form: Option<&Form>, error: Option<&ApiEr
     let errors: std::collections::HashMap<&str, &str> = error.map(|e| e.field_errors().collect()).unwrap_or_default();
     let fields = SIGNUP_FIELDS
         .iter()
-        .map(|(name, label, kind)| buildings::Field {
+        .map(|(name, label, kind)| forms::Field {
             name,
             label: chrome.t(label),
             kind,
@@ -147,6 +152,7 @@ fn signup_page<'a>(chrome: &'a Chrome, form: Option<&Form>, error: Option<&ApiEr
             value: if *name == "password" { String::new() } else { form.map_or("", |f| f.get(name)).to_owned() },
             error: errors.get(name).map(|code| chrome.lang.error(code)),
             required: true,
+            options: Vec::new(),
         })
         .collect();
     let alert = error.filter(|e| e.field_errors().next().is_none()).map(|e| chrome.lang.error(e.code()));

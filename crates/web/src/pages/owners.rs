@@ -5,16 +5,20 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use koprogo_app::access::Action;
 use koprogo_app::access::Actor;
-use koprogo_app::listing::{ListQuery, MAX_PER_PAGE, OwnershipSort};
+use koprogo_app::listing::{ListQuery, MAX_PER_PAGE, OwnerSort, OwnershipSort};
 use koprogo_app::ports::OwnershipFilter;
 use koprogo_app::{App, AppError};
 use koprogo_domain::ids::{OwnerId, UnitId};
 use koprogo_domain::owner::{Owner, Ownership};
 use koprogo_domain::unit::Unit;
 
+use super::forms::{self, Choices, Spec, field};
 use super::render::{error_page, page};
-use super::session::{Chrome, Viewer};
+use super::session::{Chrome, Form, Viewer};
+use crate::api::owners::OwnerBody;
+use crate::api::ownerships::OwnershipBody;
 use crate::wire::Id;
 
 /// One ownership, written for the reader: who or what, which share, when.
@@ -51,6 +55,7 @@ struct UnitPage<'a> {
     building_link: String,
     surface: String,
     holdings: Vec<Holding>,
+    can_add: bool,
 }
 
 pub async fn unit(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id) -> Response {
@@ -77,6 +82,7 @@ pub async fn unit(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id)
         surface: unit.details.surface.map_or_else(|| chrome.t("none"), |s| format!("{} m²", s.to_decimal_string())),
         unit,
         holdings,
+        can_add: viewer.actor.grant(Action::WriteOwnership).is_ok(),
     };
     page(&chrome, &template)
 }
@@ -136,4 +142,88 @@ pub async fn owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id
             .collect(),
     };
     page(&chrome, &template)
+}
+
+const OWNER: Spec = Spec {
+    title: "owner-new",
+    submit: "owner-create",
+    action: Action::WriteOwner,
+    fields: &[
+        field("first_name", "owner-first-name", "text", false),
+        field("last_name", "owner-last-name", "text", true),
+        field("email", "owner-email", "email", false),
+        field("phone", "owner-phone", "text", false),
+        field("address", "owner-address", "text", false),
+        field("postal_code", "owner-postal-code", "text", false),
+        field("city", "owner-city", "text", false),
+        field("iban", "owner-iban", "text", false),
+        field("language", "owner-language", "select", true),
+    ],
+};
+
+fn owner_choices(chrome: &Chrome) -> Choices {
+    Choices::from([("language", forms::options(chrome, "language", &["fr", "nl", "de", "en"]))])
+}
+
+pub async fn new_owner(chrome: Chrome, viewer: Viewer) -> Response {
+    let language = chrome.lang.code();
+    forms::blank(&chrome, &viewer, &OWNER, "/owners/new", "/", &owner_choices(&chrome), &[("language", language)])
+}
+
+pub async fn create_owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, form: Form) -> Response {
+    if let Some(refused) = forms::refused(&chrome, &viewer, &OWNER) {
+        return refused;
+    }
+    let result = async {
+        let body: OwnerBody = forms::body(&OWNER, &form, &[])?;
+        let owner = app.create_owner(&viewer.actor, body.parse()?).await?;
+        Ok(format!("/owners/{}", owner.id))
+    };
+    let result = result.await;
+    forms::outcome(&chrome, &OWNER, "/owners/new", "/", &owner_choices(&chrome), &form, result)
+}
+
+const OWNERSHIP: Spec = Spec {
+    title: "ownership-new",
+    submit: "ownership-create",
+    action: Action::WriteOwnership,
+    fields: &[
+        field("owner_id", "ownership-owner", "select", true),
+        field("share", "ownership-share-percent", "text", true),
+        field("start_date", "ownership-from", "date", true),
+        field("end_date", "ownership-until", "date", false),
+    ],
+};
+
+/// The organisation's owners to choose from (the first hundred by name).
+async fn owner_choices_of(app: &App, actor: &Actor) -> Result<Choices, AppError> {
+    let query = ListQuery { page: 1, per_page: MAX_PER_PAGE, sort: OwnerSort::LastName, descending: false };
+    let owners = app.owners(actor, &query, None).await?.items;
+    Ok(Choices::from([("owner_id", owners.iter().map(|o| (o.id.to_string(), o.details.display_name())).collect())]))
+}
+
+pub async fn new_ownership(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(unit): Id) -> Response {
+    let (post_to, back) = (format!("/units/{unit}/ownerships/new"), format!("/units/{unit}"));
+    match owner_choices_of(&app, &viewer.actor).await {
+        Ok(choices) => forms::blank(&chrome, &viewer, &OWNERSHIP, &post_to, &back, &choices, &[("share", "100")]),
+        Err(error) => error_page(&chrome, &error.into()),
+    }
+}
+
+pub async fn create_ownership(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(unit): Id, form: Form) -> Response {
+    if let Some(refused) = forms::refused(&chrome, &viewer, &OWNERSHIP) {
+        return refused;
+    }
+    let (post_to, back) = (format!("/units/{unit}/ownerships/new"), format!("/units/{unit}"));
+    let choices = match owner_choices_of(&app, &viewer.actor).await {
+        Ok(choices) => choices,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    let result = async {
+        let body: OwnershipBody = forms::body(&OWNERSHIP, &form, &[("unit_id", unit.to_string())])?;
+        app.create_ownership(&viewer.actor, body.parse(app.clock.now().date_naive())?).await?;
+        Ok(back.clone())
+    };
+    let result = result.await;
+    forms::outcome(&chrome, &OWNERSHIP, &post_to, &back, &choices, &form, result)
 }

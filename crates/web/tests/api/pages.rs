@@ -333,3 +333,86 @@ async fn the_platform_admin_sees_organisations_and_their_usage_not_their_data() 
     assert!(!page.html.contains("Les Érables"), "no building names");
     assert_ne!(admin.get(&app, &format!("/buildings/{}", estate.building)).await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_syndic_records_a_unit_an_owner_and_an_ownership_through_the_forms() {
+    let app = TestApp::new().await;
+    let estate = app.estate().await;
+    let mut syndic = Browser::default();
+    syndic.sign_in(&app, "syndic@horizon.be").await;
+    let building = format!("/buildings/{}", estate.building);
+    assert!(syndic.get(&app, &building).await.html.contains(&format!("{building}/units/new")));
+
+    let new_unit = format!("{building}/units/new");
+    let too_big = syndic.submit(&app, &new_unit, &[("unit_number", "2B"), ("unit_type", "apartment"), ("quota", "5000")]).await;
+    assert_eq!(too_big.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_big.html.contains("dépasseraient la base"), "the quota rule, in French: {}", too_big.html);
+    assert!(too_big.html.contains(r#"<option value="apartment" selected>"#), "the choice is kept");
+    let created = syndic.submit(&app, &new_unit, &[("unit_number", "2B"), ("unit_type", "cellar"), ("floor", "-1"), ("quota", "50")]).await;
+    assert_eq!(created.location(), building);
+    let page = syndic.get(&app, &building).await;
+    assert!(page.html.contains("2B") && page.html.contains("cellar"));
+    let unit_id = page
+        .html
+        .split("/units/")
+        .filter_map(|s| s.split('"').next())
+        .find(|id| id.len() == 36 && *id != estate.unit)
+        .expect("the new unit")
+        .to_owned();
+
+    let owner = syndic
+        .submit(
+            &app,
+            "/owners/new",
+            &[
+                ("first_name", "Lucas"),
+                ("last_name", "Janssens"),
+                ("email", "lucas@x.be"),
+                ("iban", "BE68539007547034"),
+                ("language", "nl"),
+            ],
+        )
+        .await;
+    assert!(owner.location().starts_with("/owners/"), "{}", owner.html);
+    let owner_id = owner.location().trim_start_matches("/owners/").to_owned();
+    let new_ownership = format!("/units/{unit_id}/ownerships/new");
+    assert!(syndic.get(&app, &new_ownership).await.html.contains("Janssens"), "owners to choose from");
+    let over = syndic.submit(&app, &new_ownership, &[("owner_id", &owner_id), ("share", "120"), ("start_date", "2026-01-01")]).await;
+    assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let held = syndic.submit(&app, &new_ownership, &[("owner_id", &owner_id), ("share", "100"), ("start_date", "2026-01-01")]).await;
+    assert_eq!(held.location(), format!("/units/{unit_id}"));
+    assert!(syndic.get(&app, &format!("/units/{unit_id}")).await.html.contains("Lucas Janssens"));
+    let mut owner_browser = Browser::default();
+    owner_browser.sign_in(&app, "owner@horizon.be").await;
+    assert_eq!(owner_browser.get(&app, &new_unit).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_expense_is_recorded_through_its_form_by_those_allowed() {
+    let app = TestApp::new().await;
+    let estate = app.estate().await;
+    let mut syndic = Browser::default();
+    syndic.sign_in(&app, "syndic@horizon.be").await;
+    let expense = [
+        ("building_id", estate.building.as_str()),
+        ("expense_date", "2026-02-10"),
+        ("supplier", "Schindler SA"),
+        ("description", "Entretien ascenseur"),
+        ("vat_rate", "21"),
+        ("category", "maintenance"),
+        ("fund", "working"),
+    ];
+    let mut bad = expense.to_vec();
+    bad.push(("amount", "12,345"));
+    let refused = syndic.submit(&app, "/expenses/new", &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains(r#"id="amount-error""#), "{}", refused.html);
+    let mut good = expense.to_vec();
+    good.push(("amount", "345.60"));
+    assert_eq!(syndic.submit(&app, "/expenses/new", &good).await.location(), "/expenses");
+    assert!(syndic.get(&app, "/expenses").await.html.contains("345,60\u{a0}€"));
+
+    let mut owner_browser = Browser::default();
+    owner_browser.sign_in(&app, "owner@horizon.be").await;
+    assert_eq!(owner_browser.get(&app, "/expenses/new").await.status, StatusCode::FORBIDDEN);
+}
