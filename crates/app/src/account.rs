@@ -115,6 +115,9 @@ pub trait AccountStore: Send + Sync {
     /// Spends a refresh token, atomically.
     async fn spend_refresh(&self, refresh_digest: &[u8; 32], now: DateTime<Utc>) -> StoreResult<Refresh>;
     async fn end_family(&self, family: Uuid) -> StoreResult<()>;
+    /// Replaces the password hash and ends every session of the user, in one
+    /// transaction.
+    async fn set_password(&self, user: UserId, password_hash: &str) -> StoreResult<()>;
     /// Deletes the expired tokens of `user`, or of everyone; returns how many.
     async fn purge_sessions(&self, user: Option<UserId>, now: DateTime<Utc>) -> StoreResult<u64>;
     /// True when no organisation exists (the demo seed refuses anything else).
@@ -310,6 +313,33 @@ impl App {
         let found = self.store.accounts.actor(&token_digest(access_token), self.clock.now()).await;
         self.breaker.record(admission, matches!(found, Err(crate::StoreError::Unavailable(_))));
         found?.ok_or(AppError::Unauthenticated)
+    }
+
+    /// Changes the actor's password, given the current one: every session of
+    /// the user ends (a stolen one with it) and a new one is opened for the
+    /// caller.
+    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str) -> Result<Session, AppError> {
+        let mut v = Violations::new();
+        let new = v.check("new_password", Password::parse(new));
+        let user = self.store.accounts.user(actor.user_id).await?.ok_or(AppError::Unauthenticated)?;
+        let stored = self.store.accounts.user_by_email(&user.email).await?.map(|(_, hash)| hash);
+        if !self.passwords.verify(current, stored.as_deref()).await? {
+            v.push("current_password", Invalid::Mismatch);
+        }
+        let Some(new) = new.filter(|_| v.is_empty()) else { return Err(AppError::Invalid(v)) };
+        let hash = self.passwords.hash(new.expose()).await?;
+        self.store.accounts.set_password(user.id, &hash).await?;
+        tracing::info!(target: "koprogo::auth", user = %user.id, "password changed; every session ended");
+        self.open_session(user, actor.tenant, actor.role).await
+    }
+
+    /// Moves the session to another organisation the user belongs to: the old
+    /// tokens end, new ones carry the chosen organisation and its role.
+    pub async fn switch_organization(&self, actor: &Actor, family: Uuid, tenant: TenantId) -> Result<Session, AppError> {
+        let user = self.store.accounts.user(actor.user_id).await?.ok_or(AppError::Unauthenticated)?;
+        let role = self.role_in(user.id, tenant).await?.ok_or(AppError::NotFound)?;
+        self.store.accounts.end_family(family).await?;
+        self.open_session(user, Some(tenant), role).await
     }
 
     /// Ends the session family of the token: access and refresh tokens alike.

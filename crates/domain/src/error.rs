@@ -36,6 +36,8 @@ pub enum Invalid {
     UnknownReference,
     #[error("cannot be changed")]
     Immutable,
+    #[error("does not match")]
+    Mismatch,
 }
 
 impl Invalid {
@@ -58,6 +60,7 @@ impl Invalid {
             Invalid::EndBeforeStart => "end_before_start",
             Invalid::UnknownReference => "unknown_reference",
             Invalid::Immutable => "immutable",
+            Invalid::Mismatch => "mismatch",
         }
     }
 }

@@ -42,6 +42,7 @@ macro_rules! store_contract {
             memberships_carry_their_scope,
             sessions_resolve_expire_and_end,
             refresh_tokens_rotate_once,
+            a_new_password_ends_every_session,
             organizations_list_their_usage,
         );
     };

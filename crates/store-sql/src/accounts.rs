@@ -295,6 +295,18 @@ macro_rules! account_store {
                     Ok(outcome)
                 }
 
+                async fn set_password(&self, user: UserId, password_hash: &str) -> StoreResult<()> {
+                    let mut tx = self.begin_platform().await?;
+                    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+                        .bind(user.as_uuid())
+                        .bind(password_hash.to_owned())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.as_uuid()).execute(&mut *tx).await.map_err(db_error)?;
+                    tx.commit().await.map_err(db_error)
+                }
+
                 async fn end_family(&self, family: Uuid) -> StoreResult<()> {
                     sqlx::query("DELETE FROM sessions WHERE family = $1").bind(family).execute(self.platform_writer()).await.map_err(db_error)?;
                     Ok(())

@@ -199,6 +199,7 @@ mod tests {
             Invalid::EndBeforeStart,
             Invalid::UnknownReference,
             Invalid::Immutable,
+            Invalid::Mismatch,
         ];
         let rules = [
             Rule::QuotaExceedsBase { base: 1, would_be: 2 },

@@ -2,6 +2,7 @@
 //! in French, Dutch and English, with no script at all (plain forms), one
 //! small stylesheet, and everything compiled into the binary.
 
+mod account;
 mod buildings;
 mod expenses;
 mod forms;
@@ -41,6 +42,9 @@ pub fn routes(app: App) -> Router<App> {
         .route("/owners/{id}", get(owners::owner))
         .route("/expenses", get(expenses::list))
         .route("/expenses/{id}/{step}", axum::routing::post(expenses::advance))
+        .route("/account", get(account::show))
+        .route("/account/password", axum::routing::post(account::change_password))
+        .route("/account/organization", axum::routing::post(account::switch_organization))
         .route("/logout", axum::routing::post(logout))
         .route_layer(middleware::from_fn_with_state(app, session::require_viewer));
     Router::new()

@@ -416,3 +416,48 @@ async fn an_expense_is_recorded_through_its_form_by_those_allowed() {
     owner_browser.sign_in(&app, "owner@horizon.be").await;
     assert_eq!(owner_browser.get(&app, "/expenses/new").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_password_change_needs_the_current_one_and_ends_every_other_session() {
+    let app = TestApp::new().await;
+    let api_token = app.syndic().await;
+    let mut browser = Browser::default();
+    browser.sign_in(&app, "syndic@horizon.be").await;
+    assert!(browser.get(&app, "/account").await.html.contains("syndic@horizon.be"));
+    let wrong = browser.submit(&app, "/account/password", &[("current_password", "not it at all"), ("new_password", "short")]).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.html.contains(r#"id="current_password-error""#) && wrong.html.contains(r#"id="new_password-error""#));
+    let changed =
+        browser.submit(&app, "/account/password", &[("current_password", PASSWORD), ("new_password", "a brand new passphrase")]).await;
+    assert_eq!(changed.location(), "/account?done=password", "{}", changed.html);
+    assert_eq!(browser.get(&app, "/").await.status, StatusCode::OK, "this browser got a new session");
+    assert_eq!(app.get("/api/v1/buildings", &api_token).await.status, StatusCode::UNAUTHORIZED, "every other session ended");
+    let mut again = Browser::default();
+    again.get(&app, "/login").await;
+    let old = again.submit(&app, "/login", &[("email", "syndic@horizon.be"), ("password", PASSWORD)]).await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let new = again.submit(&app, "/login", &[("email", "syndic@horizon.be"), ("password", "a brand new passphrase")]).await;
+    assert_eq!(new.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_user_of_two_organisations_switches_between_them() {
+    use koprogo_app::account::Membership;
+    use koprogo_domain::account::Role;
+    let app = TestApp::new().await;
+    let estate = app.estate().await;
+    let user = app.app.me(&app.app.authenticate(&estate.tokens.stranger).await.expect("actor").0).await.expect("me").0;
+    let membership = Membership { tenant: app.tenant, user: user.id, role: Role::Accountant, owner: None, buildings: vec![] };
+    app.app.grant_membership(membership).await.expect("second membership");
+    let mut browser = Browser::default();
+    browser.sign_in(&app, "syndic@ailleurs.be").await;
+    assert!(!browser.get(&app, "/").await.html.contains("Les Érables"), "first the organisation of the login");
+    let account = browser.get(&app, "/account").await;
+    assert!(account.html.contains("Syndic Horizon") && account.html.contains("accountant"));
+    let switched = browser.submit(&app, "/account/organization", &[("organization", &app.tenant.to_string())]).await;
+    assert_eq!(switched.location(), "/");
+    let dashboard = browser.get(&app, "/").await;
+    assert!(dashboard.html.contains("Les Érables") && !dashboard.html.contains("/buildings/new"), "the accountant's view of Horizon");
+    let foreign = browser.submit(&app, "/account/organization", &[("organization", &uuid::Uuid::now_v7().to_string())]).await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,112 @@
+//! The signed-in user's own page: change the password, and move to another
+//! organisation for users who belong to several.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use koprogo_app::App;
+use koprogo_domain::ids::TenantId;
+
+use super::render::{error_page, page_with_status};
+use super::session::{self, Chrome, Form, Viewer};
+use crate::WebSettings;
+use crate::error::ApiError;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage<'a> {
+    chrome: &'a Chrome,
+    email: String,
+    /// (id, name, role, current) of each organisation of the user.
+    organizations: Vec<(String, String, String, bool)>,
+    current_error: Option<String>,
+    new_error: Option<String>,
+    changed: bool,
+}
+
+async fn account_page(
+    app: &App,
+    chrome: &Chrome,
+    viewer: &Viewer,
+    error: Option<&ApiError>,
+    changed: bool,
+    status: StatusCode,
+) -> Response {
+    let (user, memberships) = match app.me(&viewer.actor).await {
+        Ok(found) => found,
+        Err(error) => return error_page(chrome, &error.into()),
+    };
+    let field = |name: &str| error.and_then(|e| e.field_errors().find(|(f, _)| *f == name).map(|(_, code)| chrome.lang.error(code)));
+    let template = AccountPage {
+        chrome,
+        email: user.email.as_str().to_owned(),
+        organizations: memberships
+            .iter()
+            .map(|(org, m)| (org.id.to_string(), org.name.to_string(), m.role.as_str().to_owned(), Some(org.id) == viewer.actor.tenant))
+            .collect(),
+        current_error: field("current_password"),
+        new_error: field("new_password"),
+        changed,
+    };
+    page_with_status(chrome, status, &template)
+}
+
+#[derive(serde::Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+pub async fn show(
+    State(app): State<App>,
+    chrome: Chrome,
+    viewer: Viewer,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+) -> Response {
+    account_page(&app, &chrome, &viewer, None, done.done.is_some(), StatusCode::OK).await
+}
+
+pub async fn change_password(
+    State(app): State<App>,
+    chrome: Chrome,
+    viewer: Viewer,
+    Extension(settings): Extension<WebSettings>,
+    form: Form,
+) -> Response {
+    match app.change_password(&viewer.actor, form.get("current_password"), form.get("new_password")).await {
+        Ok(session) => {
+            let mut response = Redirect::to("/account?done=password").into_response();
+            session::set_session(&mut response, settings.secure_cookies, &session);
+            response
+        }
+        Err(error) => {
+            let error = ApiError::from(error);
+            if error.status() == StatusCode::UNPROCESSABLE_ENTITY {
+                account_page(&app, &chrome, &viewer, Some(&error), false, error.status()).await
+            } else {
+                error_page(&chrome, &error)
+            }
+        }
+    }
+}
+
+pub async fn switch_organization(
+    State(app): State<App>,
+    chrome: Chrome,
+    viewer: Viewer,
+    Extension(settings): Extension<WebSettings>,
+    form: Form,
+) -> Response {
+    let Ok(tenant) = form.get("organization").parse::<uuid::Uuid>() else {
+        return error_page(&chrome, &ApiError::not_found());
+    };
+    match app.switch_organization(&viewer.actor, viewer.family, TenantId::from_uuid(tenant)).await {
+        Ok(session) => {
+            let mut response = Redirect::to("/").into_response();
+            session::set_session(&mut response, settings.secure_cookies, &session);
+            response
+        }
+        Err(error) => error_page(&chrome, &error.into()),
+    }
+}
