@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use koprogo_app::App;
 use koprogo_domain::ids::TenantId;
 
@@ -75,11 +75,7 @@ pub async fn change_password(
     form: Form,
 ) -> Response {
     match app.change_password(&viewer.actor, form.get("current_password"), form.get("new_password")).await {
-        Ok(session) => {
-            let mut response = Redirect::to("/account?done=password").into_response();
-            session::set_session(&mut response, settings.secure_cookies, &session);
-            response
-        }
+        Ok(session) => session::redirect_signed_in("/account?done=password", settings.secure_cookies, &session),
         Err(error) => {
             let error = ApiError::from(error);
             if error.status() == StatusCode::UNPROCESSABLE_ENTITY {
@@ -102,11 +98,7 @@ pub async fn switch_organization(
         return error_page(&chrome, &ApiError::not_found());
     };
     match app.switch_organization(&viewer.actor, viewer.family, TenantId::from_uuid(tenant)).await {
-        Ok(session) => {
-            let mut response = Redirect::to("/").into_response();
-            session::set_session(&mut response, settings.secure_cookies, &session);
-            response
-        }
+        Ok(session) => session::redirect_signed_in("/", settings.secure_cookies, &session),
         Err(error) => error_page(&chrome, &error.into()),
     }
 }

@@ -178,11 +178,7 @@ async fn signup(State(app): State<App>, chrome: Chrome, Extension(settings): Ext
         language: Some(chrome.lang.code()),
     };
     match app.register(registration).await {
-        Ok(session) => {
-            let mut response = Redirect::to("/").into_response();
-            session::set_session(&mut response, settings.secure_cookies, &session);
-            response
-        }
+        Ok(session) => session::redirect_signed_in("/", settings.secure_cookies, &session),
         Err(error) => {
             let error = ApiError::from(error);
             match error.status() {

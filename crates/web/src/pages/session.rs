@@ -155,6 +155,13 @@ pub fn set_session(response: &mut Response, secure: bool, session: &Session) {
     set_cookie(response, secure, REFRESH, &session.refresh_token, 60 * 60 * 24 * 30);
 }
 
+/// A redirection to `to` that carries a new session.
+pub fn redirect_signed_in(to: &str, secure: bool, session: &Session) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    set_session(&mut response, secure, session);
+    response
+}
+
 pub fn set_language(response: &mut Response, secure: bool, lang: Lang) {
     set_cookie(response, secure, LANG, lang.code(), 60 * 60 * 24 * 365);
 }
