@@ -194,3 +194,5 @@ password-submit = Change the password
 nav-password = Password
 nav-organization = Organisation
 organization-switch = Switch
+expense-edit = Edit
+expense-save = Save the changes

@@ -194,3 +194,5 @@ password-submit = Changer le mot de passe
 nav-password = Mot de passe
 nav-organization = Organisation
 organization-switch = Changer
+expense-edit = Modifier
+expense-save = Enregistrer les modifications

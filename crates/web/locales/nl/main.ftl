@@ -194,3 +194,5 @@ password-submit = Wachtwoord wijzigen
 nav-password = Wachtwoord
 nav-organization = Organisatie
 organization-switch = Wisselen
+expense-edit = Wijzigen
+expense-save = Wijzigingen opslaan

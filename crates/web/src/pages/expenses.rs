@@ -62,6 +62,8 @@ pub struct Row {
     pub status: String,
     /// The next step this viewer may take: (path, label).
     pub next: Option<(String, String)>,
+    /// The edit page of a draft, for those who may write expenses.
+    pub edit: Option<String>,
 }
 
 #[derive(Template)]
@@ -125,6 +127,8 @@ pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(
             amount: chrome.lang.money(e.details.amount),
             status: chrome.t(&format!("status-{}", e.status.as_str())),
             next: next_step(&chrome, &viewer, e),
+            edit: (e.status == ExpenseStatus::Draft && viewer.actor.grant(Action::WriteExpense).is_ok())
+                .then(|| format!("/expenses/{}/edit", e.id)),
         })
         .collect();
     let pages = expenses.total.div_ceil(u64::from(query.per_page)).max(1);
@@ -218,4 +222,56 @@ pub async fn create_expense(State(app): State<App>, chrome: Chrome, viewer: View
     };
     let result = result.await;
     forms::outcome(&chrome, &EXPENSE, "/expenses/new", "/expenses", &choices, &form, result)
+}
+
+/// The expense as the form's values, for editing a draft.
+fn values(expense: &Expense) -> Vec<(&'static str, String)> {
+    let d = &expense.details;
+    vec![
+        ("building_id", d.building_id.to_string()),
+        ("expense_date", d.date.to_string()),
+        ("supplier", d.supplier.to_string()),
+        ("invoice_number", d.invoice_number.as_ref().map(ToString::to_string).unwrap_or_default()),
+        ("description", d.description.to_string()),
+        ("amount", d.amount.to_decimal_string()),
+        ("vat_rate", d.vat_rate.as_str().to_owned()),
+        ("category", d.category.as_str().to_owned()),
+        ("account_code", d.account_code.as_str().to_owned()),
+        ("fund", d.fund.as_str().to_owned()),
+    ]
+}
+
+const EDIT: Spec = Spec { title: "expense-edit", submit: "expense-save", ..EXPENSE };
+
+pub async fn edit_expense(State(app): State<App>, chrome: Chrome, viewer: Viewer, Path(id): Path<uuid::Uuid>) -> Response {
+    if let Some(refused) = forms::refused(&chrome, &viewer, &EDIT) {
+        return refused;
+    }
+    let found = tokio::try_join!(app.expense(&viewer.actor, ExpenseId::from_uuid(id)), expense_choices(&app, &chrome, &viewer));
+    let (expense, choices) = match found {
+        Ok(found) => found,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    let values = values(&expense);
+    let filled = forms::Filled { values: values.iter().map(|(k, v)| (*k, v.as_str())).collect(), errors: Default::default(), alert: None };
+    forms::render(&chrome, &EDIT, &format!("/expenses/{id}/edit"), "/expenses", &choices, &filled, axum::http::StatusCode::OK)
+}
+
+/// Saves a draft expense; an approved or paid one is refused by the domain
+/// (`expense.not_draft`), shown on the form.
+pub async fn update_expense(State(app): State<App>, chrome: Chrome, viewer: Viewer, Path(id): Path<uuid::Uuid>, form: Form) -> Response {
+    if let Some(refused) = forms::refused(&chrome, &viewer, &EDIT) {
+        return refused;
+    }
+    let choices = match expense_choices(&app, &chrome, &viewer).await {
+        Ok(choices) => choices,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    let result = async {
+        let body: ExpenseBody = forms::body(&EDIT, &form, &[])?;
+        app.update_expense(&viewer.actor, ExpenseId::from_uuid(id), body.parse()?).await?;
+        Ok("/expenses".to_owned())
+    };
+    let result = result.await;
+    forms::outcome(&chrome, &EDIT, &format!("/expenses/{id}/edit"), "/expenses", &choices, &form, result)
 }

@@ -38,6 +38,7 @@ pub fn routes(app: App) -> Router<App> {
         .route("/owners/new", get(owners::new_owner).post(owners::create_owner))
         .route("/units/{id}/ownerships/new", get(owners::new_ownership).post(owners::create_ownership))
         .route("/expenses/new", get(expenses::new_expense).post(expenses::create_expense))
+        .route("/expenses/{id}/edit", get(expenses::edit_expense).post(expenses::update_expense))
         .route("/units/{id}", get(owners::unit))
         .route("/owners/{id}", get(owners::owner))
         .route("/expenses", get(expenses::list))

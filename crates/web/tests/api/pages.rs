@@ -461,3 +461,35 @@ async fn a_user_of_two_organisations_switches_between_them() {
     let foreign = browser.submit(&app, "/account/organization", &[("organization", &uuid::Uuid::now_v7().to_string())]).await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_draft_expense_is_edited_and_an_approved_one_is_not() {
+    use crate::helpers::expense_body;
+    let app = TestApp::new().await;
+    let estate = app.estate().await;
+    let id = app.create("/api/v1/expenses", &estate.tokens.syndic, expense_body(&estate.building, serde_json::json!("99.90"))).await;
+    let mut syndic = Browser::default();
+    syndic.sign_in(&app, "syndic@horizon.be").await;
+    let edit = format!("/expenses/{id}/edit");
+    assert!(syndic.get(&app, "/expenses").await.html.contains(&edit), "drafts link to their edit page");
+    let form = syndic.get(&app, &edit).await;
+    assert!(form.html.contains(r#"value="99.90""#), "the form shows the stored values: {}", form.html);
+    assert!(form.html.contains(r#"<option value="21" selected>"#), "choices too");
+    let submitted = [
+        ("building_id", estate.building.as_str()),
+        ("expense_date", "2026-02-20"),
+        ("supplier", "Net & Clean SRL"),
+        ("description", "Nettoyage"),
+        ("amount", "400"),
+        ("vat_rate", "21"),
+        ("category", "cleaning"),
+        ("fund", "working"),
+    ];
+    assert_eq!(syndic.submit(&app, &edit, &submitted).await.location(), "/expenses");
+    assert!(syndic.get(&app, "/expenses").await.html.contains("400,00\u{a0}€"));
+
+    app.post(&format!("/api/v1/expenses/{id}/approve"), &estate.tokens.syndic, serde_json::json!({})).await;
+    let refused = syndic.submit(&app, &edit, &submitted).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.html);
+    assert!(refused.html.contains("Seule une dépense en brouillon"), "{}", refused.html);
+}
