@@ -196,3 +196,4 @@ nav-organization = Organisation
 organization-switch = Switch
 expense-edit = Edit
 expense-save = Save the changes
+owner-my-units = My units and shares

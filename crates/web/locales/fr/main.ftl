@@ -196,3 +196,4 @@ nav-organization = Organisation
 organization-switch = Changer
 expense-edit = Modifier
 expense-save = Enregistrer les modifications
+owner-my-units = Mes lots et mes parts

@@ -196,3 +196,4 @@ nav-organization = Organisatie
 organization-switch = Wisselen
 expense-edit = Wijzigen
 expense-save = Wijzigingen opslaan
+owner-my-units = Mijn kavels en aandelen

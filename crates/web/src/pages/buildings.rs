@@ -71,6 +71,8 @@ struct Dashboard<'a> {
     previous: Option<String>,
     next: Option<String>,
     can_add_owner: bool,
+    /// An owner's own page: their units and shares.
+    my_units: Option<String>,
 }
 
 impl Dashboard<'_> {
@@ -114,6 +116,7 @@ pub async fn dashboard(State(app): State<App>, chrome: Chrome, viewer: Viewer, Q
         previous: (current > 1).then(|| link(current - 1)),
         next: (current < pages).then(|| link(current + 1)),
         can_add_owner: viewer.actor.grant(Action::WriteOwner).is_ok(),
+        my_units: viewer.actor.owner.as_ref().map(|o| format!("/owners/{}", o.owner_id)),
     };
     page(&chrome, &template)
 }

@@ -220,6 +220,9 @@ async fn the_refresh_cookie_renews_an_expired_session_and_owners_see_their_build
     assert!(page.set_cookie("kp_access").is_some() && page.set_cookie("kp_refresh").is_some(), "rotated");
     assert!(page.html.contains("Les Érables") && !page.html.contains("Les Tilleuls"), "the owner's building only");
     assert!(!page.html.contains("/buildings/new"), "no creation for an owner");
+    let mine = browser.get(&app, &format!("/owners/{}", estate.owner)).await;
+    assert!(page.html.contains(&format!("/owners/{}", estate.owner)) && mine.status == StatusCode::OK, "my units and shares");
+    assert!(mine.html.contains("1A") && mine.html.contains("100 %"), "{}", mine.html);
     let foreign = browser.get(&app, &format!("/buildings/{}", estate.other_building)).await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
     let refused = browser.submit(&app, "/buildings/new", &[("name", "X")]).await;
