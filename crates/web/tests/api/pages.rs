@@ -496,3 +496,21 @@ async fn a_draft_expense_is_edited_and_an_approved_one_is_not() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.html);
     assert!(refused.html.contains("Seule une dépense en brouillon"), "{}", refused.html);
 }
+
+#[tokio::test]
+async fn a_board_member_reads_their_building_and_changes_nothing() {
+    use crate::helpers::expense_body;
+    let app = TestApp::new().await;
+    let estate = app.estate().await;
+    app.create("/api/v1/expenses", &estate.tokens.syndic, expense_body(&estate.building, serde_json::json!("10"))).await;
+    let mut board = Browser::default();
+    board.sign_in(&app, "board@horizon.be").await;
+    let dashboard = board.get(&app, "/").await;
+    assert!(dashboard.html.contains("Les Érables") && !dashboard.html.contains("Les Tilleuls"), "their building only");
+    let building = board.get(&app, &format!("/buildings/{}", estate.building)).await;
+    assert_eq!(building.status, StatusCode::OK);
+    assert!(!building.html.contains("/units/new"), "read-only");
+    let expenses = board.get(&app, "/expenses").await;
+    assert!(expenses.html.contains("10,00") && !expenses.html.contains("/edit") && !expenses.html.contains("/approve"));
+    assert_eq!(board.get(&app, "/expenses/new").await.status, StatusCode::FORBIDDEN);
+}
