@@ -73,6 +73,8 @@ struct Dashboard<'a> {
     can_add_owner: bool,
     /// An owner's own page: their units and shares.
     my_units: Option<String>,
+    /// The latest expenses: (date, supplier, amount).
+    latest: Vec<(String, String, String)>,
 }
 
 impl Dashboard<'_> {
@@ -96,7 +98,12 @@ pub async fn dashboard(State(app): State<App>, chrome: Chrome, viewer: Viewer, Q
         Ok(query) => query,
         Err(violations) => return error_page(&chrome, &ApiError::invalid(&violations)),
     };
-    let found = match app.buildings(&viewer.actor, &query).await {
+    let latest = ListQuery { page: 1, per_page: 5, sort: ExpenseSort::Date, descending: true };
+    let reads_expenses = viewer.actor.grant(Action::ReadExpense).is_ok();
+    let expenses = async {
+        if reads_expenses { app.expenses(&viewer.actor, &latest, &ExpenseFilter::default()).await.map(|p| p.items) } else { Ok(Vec::new()) }
+    };
+    let (found, latest) = match tokio::try_join!(app.buildings(&viewer.actor, &query), expenses) {
         Ok(found) => found,
         Err(error) => return error_page(&chrome, &error.into()),
     };
@@ -117,6 +124,10 @@ pub async fn dashboard(State(app): State<App>, chrome: Chrome, viewer: Viewer, Q
         next: (current < pages).then(|| link(current + 1)),
         can_add_owner: viewer.actor.grant(Action::WriteOwner).is_ok(),
         my_units: viewer.actor.owner.as_ref().map(|o| format!("/owners/{}", o.owner_id)),
+        latest: latest
+            .iter()
+            .map(|e| (chrome.lang.date(e.details.date), e.details.supplier.to_string(), chrome.lang.money(e.details.amount)))
+            .collect(),
     };
     page(&chrome, &template)
 }
@@ -132,6 +143,8 @@ struct BuildingPage<'a> {
     units: Vec<Unit>,
     expenses: Vec<Expense>,
     can_add_unit: bool,
+    previous: Option<String>,
+    next: Option<String>,
 }
 
 impl BuildingPage<'_> {
@@ -156,20 +169,34 @@ impl BuildingPage<'_> {
     }
 }
 
-pub async fn show(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id) -> Response {
+#[derive(serde::Deserialize, Default)]
+pub struct UnitsPage {
+    units_page: Option<i64>,
+}
+
+/// Units shown per page of a building.
+const UNITS_PER_PAGE: i64 = 50;
+
+pub async fn show(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id, Query(paging): Query<UnitsPage>) -> Response {
     let id = koprogo_domain::ids::BuildingId::from_uuid(id);
     let actor = &viewer.actor;
     let summary = match app.building(actor, id).await {
         Ok(summary) => summary,
         Err(error) => return error_page(&chrome, &error.into()),
     };
-    let units = ListQuery { page: 1, per_page: koprogo_app::listing::MAX_PER_PAGE, sort: UnitSort::Number, descending: false };
+    let units = match ListQuery::parse(paging.units_page, Some(UNITS_PER_PAGE), UnitSort::Number, None) {
+        Ok(query) => query,
+        Err(violations) => return error_page(&chrome, &ApiError::invalid(&violations)),
+    };
     let expenses = ListQuery { page: 1, per_page: 10, sort: ExpenseSort::Date, descending: true };
     let filter = ExpenseFilter { building: Some(id), ..ExpenseFilter::default() };
-    let (units, expenses) = match tokio::try_join!(app.units(actor, &units, Some(id)), app.expenses(actor, &expenses, &filter)) {
+    let (page_of_units, expenses) = match tokio::try_join!(app.units(actor, &units, Some(id)), app.expenses(actor, &expenses, &filter)) {
         Ok(found) => found,
         Err(error) => return error_page(&chrome, &error.into()),
     };
+    let current = u64::from(units.page);
+    let pages = page_of_units.total.div_ceil(u64::from(units.per_page)).max(1);
+    let link = |page: u64| format!("/buildings/{id}?units_page={page}");
     let details = &summary.building.details;
     let template = BuildingPage {
         chrome: &chrome,
@@ -177,8 +204,10 @@ pub async fn show(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id)
         bce: details.bce_number.as_ref().map_or_else(|| chrome.t("none"), |n| n.as_str().to_owned()),
         quota_base: details.quota_base.get(),
         building: line(&chrome, &summary),
-        units: units.items,
+        units: page_of_units.items,
         expenses: expenses.items,
+        previous: (current > 1).then(|| link(current - 1)),
+        next: (current < pages).then(|| link(current + 1)),
         can_add_unit: viewer.actor.grant(Action::WriteUnit).is_ok(),
     };
     page(&chrome, &template)

@@ -9,7 +9,7 @@ use koprogo_app::access::Action;
 use koprogo_app::listing::{BuildingSort, ExpenseSort, ListQuery, MAX_PER_PAGE};
 use koprogo_app::ports::ExpenseFilter;
 use koprogo_domain::error::Violations;
-use koprogo_domain::expense::{Expense, ExpenseStatus};
+use koprogo_domain::expense::{Expense, ExpenseStatus, Fund};
 use koprogo_domain::ids::{BuildingId, ExpenseId};
 
 use super::forms::{self, Choices, Spec, field};
@@ -25,6 +25,9 @@ pub struct Filters {
     status: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    fund: Option<String>,
+    sort: Option<String>,
+    order: Option<String>,
     page: Option<i64>,
 }
 
@@ -40,12 +43,13 @@ impl Filters {
         let status = present(&self.status).and_then(|s| v.check("status", ExpenseStatus::parse(&s)));
         let from = present(&self.from).and_then(|d| v.check("from", parse_date(&d)));
         let to = present(&self.to).and_then(|d| v.check("to", parse_date(&d)));
-        if v.is_empty() { Ok(ExpenseFilter { building, status, fund: None, from, to }) } else { Err(v) }
+        let fund = present(&self.fund).and_then(|f| v.check("fund", Fund::parse(&f)));
+        if v.is_empty() { Ok(ExpenseFilter { building, status, fund, from, to }) } else { Err(v) }
     }
 
     /// The same filters as a query string, for the page links.
     fn query(&self) -> String {
-        [("building", &self.building), ("status", &self.status), ("from", &self.from), ("to", &self.to)]
+        [("building", &self.building), ("status", &self.status), ("from", &self.from), ("to", &self.to), ("fund", &self.fund)]
             .iter()
             .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", percent_encode(v))))
             .collect::<Vec<_>>()
@@ -75,6 +79,9 @@ struct ExpensesPage<'a> {
     buildings: Vec<(String, String)>,
     filters: &'a Filters,
     statuses: [(&'static str, String); 3],
+    funds: [(&'static str, String); 2],
+    /// Links that sort by date, amount and supplier.
+    sort_links: [(String, String); 3],
     previous: Option<String>,
     next: Option<String>,
     can_add: bool,
@@ -99,12 +106,32 @@ fn next_step(chrome: &Chrome, viewer: &Viewer, expense: &Expense) -> Option<(Str
     viewer.actor.grant(action).ok().map(|_| (format!("/expenses/{}/{step}", expense.id), chrome.t(label)))
 }
 
+/// The page's rows, written for the reader.
+fn rows(chrome: &Chrome, viewer: &Viewer, expenses: &[Expense], names: &[(String, String)]) -> Vec<Row> {
+    expenses
+        .iter()
+        .map(|e| Row {
+            date: chrome.lang.date(e.details.date),
+            building: names.iter().find(|(id, _)| *id == e.details.building_id.to_string()).map_or_else(String::new, |(_, n)| n.clone()),
+            supplier: e.details.supplier.to_string(),
+            description: e.details.description.to_string(),
+            amount: chrome.lang.money(e.details.amount),
+            status: chrome.t(&format!("status-{}", e.status.as_str())),
+            next: next_step(chrome, viewer, e),
+            edit: (e.status == ExpenseStatus::Draft && viewer.actor.grant(Action::WriteExpense).is_ok())
+                .then(|| format!("/expenses/{}/edit", e.id)),
+        })
+        .collect()
+}
+
 pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(filters): Query<Filters>) -> Response {
     let filter = match filters.parse() {
         Ok(filter) => filter,
         Err(violations) => return error_page(&chrome, &ApiError::invalid(&violations)),
     };
-    let query = match ListQuery::parse(filters.page, None, ExpenseSort::Date, Some("desc")) {
+    let sort = filters.sort.as_deref().and_then(|s| ExpenseSort::parse(s).ok()).unwrap_or(ExpenseSort::Date);
+    let order = filters.order.as_deref().filter(|o| !o.is_empty()).unwrap_or("desc");
+    let query = match ListQuery::parse(filters.page, None, sort, Some(order)) {
         Ok(query) => query,
         Err(violations) => return error_page(&chrome, &ApiError::invalid(&violations)),
     };
@@ -116,24 +143,11 @@ pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(
     };
     let names: Vec<(String, String)> =
         buildings.items.iter().map(|b| (b.building.id.to_string(), b.building.details.name.to_string())).collect();
-    let rows = expenses
-        .items
-        .iter()
-        .map(|e| Row {
-            date: chrome.lang.date(e.details.date),
-            building: names.iter().find(|(id, _)| *id == e.details.building_id.to_string()).map_or_else(String::new, |(_, n)| n.clone()),
-            supplier: e.details.supplier.to_string(),
-            description: e.details.description.to_string(),
-            amount: chrome.lang.money(e.details.amount),
-            status: chrome.t(&format!("status-{}", e.status.as_str())),
-            next: next_step(&chrome, &viewer, e),
-            edit: (e.status == ExpenseStatus::Draft && viewer.actor.grant(Action::WriteExpense).is_ok())
-                .then(|| format!("/expenses/{}/edit", e.id)),
-        })
-        .collect();
+    let rows = rows(&chrome, &viewer, &expenses.items, &names);
     let pages = expenses.total.div_ceil(u64::from(query.per_page)).max(1);
     let current = u64::from(query.page);
-    let link = |page: u64| format!("/expenses?{}&page={page}", filters.query());
+    let order = if query.descending { "desc" } else { "asc" };
+    let link = |page: u64| format!("/expenses?{}&sort={}&order={order}&page={page}", filters.query(), sort.as_str());
     let statuses = [ExpenseStatus::Draft, ExpenseStatus::Approved, ExpenseStatus::Paid]
         .map(|s| (s.as_str(), chrome.t(&format!("status-{}", s.as_str()))));
     let template = ExpensesPage {
@@ -143,6 +157,16 @@ pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(
         buildings: names,
         filters: &filters,
         statuses,
+        funds: [Fund::Working, Fund::Reserve].map(|f| (f.as_str(), chrome.t(&format!("fund-{}", f.as_str())))),
+        sort_links: [
+            (ExpenseSort::Date, "expense-date"),
+            (ExpenseSort::Amount, "expense-amount"),
+            (ExpenseSort::Supplier, "expense-supplier"),
+        ]
+        .map(|(by, label)| {
+            let flip = if by == sort && query.descending { "asc" } else { "desc" };
+            (format!("/expenses?{}&sort={}&order={flip}", filters.query(), by.as_str()), chrome.t(label))
+        }),
         previous: (current > 1).then(|| link(current - 1)),
         next: (current < pages).then(|| link(current + 1)),
         can_add: viewer.actor.grant(Action::WriteExpense).is_ok(),

@@ -282,10 +282,14 @@ async fn expenses_are_filtered_and_approved_by_those_allowed_only() {
     syndic.sign_in(&app, "syndic@horizon.be").await;
     let list = syndic.get(&app, "/expenses").await;
     assert!(list.html.contains("1.234,56\u{a0}€") && list.html.contains("Les Érables"), "{}", list.html);
+    assert!(syndic.get(&app, "/").await.html.contains("1.234,56\u{a0}€"), "the latest expenses on the dashboard");
     let approve =
         list.html.split("action=\"").filter_map(|s| s.split('"').next()).find(|a| a.ends_with("/approve")).unwrap_or_default().to_owned();
     assert!(approve.ends_with("/approve"), "{approve}");
     assert!(syndic.get(&app, "/expenses?status=paid").await.html.contains("Aucune dépense"));
+    assert!(syndic.get(&app, "/expenses?fund=reserve").await.html.contains("Aucune dépense"));
+    assert!(syndic.get(&app, "/expenses?fund=working&sort=amount&order=asc").await.html.contains("1.234,56"));
+    assert_eq!(syndic.get(&app, "/expenses?fund=pension").await.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(syndic.get(&app, "/expenses?from=2026-13-01").await.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let mut owner = Browser::default();
@@ -513,4 +517,22 @@ async fn a_board_member_reads_their_building_and_changes_nothing() {
     let expenses = board.get(&app, "/expenses").await;
     assert!(expenses.html.contains("10,00") && !expenses.html.contains("/edit") && !expenses.html.contains("/approve"));
     assert_eq!(board.get(&app, "/expenses/new").await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_large_building_pages_its_units() {
+    use crate::helpers::unit_body;
+    let app = TestApp::new().await;
+    let estate = app.estate().await;
+    for n in 0..54 {
+        app.create("/api/v1/units", &estate.tokens.syndic, unit_body(&estate.building, &format!("U{n:02}"), 1)).await;
+    }
+    let mut syndic = Browser::default();
+    syndic.sign_in(&app, "syndic@horizon.be").await;
+    let first = syndic.get(&app, &format!("/buildings/{}", estate.building)).await;
+    assert_eq!(first.html.matches("href=\"/units/").count(), 50);
+    assert!(first.html.contains("?units_page=2"));
+    let second = syndic.get(&app, &format!("/buildings/{}?units_page=2", estate.building)).await;
+    assert_eq!(second.html.matches("href=\"/units/").count(), 5, "55 units in all");
+    assert!(second.html.contains("?units_page=1") && !second.html.contains("?units_page=3"));
 }
