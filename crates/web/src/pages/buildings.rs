@@ -143,6 +143,7 @@ struct BuildingPage<'a> {
     units: Vec<Unit>,
     expenses: Vec<Expense>,
     can_add_unit: bool,
+    can_edit: bool,
     previous: Option<String>,
     next: Option<String>,
 }
@@ -209,6 +210,7 @@ pub async fn show(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id)
         previous: (current > 1).then(|| link(current - 1)),
         next: (current < pages).then(|| link(current + 1)),
         can_add_unit: viewer.actor.grant(Action::WriteUnit).is_ok(),
+        can_edit: viewer.actor.grant(Action::WriteBuilding).is_ok(),
     };
     page(&chrome, &template)
 }
@@ -227,11 +229,68 @@ const BUILDING: Spec = Spec {
         field("bce_number", "building-bce", "text", false),
         field("working_fund_iban", "building-working-iban", "text", false),
         field("reserve_fund_iban", "building-reserve-iban", "text", false),
+        field("language", "building-language", "select", true),
     ],
 };
 
+fn building_choices(chrome: &Chrome) -> Choices {
+    Choices::from([("language", forms::options(chrome, "language", &["fr", "nl", "de"]))])
+}
+
+const BUILDING_EDIT: Spec = Spec { title: "building-edit", submit: "form-save", ..BUILDING };
+
+pub async fn edit(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id) -> Response {
+    let summary = match app.building(&viewer.actor, koprogo_domain::ids::BuildingId::from_uuid(id)).await {
+        Ok(summary) => summary,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    let d = &summary.building.details;
+    let optional = |v: Option<String>| v.unwrap_or_default();
+    let values = [
+        ("name", d.name.to_string()),
+        ("address", d.address.street.to_string()),
+        ("postal_code", d.address.postal_code.get().to_string()),
+        ("city", d.address.city.to_string()),
+        ("quota_base", d.quota_base.get().to_string()),
+        ("construction_year", optional(d.construction_year.map(|y| y.to_string()))),
+        ("bce_number", optional(d.bce_number.as_ref().map(|n| n.as_str().to_owned()))),
+        ("working_fund_iban", optional(d.working_fund_iban.as_ref().map(|i| i.as_str().to_owned()))),
+        ("reserve_fund_iban", optional(d.reserve_fund_iban.as_ref().map(|i| i.as_str().to_owned()))),
+        ("language", d.language.as_str().to_owned()),
+    ];
+    let (post_to, back) = (format!("/buildings/{id}/edit"), format!("/buildings/{id}"));
+    forms::prefilled(&chrome, &viewer, &BUILDING_EDIT, &post_to, &back, &building_choices(&chrome), &values)
+}
+
+/// Saves a building; the fiscal year start, not on the form, is kept as stored.
+pub async fn update(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id, form: Form) -> Response {
+    if let Some(refused) = forms::refused(&chrome, &viewer, &BUILDING_EDIT) {
+        return refused;
+    }
+    let (post_to, back) = (format!("/buildings/{id}/edit"), format!("/buildings/{id}"));
+    let building = koprogo_domain::ids::BuildingId::from_uuid(id);
+    let result = async {
+        let stored = app.building(&viewer.actor, building).await?;
+        let fixed = [("fiscal_year_start", stored.building.details.year_start.to_string())];
+        let body: BuildingBody = forms::body(&BUILDING_EDIT, &form, &fixed)?;
+        app.update_building(&viewer.actor, building, body.parse(app.clock.now().year())?).await?;
+        Ok(back.clone())
+    };
+    let result = result.await;
+    forms::outcome(&chrome, &BUILDING_EDIT, &post_to, &back, &building_choices(&chrome), &form, result)
+}
+
 pub async fn new_form(chrome: Chrome, viewer: Viewer) -> Response {
-    forms::blank(&chrome, &viewer, &BUILDING, "/buildings/new", "/", &Choices::new(), &[("quota_base", "1000")])
+    let language = if chrome.lang.code() == "nl" { "nl" } else { "fr" };
+    forms::blank(
+        &chrome,
+        &viewer,
+        &BUILDING,
+        "/buildings/new",
+        "/",
+        &building_choices(&chrome),
+        &[("quota_base", "1000"), ("language", language)],
+    )
 }
 
 pub async fn create(State(app): State<App>, chrome: Chrome, viewer: Viewer, form: Form) -> Response {
@@ -243,7 +302,7 @@ pub async fn create(State(app): State<App>, chrome: Chrome, viewer: Viewer, form
         let created = app.create_building(&viewer.actor, body.parse(app.clock.now().year())?).await?;
         Ok(format!("/buildings/{}", created.building.id))
     };
-    forms::outcome(&chrome, &BUILDING, "/buildings/new", "/", &Choices::new(), &form, result.await)
+    forms::outcome(&chrome, &BUILDING, "/buildings/new", "/", &building_choices(&chrome), &form, result.await)
 }
 
 const UNIT: Spec = Spec {
@@ -267,6 +326,41 @@ fn unit_choices(chrome: &Chrome) -> Choices {
 pub async fn new_unit(chrome: Chrome, viewer: Viewer, Id(building): Id) -> Response {
     let (post_to, back) = (format!("/buildings/{building}/units/new"), format!("/buildings/{building}"));
     forms::blank(&chrome, &viewer, &UNIT, &post_to, &back, &unit_choices(&chrome), &[])
+}
+
+const UNIT_EDIT: Spec = Spec { title: "unit-edit", submit: "form-save", ..UNIT };
+
+pub async fn edit_unit(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id) -> Response {
+    let unit = match app.unit(&viewer.actor, koprogo_domain::ids::UnitId::from_uuid(id)).await {
+        Ok(unit) => unit,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    let d = &unit.details;
+    let values = [
+        ("unit_number", d.number.to_string()),
+        ("unit_type", d.kind.as_str().to_owned()),
+        ("floor", d.floor.map(|f| f.to_string()).unwrap_or_default()),
+        ("surface_area", d.surface.map(|s| s.to_decimal_string()).unwrap_or_default()),
+        ("quota", d.quota.get().to_string()),
+    ];
+    let (post_to, back) = (format!("/units/{id}/edit"), format!("/units/{id}"));
+    forms::prefilled(&chrome, &viewer, &UNIT_EDIT, &post_to, &back, &unit_choices(&chrome), &values)
+}
+
+pub async fn update_unit(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id, form: Form) -> Response {
+    if let Some(refused) = forms::refused(&chrome, &viewer, &UNIT_EDIT) {
+        return refused;
+    }
+    let (post_to, back) = (format!("/units/{id}/edit"), format!("/units/{id}"));
+    let unit = koprogo_domain::ids::UnitId::from_uuid(id);
+    let result = async {
+        let stored = app.unit(&viewer.actor, unit).await?;
+        let body: UnitBody = forms::body(&UNIT_EDIT, &form, &[("building_id", stored.details.building_id.to_string())])?;
+        app.update_unit(&viewer.actor, unit, body.parse()?).await?;
+        Ok(back.clone())
+    };
+    let result = result.await;
+    forms::outcome(&chrome, &UNIT_EDIT, &post_to, &back, &unit_choices(&chrome), &form, result)
 }
 
 pub async fn create_unit(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(building): Id, form: Form) -> Response {

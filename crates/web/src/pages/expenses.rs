@@ -268,17 +268,12 @@ fn values(expense: &Expense) -> Vec<(&'static str, String)> {
 const EDIT: Spec = Spec { title: "expense-edit", submit: "expense-save", ..EXPENSE };
 
 pub async fn edit_expense(State(app): State<App>, chrome: Chrome, viewer: Viewer, Path(id): Path<uuid::Uuid>) -> Response {
-    if let Some(refused) = forms::refused(&chrome, &viewer, &EDIT) {
-        return refused;
-    }
     let found = tokio::try_join!(app.expense(&viewer.actor, ExpenseId::from_uuid(id)), expense_choices(&app, &chrome, &viewer));
     let (expense, choices) = match found {
         Ok(found) => found,
         Err(error) => return error_page(&chrome, &error.into()),
     };
-    let values = values(&expense);
-    let filled = forms::Filled { values: values.iter().map(|(k, v)| (*k, v.as_str())).collect(), errors: Default::default(), alert: None };
-    forms::render(&chrome, &EDIT, &format!("/expenses/{id}/edit"), "/expenses", &choices, &filled, axum::http::StatusCode::OK)
+    forms::prefilled(&chrome, &viewer, &EDIT, &format!("/expenses/{id}/edit"), "/expenses", &choices, &values(&expense))
 }
 
 /// Saves a draft expense; an approved or paid one is refused by the domain

@@ -116,10 +116,24 @@ pub fn blank(
     choices: &Choices,
     defaults: &[(&str, &str)],
 ) -> Response {
+    let values: Vec<(&str, String)> = defaults.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+    prefilled(chrome, viewer, spec, post_to, back, choices, &values)
+}
+
+/// A form filled with an object's current values, for editing it.
+pub fn prefilled(
+    chrome: &Chrome,
+    viewer: &Viewer,
+    spec: &Spec,
+    post_to: &str,
+    back: &str,
+    choices: &Choices,
+    values: &[(&str, String)],
+) -> Response {
     if let Some(refused) = refused(chrome, viewer, spec) {
         return refused;
     }
-    let filled = Filled { values: defaults.iter().copied().collect(), errors: HashMap::new(), alert: None };
+    let filled = Filled { values: values.iter().map(|(k, v)| (*k, v.as_str())).collect(), errors: HashMap::new(), alert: None };
     render(chrome, spec, post_to, back, choices, &filled, StatusCode::OK)
 }
 

@@ -56,6 +56,7 @@ struct UnitPage<'a> {
     surface: String,
     holdings: Vec<Holding>,
     can_add: bool,
+    can_edit: bool,
 }
 
 pub async fn unit(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id) -> Response {
@@ -83,6 +84,7 @@ pub async fn unit(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id)
         unit,
         holdings,
         can_add: viewer.actor.grant(Action::WriteOwnership).is_ok(),
+        can_edit: viewer.actor.grant(Action::WriteUnit).is_ok(),
     };
     page(&chrome, &template)
 }
@@ -100,6 +102,7 @@ async fn owners_of(app: &App, actor: &Actor, ids: impl Iterator<Item = OwnerId>)
 #[template(path = "owner.html")]
 struct OwnerPage<'a> {
     chrome: &'a Chrome,
+    edit: Option<String>,
     name: String,
     email: String,
     phone: String,
@@ -127,6 +130,7 @@ pub async fn owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id
     let d = &owner.details;
     let template = OwnerPage {
         chrome: &chrome,
+        edit: viewer.actor.grant(Action::WriteOwner).is_ok().then(|| format!("/owners/{}/edit", owner.id)),
         name: d.display_name(),
         email: d.email.as_ref().map_or_else(none, |e| e.as_str().to_owned()),
         phone: d.phone.as_ref().map_or_else(none, ToString::to_string),
@@ -181,6 +185,51 @@ pub async fn create_owner(State(app): State<App>, chrome: Chrome, viewer: Viewer
     };
     let result = result.await;
     forms::outcome(&chrome, &OWNER, "/owners/new", "/", &owner_choices(&chrome), &form, result)
+}
+
+const OWNER_EDIT: Spec = Spec { title: "owner-edit", submit: "form-save", ..OWNER };
+
+pub async fn edit_owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id) -> Response {
+    let owner = match app.owner(&viewer.actor, OwnerId::from_uuid(id)).await {
+        Ok(owner) => owner,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    let d = &owner.details;
+    let address = d.address.as_ref();
+    let values = [
+        ("first_name", d.first_name.as_ref().map(ToString::to_string).unwrap_or_default()),
+        ("last_name", d.last_name.to_string()),
+        ("email", d.email.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_default()),
+        ("phone", d.phone.as_ref().map(ToString::to_string).unwrap_or_default()),
+        ("address", address.map(|a| a.street.to_string()).unwrap_or_default()),
+        ("postal_code", address.and_then(|a| a.postal_code).map(|p| p.get().to_string()).unwrap_or_default()),
+        ("city", address.map(|a| a.city.to_string()).unwrap_or_default()),
+        ("iban", d.iban.as_ref().map(|i| i.as_str().to_owned()).unwrap_or_default()),
+        ("language", d.language.as_str().to_owned()),
+    ];
+    let (post_to, back) = (format!("/owners/{id}/edit"), format!("/owners/{id}"));
+    forms::prefilled(&chrome, &viewer, &OWNER_EDIT, &post_to, &back, &owner_choices(&chrome), &values)
+}
+
+/// Saves an owner; a company's BCE number, not on the form, is kept as stored.
+pub async fn update_owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id, form: Form) -> Response {
+    if let Some(refused) = forms::refused(&chrome, &viewer, &OWNER_EDIT) {
+        return refused;
+    }
+    let (post_to, back) = (format!("/owners/{id}/edit"), format!("/owners/{id}"));
+    let owner = OwnerId::from_uuid(id);
+    let result = async {
+        let stored = app.owner(&viewer.actor, owner).await?;
+        let mut fixed = vec![("kind", stored.details.kind.as_str().to_owned())];
+        if let Some(bce) = &stored.details.bce_number {
+            fixed.push(("bce_number", bce.as_str().to_owned()));
+        }
+        let body: OwnerBody = forms::body(&OWNER_EDIT, &form, &fixed)?;
+        app.update_owner(&viewer.actor, owner, body.parse()?).await?;
+        Ok(back.clone())
+    };
+    let result = result.await;
+    forms::outcome(&chrome, &OWNER_EDIT, &post_to, &back, &owner_choices(&chrome), &form, result)
 }
 
 const OWNERSHIP: Spec = Spec {

@@ -536,3 +536,63 @@ async fn a_large_building_pages_its_units() {
     assert_eq!(second.html.matches("href=\"/units/").count(), 5, "55 units in all");
     assert!(second.html.contains("?units_page=1") && !second.html.contains("?units_page=3"));
 }
+
+#[tokio::test]
+async fn a_building_a_unit_and_an_owner_are_edited_with_their_values_kept() {
+    let app = TestApp::new().await;
+    let estate = app.estate().await;
+    let mut syndic = Browser::default();
+    syndic.sign_in(&app, "syndic@horizon.be").await;
+    let building = format!("/buildings/{}", estate.building);
+    assert!(syndic.get(&app, &building).await.html.contains(&format!("{building}/edit")));
+    let form = syndic.get(&app, &format!("{building}/edit")).await;
+    assert!(form.html.contains(r#"value="Les Érables""#), "{}", form.html);
+    let fields = [
+        ("name", "Les Grands Érables"),
+        ("address", "Rue Haute 5"),
+        ("postal_code", "1000"),
+        ("city", "Bruxelles"),
+        ("quota_base", "1000"),
+        ("language", "nl"),
+    ];
+    assert_eq!(syndic.submit(&app, &format!("{building}/edit"), &fields).await.location(), building);
+    assert!(syndic.get(&app, &building).await.html.contains("Les Grands Érables"));
+    let stored = app.get(&format!("/api/v1{building}"), &estate.tokens.syndic).await;
+    assert_eq!(stored.body["language"], "nl");
+    let below = syndic
+        .submit(
+            &app,
+            &format!("{building}/edit"),
+            &[("name", "X"), ("address", "Y 1"), ("postal_code", "1000"), ("city", "Z"), ("quota_base", "50"), ("language", "fr")],
+        )
+        .await;
+    assert_eq!(below.status, StatusCode::UNPROCESSABLE_ENTITY, "the base cannot go below the allocated quotas");
+
+    let unit = format!("/units/{}", estate.unit);
+    assert!(syndic.get(&app, &format!("{unit}/edit")).await.html.contains(r#"value="1A""#));
+    assert_eq!(
+        syndic
+            .submit(&app, &format!("{unit}/edit"), &[("unit_number", "1A bis"), ("unit_type", "apartment"), ("quota", "100")])
+            .await
+            .location(),
+        unit
+    );
+    assert!(syndic.get(&app, &unit).await.html.contains("Lot 1A bis"));
+
+    let owner = format!("/owners/{}", estate.owner);
+    assert!(syndic.get(&app, &format!("{owner}/edit")).await.html.contains(r#"value="Peeters""#));
+    let saved = syndic
+        .submit(
+            &app,
+            &format!("{owner}/edit"),
+            &[("first_name", "Jan"), ("last_name", "Peeters-Claes"), ("email", "jan@peeters.be"), ("language", "nl")],
+        )
+        .await;
+    assert_eq!(saved.location(), owner, "{}", saved.html);
+    assert!(syndic.get(&app, &owner).await.html.contains("Peeters-Claes"));
+
+    let mut board = Browser::default();
+    board.sign_in(&app, "board@horizon.be").await;
+    assert!(!board.get(&app, &building).await.html.contains("/edit"));
+    assert_eq!(board.get(&app, &format!("{building}/edit")).await.status, StatusCode::FORBIDDEN);
+}
