@@ -202,3 +202,7 @@ unit-edit = Edit the unit
 owner-edit = Edit the owner
 form-save = Save
 form-edit = Edit
+delete-title = Delete
+delete-question = Delete for good:
+delete-submit = Delete
+delete-cancel = Cancel

@@ -202,3 +202,7 @@ unit-edit = Modifier le lot
 owner-edit = Modifier le propriétaire
 form-save = Enregistrer
 form-edit = Modifier
+delete-title = Supprimer
+delete-question = Supprimer définitivement :
+delete-submit = Supprimer
+delete-cancel = Annuler

@@ -202,3 +202,7 @@ unit-edit = Kavel wijzigen
 owner-edit = Eigenaar wijzigen
 form-save = Opslaan
 form-edit = Wijzigen
+delete-title = Verwijderen
+delete-question = Definitief verwijderen:
+delete-submit = Verwijderen
+delete-cancel = Annuleren

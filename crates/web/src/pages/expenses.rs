@@ -174,14 +174,19 @@ pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(
     page(&chrome, &template)
 }
 
-/// Approves or pays one expense, then goes back to the list.
+/// Approves, pays or (a draft) deletes one expense, then goes back to the list.
 pub async fn advance(
     State(app): State<App>,
     chrome: Chrome,
     viewer: Viewer,
+    uri: axum::http::Uri,
     Path((id, step)): Path<(uuid::Uuid, String)>,
-    _form: Form,
+    form: Form,
 ) -> Response {
+    if step == "delete" {
+        let params = vec![("id".to_owned(), id.to_string()), ("step".to_owned(), step)];
+        return super::delete::delete(State(app), chrome, viewer, uri, Path(params), form).await;
+    }
     let next = match step.as_str() {
         "approve" => ExpenseStatus::Approved,
         "pay" => ExpenseStatus::Paid,

@@ -4,6 +4,7 @@
 
 mod account;
 mod buildings;
+mod delete;
 mod expenses;
 mod forms;
 pub mod i18n;
@@ -45,7 +46,10 @@ pub fn routes(app: App) -> Router<App> {
         .route("/units/{id}", get(owners::unit))
         .route("/owners/{id}", get(owners::owner))
         .route("/expenses", get(expenses::list))
-        .route("/expenses/{id}/{step}", axum::routing::post(expenses::advance))
+        .route("/expenses/{id}/{step}", get(delete::confirm).post(expenses::advance))
+        .route("/buildings/{id}/delete", get(delete::confirm).post(delete::delete))
+        .route("/units/{id}/delete", get(delete::confirm).post(delete::delete))
+        .route("/owners/{id}/delete", get(delete::confirm).post(delete::delete))
         .route("/account", get(account::show))
         .route("/account/password", axum::routing::post(account::change_password))
         .route("/account/organization", axum::routing::post(account::switch_organization))

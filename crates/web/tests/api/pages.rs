@@ -596,3 +596,31 @@ async fn a_building_a_unit_and_an_owner_are_edited_with_their_values_kept() {
     assert!(!board.get(&app, &building).await.html.contains("/edit"));
     assert_eq!(board.get(&app, &format!("{building}/edit")).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn deletions_are_confirmed_and_refused_where_data_depends_on_them() {
+    use crate::helpers::expense_body;
+    let app = TestApp::new().await;
+    let estate = app.estate().await;
+    let expense = app.create("/api/v1/expenses", &estate.tokens.syndic, expense_body(&estate.building, serde_json::json!("12"))).await;
+    let mut syndic = Browser::default();
+    syndic.sign_in(&app, "syndic@horizon.be").await;
+    let confirm = syndic.get(&app, &format!("/expenses/{expense}/delete")).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.html);
+    assert!(confirm.html.contains("Supprimer définitivement") && confirm.html.contains("Schindler"), "{}", confirm.html);
+    let deleted = syndic.submit(&app, &format!("/expenses/{expense}/delete"), &[]).await;
+    assert_eq!(deleted.location(), "/expenses", "{} {}", deleted.status, deleted.html);
+    assert_eq!(app.get(&format!("/api/v1/expenses/{expense}"), &estate.tokens.syndic).await.status, StatusCode::NOT_FOUND);
+
+    let building = syndic.submit(&app, &format!("/buildings/{}/delete", estate.building), &[]).await;
+    assert_eq!(building.status, StatusCode::CONFLICT);
+    assert!(building.html.contains("Supprimez d&#39;abord les lots"), "{}", building.html);
+    let owner = syndic.submit(&app, &format!("/owners/{}/delete", estate.owner), &[]).await;
+    assert_eq!(owner.status, StatusCode::CONFLICT);
+    assert_eq!(syndic.submit(&app, &format!("/buildings/{}/delete", estate.other_building), &[]).await.location(), "/");
+
+    let mut stranger = Browser::default();
+    stranger.sign_in(&app, "syndic@ailleurs.be").await;
+    assert_eq!(stranger.get(&app, &format!("/units/{}/delete", estate.unit)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(stranger.submit(&app, &format!("/units/{}/delete", estate.unit), &[]).await.status, StatusCode::NOT_FOUND);
+}
