@@ -206,3 +206,4 @@ delete-title = Delete
 delete-question = Delete for good:
 delete-submit = Delete
 delete-cancel = Cancel
+expenses-all-funds = All funds

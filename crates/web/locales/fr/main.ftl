@@ -206,3 +206,4 @@ delete-title = Supprimer
 delete-question = Supprimer définitivement :
 delete-submit = Supprimer
 delete-cancel = Annuler
+expenses-all-funds = Tous les fonds

@@ -206,3 +206,4 @@ delete-title = Verwijderen
 delete-question = Definitief verwijderen:
 delete-submit = Verwijderen
 delete-cancel = Annuleren
+expenses-all-funds = Alle fondsen

@@ -2,10 +2,12 @@
 
 mod access;
 mod auth;
+mod browser;
 mod buildings;
 mod errors;
 mod expenses;
 mod faults;
+mod forms;
 mod helpers;
 mod matrix;
 mod openapi;
