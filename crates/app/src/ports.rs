@@ -170,6 +170,17 @@ pub trait HealthStore: Send + Sync {
     /// Refreshes the query planner's statistics, after a bulk load (the demo,
     /// the volume seed) that autovacuum has not yet seen.
     async fn refresh_statistics(&self) -> StoreResult<()>;
+    /// The database connections: open and idle, per pool.
+    fn pools(&self) -> Vec<PoolUsage>;
+}
+
+/// One connection pool, as the operations view shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub name: &'static str,
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
 }
 
 /// Every port, bundled. Built once per backend by an adapter crate.

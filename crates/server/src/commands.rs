@@ -47,6 +47,7 @@ pub async fn serve(args: ServeArgs, file: &FileSettings) -> anyhow::Result<()> {
     let mut settings = WebSettings {
         trusted_proxies: file.trusted_proxies.clone(),
         secure_cookies: args.secure_cookies || file.secure_cookies,
+        metrics_token: args.metrics_token.clone().or_else(|| file.metrics_token.clone()),
         ..WebSettings::default()
     };
     if let Some(seconds) = args.header_timeout.or(file.header_timeout) {

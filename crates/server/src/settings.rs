@@ -72,6 +72,10 @@ pub struct ServeArgs {
     /// over HTTPS (through a TLS proxy).
     #[arg(long, env = "KOPROGO_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// A bearer token that may read /metrics (a Prometheus scraper); platform
+    /// admins' tokens may too.
+    #[arg(long, env = "KOPROGO_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -135,6 +139,7 @@ pub struct FileSettings {
     pub header_timeout: Option<u64>,
     #[serde(default)]
     pub secure_cookies: bool,
+    pub metrics_token: Option<String>,
 }
 
 impl FileSettings {

@@ -84,6 +84,16 @@ impl PgStore {
         }
     }
 
+    fn pool_usage(&self) -> Vec<koprogo_app::ports::PoolUsage> {
+        let usage = |name, pool: &Pool<Postgres>| koprogo_app::ports::PoolUsage {
+            name,
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        };
+        vec![usage("tenant", &self.tenant), usage("platform", &self.platform)]
+    }
+
     /// Only the tables' owner may ANALYZE them.
     async fn analyze(&self) -> Result<(), StoreError> {
         let mut owner = sqlx::PgConnection::connect_with(&self.owner).await.map_err(db_error)?;

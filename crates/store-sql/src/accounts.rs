@@ -336,6 +336,10 @@ macro_rules! account_store {
                 async fn refresh_statistics(&self) -> StoreResult<()> {
                     self.analyze().await
                 }
+
+                fn pools(&self) -> Vec<koprogo_app::ports::PoolUsage> {
+                    self.pool_usage()
+                }
             }
         };
     };

@@ -32,6 +32,16 @@ impl SqliteStore {
 
     fn keep_for_request(&self, _tenant: TenantId, _connection: PoolConnection<Sqlite>) {}
 
+    fn pool_usage(&self) -> Vec<koprogo_app::ports::PoolUsage> {
+        let usage = |name, pool: &Pool<Sqlite>| koprogo_app::ports::PoolUsage {
+            name,
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        };
+        vec![usage("read", &self.read), usage("write", &self.write)]
+    }
+
     async fn analyze(&self) -> Result<(), StoreError> {
         sqlx::query("ANALYZE").execute(&self.write).await.map_err(koprogo_store_sql::db_error)?;
         Ok(())

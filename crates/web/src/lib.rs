@@ -5,6 +5,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod metrics;
 pub mod pages;
 mod serve;
 pub mod wire;
@@ -36,11 +37,14 @@ pub struct WebSettings {
     /// Marks the session cookies `Secure`: on when the service is reached over
     /// HTTPS (behind a TLS proxy), off for plain-HTTP development.
     pub secure_cookies: bool,
+    /// A bearer token that may read `/metrics` (for a Prometheus scraper),
+    /// besides platform admins' own tokens.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self { trusted_proxies: Vec::new(), header_timeout: std::time::Duration::from_secs(10), secure_cookies: false }
+        Self { trusted_proxies: Vec::new(), header_timeout: std::time::Duration::from_secs(10), secure_cookies: false, metrics_token: None }
     }
 }
 
@@ -54,6 +58,8 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         ("content-security-policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"),
         ("cache-control", "no-store"),
     ];
+    let counters = std::sync::Arc::new(metrics::Metrics::default());
+    let scrape = Router::new().route("/metrics", get(metrics::endpoint)).with_state((app.clone(), counters.clone()));
     let mut router = api::routes()
         .merge(pages::routes(app.clone()))
         .route("/health", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
@@ -63,6 +69,8 @@ pub fn router(app: App, settings: WebSettings) -> Router {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This method is not allowed on this path.")
         })
         .with_state(app)
+        .merge(scrape)
+        .layer(middleware::from_fn_with_state(counters, metrics::track))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| -> Response {
             tracing::error!("a handler panicked");

@@ -10,6 +10,7 @@ mod faults;
 mod forms;
 mod helpers;
 mod matrix;
+mod metrics;
 mod openapi;
 mod owners;
 mod pages;
