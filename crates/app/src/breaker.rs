@@ -59,7 +59,7 @@ mod tests {
         assert_eq!(breaker.admit(), Admission::Go);
         breaker.record(Admission::Go, true);
         assert_eq!(breaker.admit(), Admission::Refused, "open: fail fast");
-        breaker.0.lock().unwrap().open_until = Some(Instant::now());
+        breaker.0.lock().expect("the breaker lock").open_until = Some(Instant::now());
         assert_eq!(breaker.admit(), Admission::Probe, "after the pause, one probe");
         assert_eq!(breaker.admit(), Admission::Refused, "only one");
         breaker.record(Admission::Probe, false);
@@ -70,7 +70,7 @@ mod tests {
     fn a_failed_probe_opens_it_again() {
         let breaker = Breaker::default();
         breaker.record(Admission::Go, true);
-        breaker.0.lock().unwrap().open_until = Some(Instant::now());
+        breaker.0.lock().expect("the breaker lock").open_until = Some(Instant::now());
         assert_eq!(breaker.admit(), Admission::Probe);
         breaker.record(Admission::Probe, true);
         assert_eq!(breaker.admit(), Admission::Refused);

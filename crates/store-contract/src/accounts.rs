@@ -132,21 +132,21 @@ pub async fn sessions_resolve_expire_and_end(store: Store) {
 pub async fn a_new_password_ends_every_session(store: Store) {
     let org = organization("A");
     let (user, other) = (sample::user("a@x.be"), sample::user("b@x.be"));
-    store.accounts.register(&org, &user, "old hash", Role::Syndic).await.unwrap();
-    store.accounts.insert_user(&other, "h").await.unwrap();
+    store.accounts.register(&org, &user, "old hash", Role::Syndic).await.expect("the store call succeeds");
+    store.accounts.insert_user(&other, "h").await.expect("the store call succeeds");
     let (first, second, theirs) = (session(user.id, Some(org.id), 11), session(user.id, Some(org.id), 12), session(other.id, None, 13));
     for record in [&first, &second, &theirs] {
-        store.accounts.insert_session(record).await.unwrap();
+        store.accounts.insert_session(record).await.expect("the store call succeeds");
     }
-    store.accounts.set_password(user.id, "new hash").await.unwrap();
-    let (_, hash) = store.accounts.user_by_email(&user.email).await.unwrap().unwrap();
+    store.accounts.set_password(user.id, "new hash").await.expect("the store call succeeds");
+    let (_, hash) = store.accounts.user_by_email(&user.email).await.expect("the store call succeeds").expect("the store call succeeds");
     assert_eq!(hash, "new hash");
     for record in [&first, &second] {
-        assert!(store.accounts.actor(&record.access_digest, at()).await.unwrap().is_none());
-        assert_eq!(store.accounts.spend_refresh(&record.refresh_digest, at()).await.unwrap(), Refresh::Unknown);
+        assert!(store.accounts.actor(&record.access_digest, at()).await.expect("the store call succeeds").is_none());
+        assert_eq!(store.accounts.spend_refresh(&record.refresh_digest, at()).await.expect("the store call succeeds"), Refresh::Unknown);
     }
     assert_eq!(
-        store.accounts.spend_refresh(&theirs.refresh_digest, at()).await.unwrap(),
+        store.accounts.spend_refresh(&theirs.refresh_digest, at()).await.expect("the store call succeeds"),
         Refresh::Rotated { family: theirs.family, user: other.id, tenant: None },
         "another user keeps their session"
     );

@@ -2,8 +2,6 @@
 //! `organization_id` filters, run on the connections the store hands out,
 //! still sees one organisation only — and nothing when no tenant is set.
 
-#![allow(clippy::unwrap_used, reason = "a failed step fails the test")]
-
 use koprogo_app::ports::quota_check;
 use koprogo_domain::ids::TenantId;
 use koprogo_store_contract::sample::{self, tenant};
@@ -18,25 +16,25 @@ const IDENTITY_TABLES: [&str; 3] = ["memberships", "board_seats", "sessions"];
 
 async fn populate(store: &koprogo_app::Store, t: TenantId) {
     let building = sample::building("Résidence du Parc", "Namur");
-    store.buildings.insert_building(t, &building).await.unwrap();
+    store.buildings.insert_building(t, &building).await.expect("the store call succeeds");
     let unit = sample::unit(building.id, "A1", 100);
-    store.units.insert_unit(t, &unit, &quota_check(unit.details.quota)).await.unwrap();
+    store.units.insert_unit(t, &unit, &quota_check(unit.details.quota)).await.expect("the store call succeeds");
     let owner = sample::owner("Janssens");
-    store.owners.insert_owner(t, &owner).await.unwrap();
+    store.owners.insert_owner(t, &owner).await.expect("the store call succeeds");
     let ownership = sample::ownership(unit.id, owner.id, "100", sample::day(2020, 1, 1), None);
-    store.owners.save_ownership(t, &ownership, &|_| Ok(())).await.unwrap();
-    store.expenses.insert_expense(t, &sample::expense(building.id, 12_345)).await.unwrap();
+    store.owners.save_ownership(t, &ownership, &|_| Ok(())).await.expect("the store call succeeds");
+    store.expenses.insert_expense(t, &sample::expense(building.id, 12_345)).await.expect("the store call succeeds");
 }
 
 async fn organizations_seen(connection: &mut sqlx::PgConnection, table: &str) -> Vec<uuid::Uuid> {
     let sql = format!("SELECT DISTINCT organization_id FROM {table}");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(connection).await.unwrap().iter().map(|r| r.get(0)).collect()
+    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(connection).await.expect("the query runs").iter().map(|r| r.get(0)).collect()
 }
 
 #[tokio::test]
 async fn without_its_filters_a_tenant_connection_sees_only_its_organisation() {
     let url = fresh_database_url().await;
-    let (store, adapter) = koprogo_store_postgres::connect_store(&url, 4).await.unwrap();
+    let (store, adapter) = koprogo_store_postgres::connect_store(&url, 4).await.expect("connect to the test database");
     let (mine, theirs) = (tenant(&store).await, tenant(&store).await);
     populate(&store, mine).await;
     populate(&store, theirs).await;
@@ -50,7 +48,7 @@ async fn without_its_filters_a_tenant_connection_sees_only_its_organisation() {
     )
     .fetch_all(&mut owner)
     .await
-    .unwrap();
+    .expect("the store call succeeds");
     for (table, enabled, forced) in &guarded {
         if !IDENTITY_TABLES.contains(&table.as_str()) {
             assert!(*enabled && *forced, "{table} holds tenant rows without row-level security enabled and forced");
@@ -61,7 +59,7 @@ async fn without_its_filters_a_tenant_connection_sees_only_its_organisation() {
         assert_eq!(organizations_seen(&mut owner, table).await.len(), 2, "{table} as the owner");
     }
 
-    let mut connection = adapter.tenant_connection(mine).await.unwrap();
+    let mut connection = adapter.tenant_connection(mine).await.expect("a tenant connection");
     for table in TENANT_TABLES {
         assert_eq!(organizations_seen(&mut connection, table).await, vec![mine.as_uuid()], "{table} unfiltered");
     }
@@ -75,13 +73,16 @@ async fn without_its_filters_a_tenant_connection_sees_only_its_organisation() {
     assert!(message.contains("row-level security"), "{message}");
     let moved = sqlx::query("UPDATE buildings SET organization_id = $1").bind(theirs.as_uuid()).execute(&mut *connection).await;
     assert!(moved.unwrap_err().to_string().contains("row-level security"));
-    let touched =
-        sqlx::query("DELETE FROM expenses WHERE organization_id = $1").bind(theirs.as_uuid()).execute(&mut *connection).await.unwrap();
+    let touched = sqlx::query("DELETE FROM expenses WHERE organization_id = $1")
+        .bind(theirs.as_uuid())
+        .execute(&mut *connection)
+        .await
+        .expect("the query runs");
     assert_eq!(touched.rows_affected(), 0);
 
     // The connection does not own the tables, and cannot hand itself the
     // owner's rights back by turning row-level security off.
-    let who: String = sqlx::query_scalar("SELECT current_user::text").fetch_one(&mut *connection).await.unwrap();
+    let who: String = sqlx::query_scalar("SELECT current_user::text").fetch_one(&mut *connection).await.expect("the query runs");
     assert_eq!(who, "koprogo_app");
     assert!(sqlx::query("ALTER TABLE buildings DISABLE ROW LEVEL SECURITY").execute(&mut *connection).await.is_err());
     drop(connection);
@@ -89,7 +90,7 @@ async fn without_its_filters_a_tenant_connection_sees_only_its_organisation() {
     // A connection with no tenant (what a forgotten `set_config` would give)
     // sees no co-ownership data at all.
     let mut bare = session(&url).await;
-    sqlx::query("SET ROLE koprogo_app").execute(&mut bare).await.unwrap();
+    sqlx::query("SET ROLE koprogo_app").execute(&mut bare).await.expect("the query runs");
     for table in TENANT_TABLES {
         assert!(organizations_seen(&mut bare, table).await.is_empty(), "{table} without a tenant");
     }
@@ -99,11 +100,11 @@ async fn without_its_filters_a_tenant_connection_sees_only_its_organisation() {
 async fn a_pooled_connection_never_keeps_the_previous_tenant() {
     let url = fresh_database_url().await;
     // One connection, so that both tenants get the very same one in turn.
-    let (store, adapter) = koprogo_store_postgres::connect_store(&url, 1).await.unwrap();
+    let (store, adapter) = koprogo_store_postgres::connect_store(&url, 1).await.expect("connect to the test database");
     let (first, second) = (tenant(&store).await, tenant(&store).await);
     populate(&store, first).await;
     for (t, expected) in [(first, 1), (second, 0), (first, 1)] {
-        let mut connection = adapter.tenant_connection(t).await.unwrap();
+        let mut connection = adapter.tenant_connection(t).await.expect("a tenant connection");
         let seen = organizations_seen(&mut connection, "buildings").await;
         assert_eq!(seen.len(), expected, "buildings seen by {t:?}");
     }
@@ -119,14 +120,14 @@ async fn the_connection_kept_from_the_session_lookup_serves_only_its_organisatio
     use koprogo_domain::account::Role;
 
     let url = fresh_database_url().await;
-    let (store, adapter) = koprogo_store_postgres::connect_store(&url, 2).await.unwrap();
+    let (store, adapter) = koprogo_store_postgres::connect_store(&url, 2).await.expect("connect to the test database");
     let (mine, theirs) = (tenant(&store).await, tenant(&store).await);
     populate(&store, mine).await;
     populate(&store, theirs).await;
     let user = sample::user("syndic@rls.be");
-    store.accounts.insert_user(&user, "h").await.unwrap();
+    store.accounts.insert_user(&user, "h").await.expect("the store call succeeds");
     let membership = Membership { tenant: mine, user: user.id, role: Role::Syndic, owner: None, buildings: vec![] };
-    store.accounts.save_membership(&membership).await.unwrap();
+    store.accounts.save_membership(&membership).await.expect("the store call succeeds");
     let at = sample::at();
     let record = SessionRecord {
         family: uuid::Uuid::now_v7(),
@@ -138,13 +139,14 @@ async fn the_connection_kept_from_the_session_lookup_serves_only_its_organisatio
         refresh_expires: at + chrono::Duration::days(1),
         created_at: at,
     };
-    store.accounts.insert_session(&record).await.unwrap();
+    store.accounts.insert_session(&record).await.expect("the store call succeeds");
 
     for (asked, expected) in [(mine, mine), (theirs, theirs)] {
         let seen = request_scope(async {
-            let (actor, _) = store.accounts.actor(&record.access_digest, at).await.unwrap().unwrap();
+            let (actor, _) =
+                store.accounts.actor(&record.access_digest, at).await.expect("the store call succeeds").expect("the store call succeeds");
             assert_eq!(actor.tenant, Some(mine));
-            let mut connection = adapter.tenant_connection(asked).await.unwrap();
+            let mut connection = adapter.tenant_connection(asked).await.expect("a tenant connection");
             organizations_seen(&mut connection, "buildings").await
         })
         .await;
@@ -152,10 +154,10 @@ async fn the_connection_kept_from_the_session_lookup_serves_only_its_organisatio
     }
     // And the store's own reads in such a request see the right data.
     let found = request_scope(async {
-        store.accounts.actor(&record.access_digest, at).await.unwrap();
+        store.accounts.actor(&record.access_digest, at).await.expect("the store call succeeds");
         let all = koprogo_app::ports::Visibility::default();
         let query = sample::query(koprogo_app::listing::BuildingSort::Name);
-        store.buildings.buildings(theirs, &query, &all).await.unwrap().total
+        store.buildings.buildings(theirs, &query, &all).await.expect("the store call succeeds").total
     })
     .await;
     assert_eq!(found, 1);
