@@ -207,3 +207,6 @@ delete-question = Delete for good:
 delete-submit = Delete
 delete-cancel = Cancel
 expenses-all-funds = All funds
+error-invalid_type = This value does not have the right shape.
+error-unknown_field = This field is not accepted here.
+page-of-pages = Pages

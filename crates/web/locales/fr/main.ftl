@@ -207,3 +207,6 @@ delete-question = Supprimer définitivement :
 delete-submit = Supprimer
 delete-cancel = Annuler
 expenses-all-funds = Tous les fonds
+error-invalid_type = Cette valeur n'a pas la bonne forme.
+error-unknown_field = Ce champ n'est pas accepté ici.
+page-of-pages = Pages

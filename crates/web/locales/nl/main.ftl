@@ -207,3 +207,6 @@ delete-question = Definitief verwijderen:
 delete-submit = Verwijderen
 delete-cancel = Annuleren
 expenses-all-funds = Alle fondsen
+error-invalid_type = Deze waarde heeft niet de juiste vorm.
+error-unknown_field = Dit veld wordt hier niet aanvaard.
+page-of-pages = Pagina's

@@ -13,7 +13,7 @@ use koprogo_domain::building::BuildingSummary;
 use koprogo_domain::expense::Expense;
 use koprogo_domain::unit::Unit;
 
-use super::forms::{self, Choices, Spec, field};
+use super::forms::{self, Choices, Place, Spec, field};
 use super::render::{error_page, page};
 use super::session::{Chrome, Form, Viewer};
 use crate::api::buildings::BuildingBody;
@@ -258,51 +258,37 @@ pub async fn edit(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id)
         ("reserve_fund_iban", optional(d.reserve_fund_iban.as_ref().map(|i| i.as_str().to_owned()))),
         ("language", d.language.as_str().to_owned()),
     ];
-    let (post_to, back) = (format!("/buildings/{id}/edit"), format!("/buildings/{id}"));
-    forms::prefilled(&chrome, &viewer, &BUILDING_EDIT, &post_to, &back, &building_choices(&chrome), &values)
+    Place::new(&BUILDING_EDIT, format!("/buildings/{id}/edit"), format!("/buildings/{id}"), building_choices(&chrome))
+        .show(&chrome, &viewer, &values)
 }
 
 /// Saves a building; the fiscal year start, not on the form, is kept as stored.
 pub async fn update(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id, form: Form) -> Response {
-    if let Some(refused) = forms::refused(&chrome, &viewer, &BUILDING_EDIT) {
-        return refused;
-    }
-    let (post_to, back) = (format!("/buildings/{id}/edit"), format!("/buildings/{id}"));
+    let place = Place::new(&BUILDING_EDIT, format!("/buildings/{id}/edit"), format!("/buildings/{id}"), building_choices(&chrome));
     let building = koprogo_domain::ids::BuildingId::from_uuid(id);
-    let result = async {
+    let work = async {
         let stored = app.building(&viewer.actor, building).await?;
         let fixed = [("fiscal_year_start", stored.building.details.year_start.to_string())];
         let body: BuildingBody = forms::body(&BUILDING_EDIT, &form, &fixed)?;
         app.update_building(&viewer.actor, building, body.parse(app.clock.now().year())?).await?;
-        Ok(back.clone())
+        Ok(format!("/buildings/{id}"))
     };
-    let result = result.await;
-    forms::outcome(&chrome, &BUILDING_EDIT, &post_to, &back, &building_choices(&chrome), &form, result)
+    place.submit(&chrome, &viewer, &form, work).await
 }
 
 pub async fn new_form(chrome: Chrome, viewer: Viewer) -> Response {
     let language = if chrome.lang.code() == "nl" { "nl" } else { "fr" };
-    forms::blank(
-        &chrome,
-        &viewer,
-        &BUILDING,
-        "/buildings/new",
-        "/",
-        &building_choices(&chrome),
-        &[("quota_base", "1000"), ("language", language)],
-    )
+    let defaults = [("quota_base", "1000".to_owned()), ("language", language.to_owned())];
+    Place::new(&BUILDING, "/buildings/new", "/", building_choices(&chrome)).show(&chrome, &viewer, &defaults)
 }
 
 pub async fn create(State(app): State<App>, chrome: Chrome, viewer: Viewer, form: Form) -> Response {
-    if let Some(refused) = forms::refused(&chrome, &viewer, &BUILDING) {
-        return refused;
-    }
-    let result = async {
+    let work = async {
         let body: BuildingBody = forms::body(&BUILDING, &form, &[])?;
         let created = app.create_building(&viewer.actor, body.parse(app.clock.now().year())?).await?;
         Ok(format!("/buildings/{}", created.building.id))
     };
-    forms::outcome(&chrome, &BUILDING, "/buildings/new", "/", &building_choices(&chrome), &form, result.await)
+    Place::new(&BUILDING, "/buildings/new", "/", building_choices(&chrome)).submit(&chrome, &viewer, &form, work).await
 }
 
 const UNIT: Spec = Spec {
@@ -324,8 +310,11 @@ fn unit_choices(chrome: &Chrome) -> Choices {
 }
 
 pub async fn new_unit(chrome: Chrome, viewer: Viewer, Id(building): Id) -> Response {
-    let (post_to, back) = (format!("/buildings/{building}/units/new"), format!("/buildings/{building}"));
-    forms::blank(&chrome, &viewer, &UNIT, &post_to, &back, &unit_choices(&chrome), &[])
+    Place::new(&UNIT, format!("/buildings/{building}/units/new"), format!("/buildings/{building}"), unit_choices(&chrome)).show(
+        &chrome,
+        &viewer,
+        &[],
+    )
 }
 
 const UNIT_EDIT: Spec = Spec { title: "unit-edit", submit: "form-save", ..UNIT };
@@ -343,38 +332,29 @@ pub async fn edit_unit(State(app): State<App>, chrome: Chrome, viewer: Viewer, I
         ("surface_area", d.surface.map(|s| s.to_decimal_string()).unwrap_or_default()),
         ("quota", d.quota.get().to_string()),
     ];
-    let (post_to, back) = (format!("/units/{id}/edit"), format!("/units/{id}"));
-    forms::prefilled(&chrome, &viewer, &UNIT_EDIT, &post_to, &back, &unit_choices(&chrome), &values)
+    Place::new(&UNIT_EDIT, format!("/units/{id}/edit"), format!("/units/{id}"), unit_choices(&chrome)).show(&chrome, &viewer, &values)
 }
 
 pub async fn update_unit(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id, form: Form) -> Response {
-    if let Some(refused) = forms::refused(&chrome, &viewer, &UNIT_EDIT) {
-        return refused;
-    }
-    let (post_to, back) = (format!("/units/{id}/edit"), format!("/units/{id}"));
+    let place = Place::new(&UNIT_EDIT, format!("/units/{id}/edit"), format!("/units/{id}"), unit_choices(&chrome));
     let unit = koprogo_domain::ids::UnitId::from_uuid(id);
-    let result = async {
+    let work = async {
         let stored = app.unit(&viewer.actor, unit).await?;
         let body: UnitBody = forms::body(&UNIT_EDIT, &form, &[("building_id", stored.details.building_id.to_string())])?;
         app.update_unit(&viewer.actor, unit, body.parse()?).await?;
-        Ok(back.clone())
+        Ok(format!("/units/{id}"))
     };
-    let result = result.await;
-    forms::outcome(&chrome, &UNIT_EDIT, &post_to, &back, &unit_choices(&chrome), &form, result)
+    place.submit(&chrome, &viewer, &form, work).await
 }
 
 pub async fn create_unit(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(building): Id, form: Form) -> Response {
-    if let Some(refused) = forms::refused(&chrome, &viewer, &UNIT) {
-        return refused;
-    }
-    let (post_to, back) = (format!("/buildings/{building}/units/new"), format!("/buildings/{building}"));
-    let result = async {
+    let place = Place::new(&UNIT, format!("/buildings/{building}/units/new"), format!("/buildings/{building}"), unit_choices(&chrome));
+    let work = async {
         let body: UnitBody = forms::body(&UNIT, &form, &[("building_id", building.to_string())])?;
         app.create_unit(&viewer.actor, body.parse()?).await?;
-        Ok(back.clone())
+        Ok(format!("/buildings/{building}"))
     };
-    let result = result.await;
-    forms::outcome(&chrome, &UNIT, &post_to, &back, &unit_choices(&chrome), &form, result)
+    place.submit(&chrome, &viewer, &form, work).await
 }
 
 pub struct OrganizationLine {

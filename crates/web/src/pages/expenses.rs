@@ -12,7 +12,7 @@ use koprogo_domain::error::Violations;
 use koprogo_domain::expense::{Expense, ExpenseStatus, Fund};
 use koprogo_domain::ids::{BuildingId, ExpenseId};
 
-use super::forms::{self, Choices, Spec, field};
+use super::forms::{self, Choices, Place, Spec, field};
 use super::render::{error_page, page, percent_encode};
 use super::session::{Chrome, Form, Viewer};
 use crate::api::expenses::ExpenseBody;
@@ -231,26 +231,19 @@ async fn expense_choices(app: &App, chrome: &Chrome, viewer: &Viewer) -> Result<
 
 pub async fn new_expense(State(app): State<App>, chrome: Chrome, viewer: Viewer) -> Response {
     match expense_choices(&app, &chrome, &viewer).await {
-        Ok(choices) => forms::blank(&chrome, &viewer, &EXPENSE, "/expenses/new", "/expenses", &choices, &[]),
+        Ok(choices) => Place::new(&EXPENSE, "/expenses/new", "/expenses", choices).show(&chrome, &viewer, &[]),
         Err(error) => error_page(&chrome, &error.into()),
     }
 }
 
 pub async fn create_expense(State(app): State<App>, chrome: Chrome, viewer: Viewer, form: Form) -> Response {
-    if let Some(refused) = forms::refused(&chrome, &viewer, &EXPENSE) {
-        return refused;
-    }
-    let choices = match expense_choices(&app, &chrome, &viewer).await {
-        Ok(choices) => choices,
-        Err(error) => return error_page(&chrome, &error.into()),
-    };
-    let result = async {
+    let work = async {
         let body: ExpenseBody = forms::body(&EXPENSE, &form, &[])?;
         app.create_expense(&viewer.actor, body.parse()?).await?;
         Ok("/expenses".to_owned())
     };
-    let result = result.await;
-    forms::outcome(&chrome, &EXPENSE, "/expenses/new", "/expenses", &choices, &form, result)
+    let choices = async { expense_choices(&app, &chrome, &viewer).await.map(Some) };
+    Place::new(&EXPENSE, "/expenses/new", "/expenses", Choices::new()).submit_with(&chrome, &viewer, &form, work, choices).await
 }
 
 /// The expense as the form's values, for editing a draft.
@@ -278,24 +271,17 @@ pub async fn edit_expense(State(app): State<App>, chrome: Chrome, viewer: Viewer
         Ok(found) => found,
         Err(error) => return error_page(&chrome, &error.into()),
     };
-    forms::prefilled(&chrome, &viewer, &EDIT, &format!("/expenses/{id}/edit"), "/expenses", &choices, &values(&expense))
+    Place::new(&EDIT, format!("/expenses/{id}/edit"), "/expenses", choices).show(&chrome, &viewer, &values(&expense))
 }
 
 /// Saves a draft expense; an approved or paid one is refused by the domain
 /// (`expense.not_draft`), shown on the form.
 pub async fn update_expense(State(app): State<App>, chrome: Chrome, viewer: Viewer, Path(id): Path<uuid::Uuid>, form: Form) -> Response {
-    if let Some(refused) = forms::refused(&chrome, &viewer, &EDIT) {
-        return refused;
-    }
-    let choices = match expense_choices(&app, &chrome, &viewer).await {
-        Ok(choices) => choices,
-        Err(error) => return error_page(&chrome, &error.into()),
-    };
-    let result = async {
+    let work = async {
         let body: ExpenseBody = forms::body(&EDIT, &form, &[])?;
         app.update_expense(&viewer.actor, ExpenseId::from_uuid(id), body.parse()?).await?;
         Ok("/expenses".to_owned())
     };
-    let result = result.await;
-    forms::outcome(&chrome, &EDIT, &format!("/expenses/{id}/edit"), "/expenses", &choices, &form, result)
+    let choices = async { expense_choices(&app, &chrome, &viewer).await.map(Some) };
+    Place::new(&EDIT, format!("/expenses/{id}/edit"), "/expenses", Choices::new()).submit_with(&chrome, &viewer, &form, work, choices).await
 }

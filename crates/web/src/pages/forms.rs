@@ -4,16 +4,19 @@
 //! shown next to its field, in the reader's language, with what was typed kept.
 
 use std::collections::HashMap;
+use std::future::Future;
 
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use koprogo_app::AppError;
 use koprogo_app::access::Action;
 use serde::de::DeserializeOwned;
 
 use super::render::{error_page, page_with_status};
 use super::session::{Chrome, Form, Viewer};
 use crate::error::ApiError;
+use crate::extract::parse_json;
 
 /// A field: its body name, the key of its label, and its input type
 /// (`select` takes its options from the form's `choices`).
@@ -68,111 +71,128 @@ struct FormPage<'a> {
 /// The options of the form's `select` fields, by field name.
 pub type Choices = HashMap<&'static str, Vec<(String, String)>>;
 
-pub struct Filled<'a> {
-    pub values: HashMap<&'a str, &'a str>,
-    pub errors: HashMap<String, String>,
-    pub alert: Option<String>,
+/// One form on one page: what it is, where it posts, where "back" goes, and
+/// the options of its `select` fields.
+pub struct Place<'a> {
+    spec: &'a Spec,
+    post_to: String,
+    back: String,
+    choices: Choices,
 }
 
-pub fn render(
-    chrome: &Chrome,
-    spec: &Spec,
-    post_to: &str,
-    back: &str,
-    choices: &Choices,
-    filled: &Filled<'_>,
-    status: StatusCode,
-) -> Response {
-    let fields = spec
-        .fields
-        .iter()
-        .map(|f| Field {
-            name: f.name,
-            label: chrome.t(f.label),
-            kind: f.kind,
-            value: filled.values.get(f.name).map_or_else(String::new, |v| (*v).to_owned()),
-            error: filled.errors.get(f.name).map(|code| chrome.lang.error(code)),
-            required: f.required,
-            options: choices.get(f.name).cloned().unwrap_or_default(),
-        })
-        .collect();
-    let template =
-        FormPage { chrome, title: chrome.t(spec.title), submit: chrome.t(spec.submit), post_to, back, fields, alert: filled.alert.clone() };
-    page_with_status(chrome, status, &template)
+struct Filled<'a> {
+    values: HashMap<&'a str, &'a str>,
+    errors: HashMap<String, String>,
+    alert: Option<String>,
+}
+
+impl<'a> Place<'a> {
+    pub fn new(spec: &'a Spec, post_to: impl Into<String>, back: impl Into<String>, choices: Choices) -> Self {
+        Self { spec, post_to: post_to.into(), back: back.into(), choices }
+    }
+
+    /// The form with `values` filled in (defaults, or an object's current
+    /// values to edit), for those the policy allows.
+    pub fn show(&self, chrome: &Chrome, viewer: &Viewer, values: &[(&str, String)]) -> Response {
+        if let Some(refused) = refused(chrome, viewer, self.spec) {
+            return refused;
+        }
+        let filled = Filled { values: values.iter().map(|(k, v)| (*k, v.as_str())).collect(), errors: HashMap::new(), alert: None };
+        self.render(chrome, &self.choices, &filled, StatusCode::OK)
+    }
+
+    /// Runs `work` for those the policy allows (it parses the form with
+    /// `body`, calls the use case and says where to go next), then redirects;
+    /// refused input goes back to the form with every error next to its field
+    /// and what was typed kept; anything else is the error page.
+    pub async fn submit(
+        &self,
+        chrome: &Chrome,
+        viewer: &Viewer,
+        form: &Form,
+        work: impl Future<Output = Result<String, ApiError>>,
+    ) -> Response {
+        self.submit_with(chrome, viewer, form, work, async { Ok(None) }).await
+    }
+
+    /// As `submit`, for a form whose choices cost a query: `choices` is read
+    /// only when the form has to be shown again.
+    pub async fn submit_with(
+        &self,
+        chrome: &Chrome,
+        viewer: &Viewer,
+        form: &Form,
+        work: impl Future<Output = Result<String, ApiError>>,
+        choices: impl Future<Output = Result<Option<Choices>, AppError>>,
+    ) -> Response {
+        if let Some(refused) = refused(chrome, viewer, self.spec) {
+            return refused;
+        }
+        match work.await {
+            Ok(done) => Redirect::to(&done).into_response(),
+            Err(error) if matches!(error.status(), StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT) => {
+                let loaded = match choices.await {
+                    Ok(loaded) => loaded,
+                    Err(failed) => return error_page(chrome, &failed.into()),
+                };
+                let errors: HashMap<String, String> = error.field_errors().map(|(f, c)| (f.to_owned(), c.to_owned())).collect();
+                let alert = Some(if errors.is_empty() { chrome.lang.error(error.code()) } else { chrome.t("form-has-errors") });
+                let values = form.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let choices = loaded.as_ref().unwrap_or(&self.choices);
+                self.render(chrome, choices, &Filled { values, errors, alert }, error.status())
+            }
+            Err(error) => error_page(chrome, &error),
+        }
+    }
+
+    fn render(&self, chrome: &Chrome, choices: &Choices, filled: &Filled<'_>, status: StatusCode) -> Response {
+        let fields = self
+            .spec
+            .fields
+            .iter()
+            .map(|f| Field {
+                name: f.name,
+                label: chrome.t(f.label),
+                kind: f.kind,
+                value: filled.values.get(f.name).map_or_else(String::new, |v| (*v).to_owned()),
+                error: filled.errors.get(f.name).map(|code| chrome.lang.error(code)),
+                required: f.required,
+                options: choices.get(f.name).cloned().unwrap_or_default(),
+            })
+            .collect();
+        let template = FormPage {
+            chrome,
+            title: chrome.t(self.spec.title),
+            submit: chrome.t(self.spec.submit),
+            post_to: &self.post_to,
+            back: &self.back,
+            fields,
+            alert: filled.alert.clone(),
+        };
+        page_with_status(chrome, status, &template)
+    }
 }
 
 /// Only those the policy allows see or post the form.
-pub fn refused(chrome: &Chrome, viewer: &Viewer, spec: &Spec) -> Option<Response> {
+fn refused(chrome: &Chrome, viewer: &Viewer, spec: &Spec) -> Option<Response> {
     viewer.actor.grant(spec.action).err().map(|e| error_page(chrome, &e.into()))
 }
 
-/// A blank form, with `defaults` filled in.
-pub fn blank(
-    chrome: &Chrome,
-    viewer: &Viewer,
-    spec: &Spec,
-    post_to: &str,
-    back: &str,
-    choices: &Choices,
-    defaults: &[(&str, &str)],
-) -> Response {
-    let values: Vec<(&str, String)> = defaults.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
-    prefilled(chrome, viewer, spec, post_to, back, choices, &values)
-}
-
-/// A form filled with an object's current values, for editing it.
-pub fn prefilled(
-    chrome: &Chrome,
-    viewer: &Viewer,
-    spec: &Spec,
-    post_to: &str,
-    back: &str,
-    choices: &Choices,
-    values: &[(&str, String)],
-) -> Response {
-    if let Some(refused) = refused(chrome, viewer, spec) {
-        return refused;
-    }
-    let filled = Filled { values: values.iter().map(|(k, v)| (*k, v.as_str())).collect(), errors: HashMap::new(), alert: None };
-    render(chrome, spec, post_to, back, choices, &filled, StatusCode::OK)
-}
-
 /// The submitted fields as the API's JSON body (blank fields left out), plus
-/// `fixed` fields that come from the page's address, not from the form.
+/// `fixed` fields that come from the page's address or the stored object,
+/// read by the API's own body parser (a wrongly shaped field is named).
 pub fn body<B: DeserializeOwned>(spec: &Spec, form: &Form, fixed: &[(&str, String)]) -> Result<B, ApiError> {
     let mut body: serde_json::Map<String, serde_json::Value> = spec
         .fields
         .iter()
-        .filter_map(|f| Some((f.name.to_owned(), form.get(f.name).trim().to_owned())).filter(|(_, v)| !v.is_empty()))
+        .map(|f| (f.name.to_owned(), form.get(f.name).trim().to_owned()))
+        .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| (k, v.into()))
         .collect();
     for (name, value) in fixed {
         body.insert((*name).to_owned(), value.clone().into());
     }
-    serde_json::from_value(body.into()).map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", ""))
-}
-
-/// Where a creation goes next: to `done` on success, back to the form with
-/// the errors in place when the input is refused, to the error page otherwise.
-pub fn outcome(
-    chrome: &Chrome,
-    spec: &Spec,
-    post_to: &str,
-    back: &str,
-    choices: &Choices,
-    form: &Form,
-    result: Result<String, ApiError>,
-) -> Response {
-    match result {
-        Ok(done) => Redirect::to(&done).into_response(),
-        Err(error) if matches!(error.status(), StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT) => {
-            let errors: HashMap<String, String> = error.field_errors().map(|(f, c)| (f.to_owned(), c.to_owned())).collect();
-            let alert = Some(if errors.is_empty() { chrome.lang.error(error.code()) } else { chrome.t("form-has-errors") });
-            let values = form.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            render(chrome, spec, post_to, back, choices, &Filled { values, errors, alert }, error.status())
-        }
-        Err(error) => error_page(chrome, &error),
-    }
+    parse_json(serde_json::Value::Object(body).to_string().as_bytes())
 }
 
 /// (code, translated label) for each value of a closed list, the label key

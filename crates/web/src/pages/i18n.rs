@@ -220,7 +220,18 @@ mod tests {
             "owner.has_account",
             "membership.unknown_reference",
         ];
-        let pages = ["not_found", "forbidden", "csrf", "unavailable", "internal", "invalid", "conflict"];
+        let pages = [
+            "not_found",
+            "forbidden",
+            "csrf",
+            "unavailable",
+            "internal",
+            "invalid",
+            "conflict",
+            "invalid_type",
+            "unknown_field",
+            "required",
+        ];
         for code in codes.chain(conflicts).chain(pages) {
             for lang in Lang::ALL {
                 assert!(lang.error_message(code).is_some(), "{code} has no {lang:?} message");

@@ -14,7 +14,7 @@ use koprogo_domain::ids::{OwnerId, UnitId};
 use koprogo_domain::owner::{Owner, Ownership};
 use koprogo_domain::unit::Unit;
 
-use super::forms::{self, Choices, Spec, field};
+use super::forms::{self, Choices, Place, Spec, field};
 use super::render::{error_page, page};
 use super::session::{Chrome, Form, Viewer};
 use crate::api::owners::OwnerBody;
@@ -170,21 +170,17 @@ fn owner_choices(chrome: &Chrome) -> Choices {
 }
 
 pub async fn new_owner(chrome: Chrome, viewer: Viewer) -> Response {
-    let language = chrome.lang.code();
-    forms::blank(&chrome, &viewer, &OWNER, "/owners/new", "/", &owner_choices(&chrome), &[("language", language)])
+    let defaults = [("language", chrome.lang.code().to_owned())];
+    Place::new(&OWNER, "/owners/new", "/", owner_choices(&chrome)).show(&chrome, &viewer, &defaults)
 }
 
 pub async fn create_owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, form: Form) -> Response {
-    if let Some(refused) = forms::refused(&chrome, &viewer, &OWNER) {
-        return refused;
-    }
-    let result = async {
+    let work = async {
         let body: OwnerBody = forms::body(&OWNER, &form, &[])?;
         let owner = app.create_owner(&viewer.actor, body.parse()?).await?;
         Ok(format!("/owners/{}", owner.id))
     };
-    let result = result.await;
-    forms::outcome(&chrome, &OWNER, "/owners/new", "/", &owner_choices(&chrome), &form, result)
+    Place::new(&OWNER, "/owners/new", "/", owner_choices(&chrome)).submit(&chrome, &viewer, &form, work).await
 }
 
 const OWNER_EDIT: Spec = Spec { title: "owner-edit", submit: "form-save", ..OWNER };
@@ -207,18 +203,14 @@ pub async fn edit_owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, 
         ("iban", d.iban.as_ref().map(|i| i.as_str().to_owned()).unwrap_or_default()),
         ("language", d.language.as_str().to_owned()),
     ];
-    let (post_to, back) = (format!("/owners/{id}/edit"), format!("/owners/{id}"));
-    forms::prefilled(&chrome, &viewer, &OWNER_EDIT, &post_to, &back, &owner_choices(&chrome), &values)
+    Place::new(&OWNER_EDIT, format!("/owners/{id}/edit"), format!("/owners/{id}"), owner_choices(&chrome)).show(&chrome, &viewer, &values)
 }
 
 /// Saves an owner; a company's BCE number, not on the form, is kept as stored.
 pub async fn update_owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id, form: Form) -> Response {
-    if let Some(refused) = forms::refused(&chrome, &viewer, &OWNER_EDIT) {
-        return refused;
-    }
-    let (post_to, back) = (format!("/owners/{id}/edit"), format!("/owners/{id}"));
+    let place = Place::new(&OWNER_EDIT, format!("/owners/{id}/edit"), format!("/owners/{id}"), owner_choices(&chrome));
     let owner = OwnerId::from_uuid(id);
-    let result = async {
+    let work = async {
         let stored = app.owner(&viewer.actor, owner).await?;
         let mut fixed = vec![("kind", stored.details.kind.as_str().to_owned())];
         if let Some(bce) = &stored.details.bce_number {
@@ -226,10 +218,9 @@ pub async fn update_owner(State(app): State<App>, chrome: Chrome, viewer: Viewer
         }
         let body: OwnerBody = forms::body(&OWNER_EDIT, &form, &fixed)?;
         app.update_owner(&viewer.actor, owner, body.parse()?).await?;
-        Ok(back.clone())
+        Ok(format!("/owners/{id}"))
     };
-    let result = result.await;
-    forms::outcome(&chrome, &OWNER_EDIT, &post_to, &back, &owner_choices(&chrome), &form, result)
+    place.submit(&chrome, &viewer, &form, work).await
 }
 
 const OWNERSHIP: Spec = Spec {
@@ -252,27 +243,22 @@ async fn owner_choices_of(app: &App, actor: &Actor) -> Result<Choices, AppError>
 }
 
 pub async fn new_ownership(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(unit): Id) -> Response {
-    let (post_to, back) = (format!("/units/{unit}/ownerships/new"), format!("/units/{unit}"));
     match owner_choices_of(&app, &viewer.actor).await {
-        Ok(choices) => forms::blank(&chrome, &viewer, &OWNERSHIP, &post_to, &back, &choices, &[("share", "100")]),
+        Ok(choices) => ownership_place(unit, choices).show(&chrome, &viewer, &[("share", "100".to_owned())]),
         Err(error) => error_page(&chrome, &error.into()),
     }
 }
 
+fn ownership_place(unit: uuid::Uuid, choices: Choices) -> Place<'static> {
+    Place::new(&OWNERSHIP, format!("/units/{unit}/ownerships/new"), format!("/units/{unit}"), choices)
+}
+
 pub async fn create_ownership(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(unit): Id, form: Form) -> Response {
-    if let Some(refused) = forms::refused(&chrome, &viewer, &OWNERSHIP) {
-        return refused;
-    }
-    let (post_to, back) = (format!("/units/{unit}/ownerships/new"), format!("/units/{unit}"));
-    let choices = match owner_choices_of(&app, &viewer.actor).await {
-        Ok(choices) => choices,
-        Err(error) => return error_page(&chrome, &error.into()),
-    };
-    let result = async {
+    let work = async {
         let body: OwnershipBody = forms::body(&OWNERSHIP, &form, &[("unit_id", unit.to_string())])?;
         app.create_ownership(&viewer.actor, body.parse(app.clock.now().date_naive())?).await?;
-        Ok(back.clone())
+        Ok(format!("/units/{unit}"))
     };
-    let result = result.await;
-    forms::outcome(&chrome, &OWNERSHIP, &post_to, &back, &choices, &form, result)
+    let choices = async { owner_choices_of(&app, &viewer.actor).await.map(Some) };
+    ownership_place(unit, Choices::new()).submit_with(&chrome, &viewer, &form, work, choices).await
 }

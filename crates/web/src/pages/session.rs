@@ -188,8 +188,13 @@ impl<S: Send + Sync> FromRequest<S> for Form {
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let chrome = request.extensions().get::<Chrome>().cloned();
         let expected = cookie(request.headers(), CSRF).map(str::to_owned);
-        let axum::Form(fields) =
-            axum::Form::<Vec<(String, String)>>::from_request(request, state).await.map_err(IntoResponse::into_response)?;
+        let fields = match axum::Form::<Vec<(String, String)>>::from_request(request, state).await {
+            Ok(axum::Form(fields)) => fields,
+            Err(rejection) => {
+                let error = crate::error::ApiError::new(rejection.status(), "invalid", rejection.body_text());
+                return Err(chrome.map_or_else(|| rejection.into_response(), |c| error_page(&c, &error)));
+            }
+        };
         let sent = fields.iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.as_str());
         let matches = match (expected.as_deref(), sent) {
             (Some(expected), Some(sent)) => constant_time_eq(expected.as_bytes(), sent.as_bytes()),

@@ -379,3 +379,21 @@ async fn deletions_are_confirmed_and_refused_where_data_depends_on_them() {
     assert_eq!(stranger.get(&app, &format!("/units/{}/delete", estate.unit)).await.status, StatusCode::NOT_FOUND);
     assert_eq!(stranger.submit(&app, &format!("/units/{}/delete", estate.unit), &[]).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_tampered_choice_is_an_error_next_to_its_field() {
+    let app = TestApp::new().await;
+    let estate = app.estate().await;
+    let mut syndic = Browser::default();
+    syndic.sign_in(&app, "syndic@horizon.be").await;
+    let page = syndic
+        .submit(
+            &app,
+            &format!("/units/{}/ownerships/new", estate.unit),
+            &[("owner_id", "not-an-id"), ("share", "50"), ("start_date", "2026-01-01")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.html);
+    assert!(page.html.contains(r#"id="owner_id-error""#), "{}", page.html);
+    assert!(page.html.contains("Peeters"), "the choices are read again to show the form");
+}

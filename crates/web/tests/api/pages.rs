@@ -161,3 +161,21 @@ async fn a_user_of_two_organisations_switches_between_them() {
     let foreign = browser.submit(&app, "/account/organization", &[("organization", &uuid::Uuid::now_v7().to_string())]).await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_form_sent_in_the_wrong_shape_gets_a_page_not_a_bare_error() {
+    let app = TestApp::new().await;
+    let mut browser = Browser::default();
+    browser.get(&app, "/login").await;
+    let request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/login")
+        .header(header::CONTENT_TYPE, "text/plain")
+        .header(header::COOKIE, format!("kp_csrf={}", browser.cookie("kp_csrf")))
+        .body(axum::body::Body::from("email=x"))
+        .expect("request");
+    let response = tower::ServiceExt::oneshot(app.router.clone(), request).await.expect("infallible");
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+}
