@@ -38,6 +38,8 @@ pub enum Invalid {
     Immutable,
     #[error("does not match")]
     Mismatch,
+    #[error("is not a Belgian structured communication (+++123/4567/89002+++, check digits)")]
+    StructuredCommunication,
 }
 
 impl Invalid {
@@ -61,6 +63,7 @@ impl Invalid {
             Invalid::UnknownReference => "unknown_reference",
             Invalid::Immutable => "immutable",
             Invalid::Mismatch => "mismatch",
+            Invalid::StructuredCommunication => "structured_communication",
         }
     }
 }
@@ -80,6 +83,18 @@ pub enum Rule {
     ExpenseTransition,
     #[error("a board member must sit on at least one building, an owner must be linked to an owner record")]
     RoleScopeMissing,
+    #[error("unit {unit} is not held at exactly 100 % on that day, so its part would have nobody to go to")]
+    UnitNotWhollyHeld { unit: String },
+    #[error("there is nothing to distribute: no unit carries a weight")]
+    NothingToDistribute,
+    #[error("only an approved or paid expense is distributed")]
+    ExpenseNotApproved,
+    #[error("the expense is already distributed")]
+    AlreadyDistributed,
+    #[error("the key does not belong to the building")]
+    KeyOfAnotherBuilding,
+    #[error("the payment is already assigned to a call line")]
+    PaymentAlreadyAssigned,
 }
 
 impl Rule {
@@ -92,6 +107,12 @@ impl Rule {
             Rule::ExpenseNotDraft => "expense.not_draft",
             Rule::ExpenseTransition => "expense.invalid_transition",
             Rule::RoleScopeMissing => "membership.scope_missing",
+            Rule::UnitNotWhollyHeld { .. } => "distribution.unit_not_wholly_held",
+            Rule::NothingToDistribute => "distribution.nothing_to_distribute",
+            Rule::ExpenseNotApproved => "expense.not_approved",
+            Rule::AlreadyDistributed => "expense.already_distributed",
+            Rule::KeyOfAnotherBuilding => "distribution.key_of_another_building",
+            Rule::PaymentAlreadyAssigned => "payment.already_assigned",
         }
     }
 }

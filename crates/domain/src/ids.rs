@@ -36,4 +36,9 @@ entity_id!(
     OwnerId,
     OwnershipId,
     ExpenseId,
+    DistributionKeyId,
+    FundCallId,
+    CallLineId,
+    PaymentId,
+    BankImportId,
 );

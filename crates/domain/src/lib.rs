@@ -7,6 +7,8 @@
 
 pub mod account;
 pub mod building;
+pub mod charges;
+pub mod communication;
 pub mod error;
 pub mod expense;
 pub mod identifiers;

@@ -1,0 +1,84 @@
+//! Bank statement files read into movements: Febelfin CODA (`coda`) and
+//! ISO 20022 camt.053 (`camt`). Pure parsing of untrusted bytes: a
+//! malformed file is an error naming its line and the reason, never a panic.
+#![deny(clippy::indexing_slicing, clippy::as_conversions)]
+
+pub mod camt;
+pub mod coda;
+
+use chrono::NaiveDate;
+use koprogo_domain::communication::StructuredCommunication;
+use koprogo_domain::money::Cents;
+
+/// What the bank wrote as the payer's message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Communication {
+    None,
+    /// A Belgian structured communication (CODA type 101, camt `SCOR`).
+    Structured(StructuredCommunication),
+    Free(String),
+}
+
+/// One movement on the account. `amount` is positive for money received.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Movement {
+    /// The bank's own reference of the movement: with the account, it
+    /// identifies it across files (an import never records it twice).
+    pub bank_reference: String,
+    pub amount: Cents,
+    pub value_date: NaiveDate,
+    pub entry_date: NaiveDate,
+    pub communication: Communication,
+    pub counterparty_account: Option<String>,
+    pub counterparty_bic: Option<String>,
+    pub counterparty_name: Option<String>,
+}
+
+/// A statement of one account, its balances checked against its movements.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    /// The account as the file writes it (an IBAN for current files).
+    pub account: String,
+    pub statement_number: String,
+    pub old_balance: Cents,
+    pub new_balance: Cents,
+    pub new_balance_date: NaiveDate,
+    pub movements: Vec<Movement>,
+}
+
+/// Why a file was refused: the line (1-based; 0 for the file as a whole) and the reason.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {reason}")]
+pub struct FileError {
+    pub line: usize,
+    pub reason: String,
+}
+
+impl FileError {
+    fn at(line: usize, reason: impl Into<String>) -> Self {
+        Self { line, reason: reason.into() }
+    }
+}
+
+/// Reads a statement file whatever its format: XML is camt.053, the rest CODA.
+pub fn parse(bytes: &[u8]) -> Result<Vec<Statement>, FileError> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    if bytes.get(start) == Some(&b'<') || bytes.starts_with(&[0xEF, 0xBB, 0xBF, b'<']) { camt::parse(bytes) } else { coda::parse(bytes) }
+}
+
+/// The sum of the movements must take the old balance to the new one.
+fn check_balances(statement: &Statement, line: usize) -> Result<(), FileError> {
+    let moved: i128 = statement.movements.iter().map(|m| i128::from(m.amount.get())).sum();
+    if i128::from(statement.old_balance.get()) + moved != i128::from(statement.new_balance.get()) {
+        return Err(FileError::at(
+            line,
+            format!(
+                "the movements ({}) do not take the old balance ({}) to the new balance ({})",
+                Cents::new(i64::try_from(moved).unwrap_or(i64::MAX)).unwrap_or_default(),
+                statement.old_balance,
+                statement.new_balance
+            ),
+        ));
+    }
+    Ok(())
+}
