@@ -9,11 +9,13 @@ pub mod account;
 pub mod auth;
 mod breaker;
 mod building;
+pub mod charges;
 pub mod error;
 mod expense;
 pub mod held;
 pub mod listing;
 mod owner;
+pub mod payments;
 pub mod ports;
 
 use std::sync::Arc;

@@ -66,6 +66,8 @@ koprogo_domain::code_enum!(UnitSort { Number = "unit_number", Floor = "floor", Q
 koprogo_domain::code_enum!(OwnerSort { LastName = "last_name", FirstName = "first_name", Email = "email", CreatedAt = "created_at" });
 koprogo_domain::code_enum!(OwnershipSort { StartDate = "start_date", CreatedAt = "created_at" });
 koprogo_domain::code_enum!(ExpenseSort { Date = "expense_date", Amount = "amount", Supplier = "supplier", CreatedAt = "created_at" });
+koprogo_domain::code_enum!(CallSort { AsOf = "as_of", DueDate = "due_date" });
+koprogo_domain::code_enum!(PaymentSort { ValueDate = "value_date" });
 koprogo_domain::code_enum!(OrganizationSort { Name = "name", CreatedAt = "created_at" });
 
 #[cfg(test)]

@@ -21,6 +21,10 @@ use crate::account::AccountStore;
 use crate::error::StoreError;
 use crate::listing::{BuildingSort, ExpenseSort, ListQuery, OwnerSort, OwnershipSort, Page, UnitSort};
 
+pub mod money;
+
+pub use money::{ChargeStore, PaymentStore};
+
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Which buildings and units an actor may see; `None` means no restriction.
@@ -191,6 +195,8 @@ pub struct Store {
     pub units: Arc<dyn UnitStore>,
     pub owners: Arc<dyn OwnerStore>,
     pub expenses: Arc<dyn ExpenseStore>,
+    pub charges: Arc<dyn ChargeStore>,
+    pub payments: Arc<dyn PaymentStore>,
     pub health: Arc<dyn HealthStore>,
 }
 

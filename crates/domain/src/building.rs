@@ -86,6 +86,14 @@ impl YearStart {
         chrono::NaiveDate::from_ymd_opt(2023, month, day).map(|_| Self { month, day })
     }
 
+    /// The first day of the financial year that contains `day`; the year is named by it.
+    pub fn year_containing(self, day: chrono::NaiveDate) -> chrono::NaiveDate {
+        use chrono::Datelike;
+        let start = |year| chrono::NaiveDate::from_ymd_opt(year, self.month, self.day).unwrap_or(day);
+        let this = start(day.year());
+        if day >= this { this } else { start(day.year() - 1) }
+    }
+
     pub fn january_first() -> Self {
         Self { month: 1, day: 1 }
     }

@@ -95,6 +95,8 @@ pub enum Rule {
     KeyOfAnotherBuilding,
     #[error("the payment is already assigned to a call line")]
     PaymentAlreadyAssigned,
+    #[error("the statement's account {account} is not the working or reserve account of any building")]
+    StatementAccountUnknown { account: String },
 }
 
 impl Rule {
@@ -113,6 +115,7 @@ impl Rule {
             Rule::AlreadyDistributed => "expense.already_distributed",
             Rule::KeyOfAnotherBuilding => "distribution.key_of_another_building",
             Rule::PaymentAlreadyAssigned => "payment.already_assigned",
+            Rule::StatementAccountUnknown { .. } => "bank_import.unknown_account",
         }
     }
 }

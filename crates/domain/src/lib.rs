@@ -15,6 +15,7 @@ pub mod identifiers;
 pub mod ids;
 pub mod money;
 pub mod owner;
+pub mod payment;
 pub mod text;
 pub mod unit;
 

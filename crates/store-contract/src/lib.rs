@@ -5,10 +5,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod money;
 mod property;
 pub mod sample;
 
 pub use accounts::*;
+pub use money::*;
 pub use property::*;
 
 #[macro_export]
@@ -44,6 +46,8 @@ macro_rules! store_contract {
             refresh_tokens_rotate_once,
             a_new_password_ends_every_session,
             organizations_list_their_usage,
+            a_refused_distribution_leaves_nothing_behind,
+            calls_number_their_lines_and_payments_find_them,
         );
     };
 }

@@ -166,6 +166,8 @@ pub async fn connect_store(url: &str, max_connections: u32) -> Result<(Store, Ar
         units: this.clone(),
         owners: this.clone(),
         expenses: this.clone(),
+        charges: this.clone(),
+        payments: this.clone(),
         health: this.clone(),
     };
     Ok((store, this))

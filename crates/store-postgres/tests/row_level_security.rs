@@ -9,7 +9,22 @@ use koprogo_store_postgres::testing::{fresh_database_url, session};
 use sqlx::Row as _;
 
 /// Every table row-level security guards.
-const TENANT_TABLES: [&str; 6] = ["buildings", "units", "owners", "ownerships", "expenses", "counters"];
+const TENANT_TABLES: [&str; 14] = [
+    "buildings",
+    "units",
+    "owners",
+    "ownerships",
+    "expenses",
+    "counters",
+    "distribution_keys",
+    "distribution_key_weights",
+    "charge_allocations",
+    "fund_calls",
+    "call_lines",
+    "reserve_fund_waivers",
+    "bank_imports",
+    "payments",
+];
 /// Tables with an `organization_id` that stay outside, read before any
 /// organisation is known (migration 0003 says why).
 const IDENTITY_TABLES: [&str; 3] = ["memberships", "board_seats", "sessions"];
@@ -24,6 +39,7 @@ async fn populate(store: &koprogo_app::Store, t: TenantId) {
     let ownership = sample::ownership(unit.id, owner.id, "100", sample::day(2020, 1, 1), None);
     store.owners.save_ownership(t, &ownership, &|_| Ok(())).await.expect("the store call succeeds");
     store.expenses.insert_expense(t, &sample::expense(building.id, 12_345)).await.expect("the store call succeeds");
+    koprogo_store_contract::money_rows(store, t, building.id).await;
 }
 
 async fn organizations_seen(connection: &mut sqlx::PgConnection, table: &str) -> Vec<uuid::Uuid> {

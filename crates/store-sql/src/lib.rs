@@ -14,9 +14,12 @@
 
 mod accounts;
 mod buildings;
+mod charges;
 mod errors;
 mod expenses;
+pub mod money_rows;
 mod owners;
+mod payments;
 pub mod rows;
 mod units;
 
@@ -119,5 +122,7 @@ macro_rules! sql_store {
         $crate::unit_store!($store, $db);
         $crate::owner_store!($store, $db);
         $crate::expense_store!($store, $db);
+        $crate::charge_store!($store, $db);
+        $crate::payment_store!($store, $db);
     };
 }

@@ -79,6 +79,8 @@ impl SqliteStore {
             units: this.clone(),
             owners: this.clone(),
             expenses: this.clone(),
+            charges: this.clone(),
+            payments: this.clone(),
             health: this,
         }
     }

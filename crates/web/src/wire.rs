@@ -46,6 +46,17 @@ pub fn number(text: &str) -> Box<RawValue> {
     RawValue::from_string(text.to_owned()).unwrap_or_else(|_| RawValue::from_string("0".to_owned()).unwrap_or_default())
 }
 
+/// An amount in euros as an exact JSON number (`1234.56`).
+pub fn euros(amount: koprogo_domain::money::Cents) -> Box<RawValue> {
+    number(&amount.to_decimal_string())
+}
+
+/// Euros written exactly, at most two decimals, not negative.
+pub fn parse_amount(raw: &str) -> Result<koprogo_domain::money::Cents, Invalid> {
+    let amount = koprogo_domain::money::Cents::parse_euros(raw)?;
+    if amount.get() < 0 { Err(Invalid::OutOfRange { min: 0, max: 10_000_000_000 }) } else { Ok(amount) }
+}
+
 /// `2026-03-01` or an RFC 3339 date-time (whose UTC date is taken).
 pub fn parse_date(raw: &str) -> Result<NaiveDate, Invalid> {
     let raw = raw.trim();

@@ -4,10 +4,12 @@
 mod admin;
 mod auth;
 pub(crate) mod buildings;
+pub(crate) mod charges;
 mod docs;
 pub(crate) mod expenses;
 pub(crate) mod owners;
 pub(crate) mod ownerships;
+pub(crate) mod payments;
 pub(crate) mod units;
 
 use axum::Json;
@@ -63,6 +65,25 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("delete", "/api/v1/expenses/{id}", Access::Policy(Action::WriteExpense)),
     ("post", "/api/v1/expenses/{id}/approve", Access::Policy(Action::ApproveExpense)),
     ("post", "/api/v1/expenses/{id}/pay", Access::Policy(Action::PayExpense)),
+    ("post", "/api/v1/expenses/{id}/distribute", Access::Policy(Action::DistributeExpense)),
+    ("get", "/api/v1/expenses/{id}/distribution", Access::Policy(Action::ReadCharges)),
+    ("get", "/api/v1/distribution-keys", Access::Policy(Action::ReadCharges)),
+    ("post", "/api/v1/distribution-keys", Access::Policy(Action::WriteKeys)),
+    ("get", "/api/v1/distribution-keys/{id}", Access::Policy(Action::ReadCharges)),
+    ("put", "/api/v1/distribution-keys/{id}", Access::Policy(Action::WriteKeys)),
+    ("delete", "/api/v1/distribution-keys/{id}", Access::Policy(Action::WriteKeys)),
+    ("get", "/api/v1/calls", Access::Policy(Action::ReadCharges)),
+    ("post", "/api/v1/calls", Access::Policy(Action::IssueCall)),
+    ("post", "/api/v1/calls/preview", Access::Policy(Action::IssueCall)),
+    ("get", "/api/v1/calls/{id}", Access::Policy(Action::ReadCharges)),
+    ("post", "/api/v1/buildings/{id}/reserve-fund-waiver", Access::Policy(Action::WaiveReserveFund)),
+    ("get", "/api/v1/payments", Access::Policy(Action::ReadPayments)),
+    ("post", "/api/v1/payments", Access::Policy(Action::RecordPayment)),
+    ("get", "/api/v1/payments/{id}", Access::Policy(Action::ReadPayments)),
+    ("post", "/api/v1/payments/{id}/assign", Access::Policy(Action::RecordPayment)),
+    ("post", "/api/v1/bank-statements", Access::Policy(Action::RecordPayment)),
+    ("get", "/api/v1/owners/{id}/account", Access::Policy(Action::ReadPayments)),
+    ("get", "/api/v1/arrears", Access::Policy(Action::ReadPayments)),
 ];
 
 #[derive(OpenApi)]
@@ -77,6 +98,8 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
         (name = "owners", description = "Co-owners"),
         (name = "ownerships", description = "Shares of units held by owners over time"),
         (name = "expenses", description = "Invoices and charges"),
+        (name = "charges", description = "Distribution keys, distributed expenses, calls for funds"),
+        (name = "payments", description = "Payments, bank statements, owners' accounts and arrears"),
         (name = "admin", description = "Platform administration"),
     )
 )]
@@ -101,6 +124,8 @@ pub fn routes() -> axum::Router<App> {
         .nest("/api/v1/ownerships", ownerships::routes())
         .nest("/api/v1/expenses", expenses::routes())
         .nest("/api/v1/admin", admin::routes())
+        .merge(charges::routes())
+        .merge(payments::routes())
         .split_for_parts();
     // After the split: the nested routes' operations exist only now.
     docs::ProblemResponses.modify(&mut document);

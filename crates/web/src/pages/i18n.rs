@@ -178,6 +178,24 @@ mod tests {
         }
     }
 
+    /// Conflict and page codes the API and the pages answer with.
+    const CONFLICTS: &[&str] = &[
+        "email_taken",
+        "unit.number_taken",
+        "building.has_units",
+        "building.has_expenses",
+        "unit.has_ownerships",
+        "owner.has_ownerships",
+        "owner.has_account",
+        "membership.unknown_reference",
+        "distribution_key.name_taken",
+        "distribution_key.in_use",
+        "payment.exists",
+        "bank_import.exists",
+        "call.communication_taken",
+        "statement_file",
+    ];
+
     #[test]
     fn every_error_code_has_a_message_in_every_language() {
         use koprogo_domain::error::{Invalid, Rule};
@@ -200,6 +218,7 @@ mod tests {
             Invalid::UnknownReference,
             Invalid::Immutable,
             Invalid::Mismatch,
+            Invalid::StructuredCommunication,
         ];
         let rules = [
             Rule::QuotaExceedsBase { base: 1, would_be: 2 },
@@ -208,18 +227,16 @@ mod tests {
             Rule::ExpenseNotDraft,
             Rule::ExpenseTransition,
             Rule::RoleScopeMissing,
+            Rule::UnitNotWhollyHeld { unit: String::new() },
+            Rule::NothingToDistribute,
+            Rule::ExpenseNotApproved,
+            Rule::AlreadyDistributed,
+            Rule::KeyOfAnotherBuilding,
+            Rule::PaymentAlreadyAssigned,
+            Rule::StatementAccountUnknown { account: String::new() },
         ];
         let codes = invalid.iter().map(Invalid::code).chain(rules.iter().map(Rule::code));
-        let conflicts = [
-            "email_taken",
-            "unit.number_taken",
-            "building.has_units",
-            "building.has_expenses",
-            "unit.has_ownerships",
-            "owner.has_ownerships",
-            "owner.has_account",
-            "membership.unknown_reference",
-        ];
+
         let pages = [
             "not_found",
             "forbidden",
@@ -232,7 +249,7 @@ mod tests {
             "unknown_field",
             "required",
         ];
-        for code in codes.chain(conflicts).chain(pages) {
+        for code in codes.chain(CONFLICTS.iter().copied()).chain(pages) {
             for lang in Lang::ALL {
                 assert!(lang.error_message(code).is_some(), "{code} has no {lang:?} message");
             }

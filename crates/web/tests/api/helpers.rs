@@ -117,6 +117,11 @@ impl TestApp {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
         let body = match body {
+            // A JSON string stands for a raw text body (a bank statement file).
+            Some(Value::String(raw)) => {
+                request = request.header(header::CONTENT_TYPE, "text/plain");
+                Body::from(raw)
+            }
             Some(body) => {
                 request = request.header(header::CONTENT_TYPE, "application/json");
                 Body::from(body.to_string())

@@ -11,6 +11,7 @@ mod forms;
 mod helpers;
 mod matrix;
 mod metrics;
+mod money;
 mod openapi;
 mod owners;
 mod pages;

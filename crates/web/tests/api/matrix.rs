@@ -26,6 +26,64 @@ struct Objects {
     owner: String,
     ownership: String,
     expense: String,
+    /// A distribution key over `unit` alone: distributions and calls then
+    /// hold whatever other units the matrix adds to the building.
+    key: String,
+    call: String,
+    call_line: String,
+    /// Matched to `call_line`, so the owner of `unit` sees it.
+    payment: String,
+}
+
+/// A key over `unit`, a call by it, and a payment of that call's line.
+async fn money(t: &TestApp, token: &str, building: &str, unit: &str) -> (String, String, String, String) {
+    let key = t.create("/api/v1/distribution-keys", token, key_body(building, unit, "Ascenseur")).await;
+    let call = t.post("/api/v1/calls", token, call_body(building, &key)).await;
+    assert_eq!(call.status, 201, "{}", call.body);
+    let line = &call.body["lines"][0];
+    let payment = t
+        .create(
+            "/api/v1/payments",
+            token,
+            json!({ "building_id": building, "value_date": "2026-01-15", "amount": 100, "communication": line["communication"] }),
+        )
+        .await;
+    let id = |v: &Value| v.as_str().expect("an id").to_owned();
+    (key, id(&call.body["id"]), id(&line["id"]), payment)
+}
+
+fn key_body(building: &str, unit: &str, name: &str) -> Value {
+    json!({ "building_id": building, "name": name, "weights": [{ "unit_id": unit, "weight": 1 }] })
+}
+
+fn call_body(building: &str, key: &str) -> Value {
+    json!({ "building_id": building, "title": "Provisions T1", "as_of": "2026-01-01", "due_date": "2026-01-31", "working_amount": 100, "key_id": key })
+}
+
+/// A CODA statement of the buildings' working account (`building_body`'s IBAN).
+fn statement_file() -> String {
+    use koprogo_bank::{Communication, Movement, Statement};
+    use koprogo_domain::money::Cents;
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 2, 1).expect("a day");
+    let movement = Movement {
+        bank_reference: "001/MATRIX".to_owned(),
+        amount: Cents::new(2_500).expect("cents"),
+        value_date: day,
+        entry_date: day,
+        communication: Communication::None,
+        counterparty_account: None,
+        counterparty_bic: None,
+        counterparty_name: None,
+    };
+    let statement = Statement {
+        account: "BE68539007547034".to_owned(),
+        statement_number: "001".to_owned(),
+        old_balance: Cents::default(),
+        new_balance: movement.amount,
+        new_balance_date: day,
+        movements: vec![movement],
+    };
+    koprogo_bank::coda::write(&[statement], day).into_iter().map(char::from).collect()
 }
 
 struct World {
@@ -45,18 +103,24 @@ async fn holding(t: &TestApp, token: &str, building: &str, number: &str) -> Obje
         .create("/api/v1/ownerships", token, json!({ "unit_id": unit, "owner_id": owner, "share": 100, "start_date": "2020-01-01" }))
         .await;
     let expense = t.create("/api/v1/expenses", token, expense_body(building, json!(10))).await;
-    Objects { building: building.to_owned(), unit, owner, ownership, expense }
+    let (key, call, call_line, payment) = money(t, token, building, &unit).await;
+    Objects { building: building.to_owned(), unit, owner, ownership, expense, key, call, call_line, payment }
 }
 
 async fn world(t: TestApp) -> World {
     let e = t.estate().await;
     let ownerships = t.get(&format!("/api/v1/ownerships?unit_id={}", e.unit), &e.tokens.syndic).await;
+    let (key, call, call_line, payment) = money(&t, &e.tokens.syndic, &e.building, &e.unit).await;
     let own = Objects {
         building: e.building.clone(),
         unit: e.unit.clone(),
         owner: e.owner.clone(),
         ownership: ownerships.body["data"][0]["id"].as_str().expect("the ownership of the unit").to_owned(),
         expense: t.create("/api/v1/expenses", &e.tokens.syndic, expense_body(&e.building, json!(10))).await,
+        key,
+        call,
+        call_line,
+        payment,
     };
     let other = holding(&t, &e.tokens.syndic, &e.other_building, "2A").await;
     let theirs = t.create("/api/v1/buildings", &e.tokens.stranger, building_body("Theirs")).await;
@@ -73,10 +137,10 @@ async fn world(t: TestApp) -> World {
 }
 
 /// The status the policy implies for `role` calling `method` on an object of `kind`.
-fn expected(access: Access, role: Role, method: &str, kind: Option<Kind>) -> u16 {
+fn expected(access: Access, role: Role, method: &str, path: &str, kind: Option<Kind>) -> u16 {
     let Access::Policy(action) = access else { return 200 };
     let success = match method {
-        "post" if kind.is_none() => 201,
+        "post" if kind.is_none() && !path.ends_with("/preview") => 201,
         "delete" => 204,
         _ => 200,
     };
@@ -107,13 +171,16 @@ impl World {
     async fn target(&self, area: &str, method: &str, action_path: &str, kind: Kind) -> String {
         let Some(objects) = self.objects(kind) else { return uuid::Uuid::now_v7().to_string() };
         let maker = if kind == Kind::Foreign { &self.stranger } else { &self.syndic };
-        let fresh = method == "delete" || action_path.ends_with("/approve") || action_path.ends_with("/pay");
+        let fresh = method == "delete" || ["/approve", "/pay", "/distribute", "/assign"].iter().any(|end| action_path.ends_with(end));
         if !fresh {
             return match area {
                 "buildings" => objects.building.clone(),
                 "units" => objects.unit.clone(),
                 "owners" => objects.owner.clone(),
                 "ownerships" => objects.ownership.clone(),
+                "distribution-keys" => objects.key.clone(),
+                "calls" => objects.call.clone(),
+                "payments" => objects.payment.clone(),
                 _ => objects.expense.clone(),
             };
         }
@@ -126,9 +193,14 @@ impl World {
                 let unit = self.t.create("/api/v1/units", maker, unit_body(&objects.building, &n, 1)).await;
                 self.t.create("/api/v1/ownerships", maker, json!({ "unit_id": unit, "owner_id": objects.owner, "share": 100 })).await
             }
+            "distribution-keys" => self.t.create("/api/v1/distribution-keys", maker, key_body(&objects.building, &objects.unit, &n)).await,
+            "payments" => {
+                let body = json!({ "building_id": objects.building, "value_date": "2026-01-20", "amount": 3 });
+                self.t.create("/api/v1/payments", maker, body).await
+            }
             _ => self.t.create("/api/v1/expenses", maker, expense_body(&objects.building, json!(7))).await,
         };
-        if action_path.ends_with("/pay") {
+        if action_path.ends_with("/pay") || action_path.ends_with("/distribute") {
             self.t.post(&format!("/api/v1/expenses/{id}/approve"), maker, json!({})).await;
         }
         id
@@ -150,7 +222,25 @@ impl World {
                 let unit = self.t.create("/api/v1/units", &self.syndic, unit_body(&self.own.building, &n, 1)).await;
                 json!({ "unit_id": unit, "owner_id": self.own.owner, "share": 100 })
             }
+            "distribution-keys" => key_body(&objects.building, &objects.unit, &n),
+            "calls" => call_body(&self.own.building, &self.own.key),
+            "payments" => json!({ "building_id": self.own.building, "value_date": "2026-01-20", "amount": 5 }),
+            "bank-statements" => Value::String(statement_file()),
             _ => expense_body(&objects.building, json!(12)),
+        }
+    }
+
+    /// The body of an action on an object (`POST …/{id}/…`).
+    fn action_body(&self, path: &str, kind: Option<Kind>) -> Value {
+        let objects = kind.and_then(|k| self.objects(k)).unwrap_or(&self.own);
+        if path.ends_with("/distribute") {
+            json!({ "key_id": objects.key })
+        } else if path.ends_with("/assign") {
+            json!({ "call_line_id": objects.call_line })
+        } else if path.ends_with("/reserve-fund-waiver") {
+            json!({ "decided_on": "2026-03-01" })
+        } else {
+            json!({})
         }
     }
 }
@@ -189,11 +279,11 @@ async fn policy_matrix(t: TestApp) {
                 let body = match *method {
                     "post" if kind.is_none() => Some(w.body(area, &id, None).await),
                     "put" => Some(w.body(area, &id, *kind).await),
-                    "post" => Some(json!({})),
+                    "post" => Some(w.action_body(path, *kind)),
                     _ => None,
                 };
                 let response = w.t.call(method.to_uppercase().parse().expect("an HTTP method"), &url, Some(token), body).await;
-                let want = expected(*access, *role, method, *kind);
+                let want = expected(*access, *role, method, path, *kind);
                 checked += 1;
                 if response.status.as_u16() != want {
                     mismatches.push(format!("{method} {path} as {role} on {kind:?}: {} (want {want}) {}", response.status, response.body));

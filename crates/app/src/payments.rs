@@ -1,0 +1,205 @@
+//! Money received: payments by hand or from bank statement files, matched
+//! to call lines, the reconciliation inbox, owners' accounts and arrears.
+
+use chrono::NaiveDate;
+use koprogo_bank::{Communication, Statement};
+use koprogo_domain::communication::StructuredCommunication;
+use koprogo_domain::ids::{BankImportId, BuildingId, CallLineId, OwnerId, PaymentId};
+use koprogo_domain::money::Cents;
+use koprogo_domain::payment::{Payment, match_payment};
+use koprogo_domain::{Invalid, Rule};
+use sha2::Digest;
+
+use crate::App;
+use crate::access::{Action, Actor};
+use crate::error::AppError;
+use crate::listing::{ListQuery, Page, PaymentSort};
+use crate::ports::money::{AccountLine, BankImport, ImportOutcome, OwnerPosition, PaymentFilter};
+
+/// A payment recorded by hand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPayment {
+    pub building_id: BuildingId,
+    pub value_date: NaiveDate,
+    pub amount: Cents,
+    pub communication: Option<StructuredCommunication>,
+    pub counterparty_iban: Option<String>,
+    pub counterparty_name: Option<String>,
+    pub free_text: Option<String>,
+}
+
+/// What one statement of an imported file did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportReport {
+    pub building_id: BuildingId,
+    pub account: String,
+    pub statement_number: String,
+    pub outcome: ImportOutcome,
+}
+
+/// An owner's account: the lines called, the payments, the positions by building.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnerAccount {
+    pub owner_id: OwnerId,
+    pub lines: Vec<AccountLine>,
+    pub payments: Vec<Payment>,
+    pub positions: Vec<OwnerPosition>,
+}
+
+/// The most payments an account view lists (the positions count them all).
+const ACCOUNT_PAYMENTS: u32 = 1000;
+
+fn compact(account: &str) -> String {
+    account.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase()
+}
+
+fn matcher(
+    payment: &Payment,
+    named: Option<koprogo_domain::payment::OpenLine>,
+    guessed: Option<koprogo_domain::payment::OpenLine>,
+) -> Option<koprogo_domain::payment::Allocation> {
+    match_payment(payment.amount, named, guessed)
+}
+
+impl App {
+    pub async fn record_payment(&self, actor: &Actor, new: NewPayment) -> Result<Payment, AppError> {
+        let grant = actor.grant(Action::RecordPayment)?;
+        if new.amount.get() <= 0 {
+            return Err(AppError::invalid("amount", Invalid::OutOfRange { min: 1, max: 1_000_000_000_000 }));
+        }
+        let payment = Payment {
+            id: PaymentId::generate(),
+            building_id: new.building_id,
+            value_date: new.value_date,
+            amount: new.amount,
+            communication: new.communication,
+            free_text: new.free_text,
+            counterparty_iban: new.counterparty_iban.as_deref().map(compact),
+            counterparty_name: new.counterparty_name,
+            bank_reference: None,
+            import_id: None,
+            allocation: None,
+            created_at: self.clock.now(),
+        };
+        if !self.store.payments.record_payment(grant.tenant, &payment, &matcher).await? {
+            return Err(AppError::invalid("building_id", Invalid::UnknownReference));
+        }
+        self.store.payments.payment(grant.tenant, payment.id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Imports the statements of one bank file (CODA or camt.053, already
+    /// read): each goes to the building whose account it is; the money
+    /// received becomes payments, matched where possible. The same file again adds nothing.
+    pub async fn import_statements(
+        &self,
+        actor: &Actor,
+        file: &[u8],
+        format: &'static str,
+        statements: Vec<Statement>,
+    ) -> Result<Vec<ImportReport>, AppError> {
+        let grant = actor.grant(Action::RecordPayment)?;
+        let digest = format!("{:x}", sha2::Sha256::digest(file));
+        let mut imports = Vec::with_capacity(statements.len());
+        for (index, statement) in statements.into_iter().enumerate() {
+            let account = compact(&statement.account);
+            let building = self.store.payments.building_of_account(grant.tenant, &account).await?;
+            let building = building.ok_or_else(|| Rule::StatementAccountUnknown { account: account.clone() })?;
+            imports.push(self.bank_import(building, &account, format!("{digest}:{index}"), format, statement));
+        }
+        let mut reports = Vec::with_capacity(imports.len());
+        for (import, number) in imports {
+            let outcome = self.store.payments.import_statement(grant.tenant, &import, &matcher).await?;
+            reports.push(ImportReport { building_id: import.building_id, account: import.account, statement_number: number, outcome });
+        }
+        Ok(reports)
+    }
+
+    fn bank_import(
+        &self,
+        building_id: BuildingId,
+        account: &str,
+        file_digest: String,
+        format: &'static str,
+        statement: Statement,
+    ) -> (BankImport, String) {
+        let id = BankImportId::generate();
+        let now = self.clock.now();
+        let movement_count = u32::try_from(statement.movements.len()).unwrap_or(u32::MAX);
+        let payments = statement
+            .movements
+            .into_iter()
+            .filter(|m| m.amount.get() > 0)
+            .map(|m| {
+                let (communication, free_text) = match m.communication {
+                    Communication::Structured(ogm) => (Some(ogm), None),
+                    Communication::Free(text) => (None, Some(text)),
+                    Communication::None => (None, None),
+                };
+                Payment {
+                    id: PaymentId::generate(),
+                    building_id,
+                    value_date: m.value_date,
+                    amount: m.amount,
+                    communication,
+                    free_text,
+                    counterparty_iban: m.counterparty_account.as_deref().map(compact),
+                    counterparty_name: m.counterparty_name,
+                    bank_reference: Some(format!("{account}/{}", m.bank_reference)),
+                    import_id: Some(id),
+                    allocation: None,
+                    created_at: now,
+                }
+            })
+            .collect();
+        let import =
+            BankImport { id, building_id, file_digest, format, account: account.to_owned(), payments, movement_count, imported_at: now };
+        (import, statement.statement_number)
+    }
+
+    pub async fn payment(&self, actor: &Actor, id: PaymentId) -> Result<Payment, AppError> {
+        let grant = actor.grant(Action::ReadPayments)?;
+        let payment = self.store.payments.payment(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
+        let owner_sees = grant.visible.owner.is_none_or(|own| payment.allocation.is_some_and(|a| a.owner == own));
+        if grant.sees_building(payment.building_id) && owner_sees && (grant.visible.units.is_none() || grant.visible.owner.is_some()) {
+            Ok(payment)
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    pub async fn payments(&self, actor: &Actor, query: &ListQuery<PaymentSort>, filter: &PaymentFilter) -> Result<Page<Payment>, AppError> {
+        let grant = actor.grant(Action::ReadPayments)?;
+        Ok(self.store.payments.payments(grant.tenant, query, filter, &grant.visible).await?)
+    }
+
+    /// Takes a payment out of the reconciliation inbox onto a line of its building.
+    pub async fn assign_payment(&self, actor: &Actor, id: PaymentId, line: CallLineId) -> Result<Payment, AppError> {
+        let grant = actor.grant(Action::RecordPayment)?;
+        self.store.payments.payment(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
+        if !self.store.payments.assign_payment(grant.tenant, id, line).await? {
+            return Err(AppError::invalid("call_line_id", Invalid::UnknownReference));
+        }
+        self.store.payments.payment(grant.tenant, id).await?.ok_or(AppError::NotFound)
+    }
+
+    pub async fn owner_account(&self, actor: &Actor, owner: OwnerId) -> Result<OwnerAccount, AppError> {
+        let grant = actor.grant(Action::ReadPayments)?;
+        self.owner(actor, owner).await?; // who may see the owner may see their account
+
+        let mut lines = self.store.payments.owner_lines(grant.tenant, owner).await?;
+        lines.retain(|l| grant.sees_building(l.building_id));
+        let query = ListQuery { page: 1, per_page: ACCOUNT_PAYMENTS, sort: PaymentSort::ValueDate, descending: false };
+        let filter = PaymentFilter { owner: Some(owner), ..PaymentFilter::default() };
+        let payments = self.store.payments.payments(grant.tenant, &query, &filter, &grant.visible).await?.items;
+        let today = self.clock.now().date_naive();
+        let positions = self.store.payments.positions(grant.tenant, None, Some(owner), today, &grant.visible).await?;
+        Ok(OwnerAccount { owner_id: owner, lines, payments, positions })
+    }
+
+    /// Every owner's position, by building: called, paid, balance and overdue, by fund.
+    pub async fn arrears(&self, actor: &Actor, building: Option<BuildingId>) -> Result<Vec<OwnerPosition>, AppError> {
+        let grant = actor.grant(Action::ReadPayments)?;
+        let today = self.clock.now().date_naive();
+        Ok(self.store.payments.positions(grant.tenant, building, None, today, &grant.visible).await?)
+    }
+}

@@ -1,0 +1,208 @@
+//! Ports of the money area: keys and distributions, calls for funds,
+//! payments and bank imports. Same contract as the other ports: tenant
+//! first, another tenant's object looks missing, one transaction per change,
+//! and the domain decides inside it on the rows it read.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use koprogo_domain::Rule;
+use koprogo_domain::charges::{CallLine, Distribution, DistributionKey, FundCall, Holding, PlannedLine, UnitWeight};
+use koprogo_domain::expense::Expense;
+use koprogo_domain::ids::{BankImportId, BuildingId, CallLineId, DistributionKeyId, ExpenseId, FundCallId, OwnerId, PaymentId, TenantId};
+use koprogo_domain::money::Cents;
+use koprogo_domain::payment::{Allocation, OpenLine, Payment, Position};
+
+use crate::listing::{CallSort, ListQuery, Page, PaymentSort};
+use crate::ports::{StoreResult, Visibility};
+
+/// Computes an expense's distribution from the weights and shares read in the transaction.
+pub type DistributionPlan<'a> = &'a (dyn Fn(&Expense, &[UnitWeight], &[Holding]) -> Result<Distribution, Rule> + Sync);
+/// Computes a call's lines from the weights and shares read in the transaction.
+pub type CallPlan<'a> = &'a (dyn Fn(&[UnitWeight], &[Holding]) -> Result<Vec<PlannedLine>, Rule> + Sync);
+/// Chooses a payment's line from the candidates found (by communication, by amount and IBAN).
+pub type Matcher<'a> = &'a (dyn Fn(&Payment, Option<OpenLine>, Option<OpenLine>) -> Option<Allocation> + Sync);
+
+/// A stored distribution: how an expense was shared, with its key and time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredDistribution {
+    pub expense_id: ExpenseId,
+    /// `None`: the general key.
+    pub key_id: Option<DistributionKeyId>,
+    pub distributed_at: DateTime<Utc>,
+    pub distribution: Distribution,
+}
+
+/// What the reserve-fund rule needs for one building and financial year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReserveStatus {
+    pub previous_year_ordinary: Cents,
+    pub reserve_called_this_year: Cents,
+    pub waived: bool,
+}
+
+/// A financial year, `[start, end)`, as the building's year start sets it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FiscalYear {
+    pub year: i32,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+#[async_trait::async_trait]
+pub trait ChargeStore: Send + Sync {
+    /// Inserts or replaces a key and its weights. `Ok(false)` when the building is missing.
+    /// # Errors
+    /// `Conflict("distribution_key.name_taken")`; `Conflict("unknown_reference")`
+    /// when a unit is not of the key's building.
+    async fn save_key(&self, tenant: TenantId, key: &DistributionKey) -> StoreResult<bool>;
+    async fn key(&self, tenant: TenantId, id: DistributionKeyId) -> StoreResult<Option<DistributionKey>>;
+    /// Of one building, or of all, by name.
+    async fn keys(&self, tenant: TenantId, building: Option<BuildingId>) -> StoreResult<Vec<DistributionKey>>;
+    /// # Errors
+    /// `Conflict("distribution_key.in_use")` once an expense or a call used it.
+    async fn delete_key(&self, tenant: TenantId, id: DistributionKeyId) -> StoreResult<bool>;
+
+    /// The building's units with their weight under `key` (`None`: the
+    /// quotas) and the shares held on `day`. `Ok(None)` when the building, or
+    /// the key in that building, is missing.
+    async fn holdings(
+        &self,
+        tenant: TenantId,
+        building: BuildingId,
+        key: Option<DistributionKeyId>,
+        day: NaiveDate,
+    ) -> StoreResult<Option<(Vec<UnitWeight>, Vec<Holding>)>>;
+
+    /// In one transaction: locks the expense, reads the holdings on its date,
+    /// runs `plan`, stores the parts and marks the expense distributed.
+    /// `Ok(None)` when the expense or the key is missing.
+    async fn distribute_expense(
+        &self,
+        tenant: TenantId,
+        expense: ExpenseId,
+        key: Option<DistributionKeyId>,
+        at: DateTime<Utc>,
+        plan: DistributionPlan<'_>,
+    ) -> StoreResult<Option<StoredDistribution>>;
+    async fn distribution(&self, tenant: TenantId, expense: ExpenseId) -> StoreResult<Option<StoredDistribution>>;
+
+    /// In one transaction: reads the holdings on `call.as_of`, runs `plan`,
+    /// gives each line the next structured communication of the organisation,
+    /// and stores the call with its lines. `Ok(None)` when the building or key is missing.
+    async fn issue_call(&self, tenant: TenantId, call: &FundCall, plan: CallPlan<'_>) -> StoreResult<Option<Vec<CallLine>>>;
+    async fn call(&self, tenant: TenantId, id: FundCallId) -> StoreResult<Option<(FundCall, Vec<CallLine>)>>;
+    async fn calls(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<CallSort>,
+        building: Option<BuildingId>,
+        visible: &Visibility,
+    ) -> StoreResult<Page<FundCall>>;
+
+    async fn reserve_status(
+        &self,
+        tenant: TenantId,
+        building: BuildingId,
+        previous: FiscalYear,
+        current: FiscalYear,
+    ) -> StoreResult<ReserveStatus>;
+    /// Records the 4/5 decision for a financial year (again: replaces its date).
+    async fn waive_reserve_fund(
+        &self,
+        tenant: TenantId,
+        building: BuildingId,
+        fiscal_year: i32,
+        decided_on: NaiveDate,
+    ) -> StoreResult<bool>;
+}
+
+/// A statement file, once read: its movements as payments-to-be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BankImport {
+    pub id: BankImportId,
+    pub building_id: BuildingId,
+    /// SHA-256 of the file, hex: the same file twice is one import.
+    pub file_digest: String,
+    pub format: &'static str,
+    pub account: String,
+    /// Money received (debits are the syndic's own payments, not owners').
+    pub payments: Vec<Payment>,
+    /// Movements in the file, credits and debits.
+    pub movement_count: u32,
+    pub imported_at: DateTime<Utc>,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub import_id: BankImportId,
+    /// False when the same file was imported before: nothing was added.
+    pub new: bool,
+    pub movement_count: u32,
+    pub recorded: u32,
+    pub matched: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PaymentFilter {
+    pub building: Option<BuildingId>,
+    pub owner: Option<OwnerId>,
+    /// Only those waiting in the reconciliation inbox.
+    pub unmatched: bool,
+}
+
+/// One owner's position in one building.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnerPosition {
+    pub building_id: BuildingId,
+    pub owner_id: OwnerId,
+    pub owner_name: String,
+    pub position: Position,
+}
+
+/// A call line with what the account view shows of its call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountLine {
+    pub line: CallLine,
+    pub building_id: BuildingId,
+    pub title: String,
+    pub due_date: NaiveDate,
+    pub issued_at: DateTime<Utc>,
+}
+
+#[async_trait::async_trait]
+pub trait PaymentStore: Send + Sync {
+    /// Records a payment matched by `matcher`. `Ok(false)` when the building is missing.
+    /// # Errors
+    /// `Conflict("payment.exists")` when the bank reference was recorded before.
+    async fn record_payment(&self, tenant: TenantId, payment: &Payment, matcher: Matcher<'_>) -> StoreResult<bool>;
+    /// In one transaction: the import and every payment not recorded before
+    /// (by bank reference), each matched by `matcher`.
+    async fn import_statement(&self, tenant: TenantId, import: &BankImport, matcher: Matcher<'_>) -> StoreResult<ImportOutcome>;
+    /// The building whose working or reserve account is `iban`.
+    async fn building_of_account(&self, tenant: TenantId, iban: &str) -> StoreResult<Option<BuildingId>>;
+    async fn payment(&self, tenant: TenantId, id: PaymentId) -> StoreResult<Option<Payment>>;
+    async fn payments(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<PaymentSort>,
+        filter: &PaymentFilter,
+        visible: &Visibility,
+    ) -> StoreResult<Page<Payment>>;
+    /// Assigns an inbox payment to a line of its building, in one transaction.
+    /// `Ok(false)` when the payment or the line (in that building) is missing.
+    /// # Errors
+    /// `Rule::PaymentAlreadyAssigned`.
+    async fn assign_payment(&self, tenant: TenantId, id: PaymentId, line: CallLineId) -> StoreResult<bool>;
+
+    /// Every call line of the owner, oldest due first.
+    async fn owner_lines(&self, tenant: TenantId, owner: OwnerId) -> StoreResult<Vec<AccountLine>>;
+    /// Positions by building and owner; `today` decides what is due.
+    async fn positions(
+        &self,
+        tenant: TenantId,
+        building: Option<BuildingId>,
+        owner: Option<OwnerId>,
+        today: NaiveDate,
+        visible: &Visibility,
+    ) -> StoreResult<Vec<OwnerPosition>>;
+}

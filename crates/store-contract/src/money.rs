@@ -1,0 +1,181 @@
+//! Keys, distributions, calls, payments and imports: one transaction each,
+//! nothing half-done, nothing seen across organisations.
+
+use koprogo_app::Store;
+use koprogo_app::StoreError;
+use koprogo_app::listing::PaymentSort;
+use koprogo_app::ports::Visibility;
+use koprogo_app::ports::money::{BankImport, PaymentFilter};
+use koprogo_domain::Rule;
+use koprogo_domain::charges::{CallDetails, FundCall, distribute, plan_call};
+use koprogo_domain::expense::{Expense, ExpenseStatus};
+use koprogo_domain::ids::{BankImportId, FundCallId, PaymentId};
+use koprogo_domain::money::Cents;
+use koprogo_domain::payment::{Payment, match_payment};
+use koprogo_domain::text::Text;
+
+use crate::sample::{self, at, day, query, tenant};
+
+/// A building with two units, each held wholly by its own owner since 2020.
+async fn held_building(
+    store: &Store,
+) -> (koprogo_domain::ids::TenantId, koprogo_domain::building::Building, Vec<koprogo_domain::ids::OwnerId>) {
+    let t = tenant(store).await;
+    let building = sample::building("Money", "Liège");
+    store.buildings.insert_building(t, &building).await.unwrap();
+    let mut owners = Vec::new();
+    for (number, quota) in [("1", 600), ("2", 400)] {
+        let unit = sample::unit(building.id, number, quota);
+        store.units.insert_unit(t, &unit, &koprogo_app::ports::quota_check(unit.details.quota)).await.unwrap();
+        let owner = sample::owner(&format!("Owner {number}"));
+        store.owners.insert_owner(t, &owner).await.unwrap();
+        let held = sample::ownership(unit.id, owner.id, "100", day(2020, 1, 1), None);
+        store.owners.save_ownership(t, &held, &|_| Ok(())).await.unwrap();
+        owners.push(owner.id);
+    }
+    (t, building, owners)
+}
+
+/// A payment received on `building`, not yet matched.
+fn received(
+    building: koprogo_domain::ids::BuildingId,
+    cents: i64,
+    communication: Option<koprogo_domain::communication::StructuredCommunication>,
+) -> Payment {
+    Payment {
+        id: PaymentId::generate(),
+        building_id: building,
+        value_date: day(2026, 1, 20),
+        amount: Cents::new(cents).unwrap(),
+        communication,
+        free_text: None,
+        counterparty_iban: None,
+        counterparty_name: None,
+        bank_reference: Some("B/1".to_owned()),
+        import_id: None,
+        allocation: None,
+        created_at: at(),
+    }
+}
+
+pub async fn a_refused_distribution_leaves_nothing_behind(store: Store) {
+    let (t, building, _) = held_building(&store).await;
+    let expense = Expense { status: ExpenseStatus::Approved, ..sample::expense(building.id, 100_001) };
+    store.expenses.insert_expense(t, &expense).await.unwrap();
+    let refuse = |_: &Expense, _: &[_], _: &[_]| Err(Rule::NothingToDistribute);
+    let refused = store.charges.distribute_expense(t, expense.id, None, at(), &refuse).await;
+    assert!(matches!(refused, Err(StoreError::Rule(Rule::NothingToDistribute))), "{refused:?}");
+    assert_eq!(store.charges.distribution(t, expense.id).await.unwrap(), None);
+    let plan = |e: &Expense, units: &[_], holdings: &[_]| distribute(e.details.amount, units, holdings);
+    let done = store.charges.distribute_expense(t, expense.id, None, at(), &plan).await.unwrap().unwrap();
+    let parts: Vec<i64> = done.distribution.units.iter().map(|u| u.amount.get()).collect();
+    assert_eq!(parts, [60_001, 40_000]);
+    assert_eq!(store.charges.distribution(t, expense.id).await.unwrap(), Some(done));
+    let twice = store.charges.distribute_expense(t, expense.id, None, at(), &plan).await;
+    assert!(matches!(twice, Err(StoreError::Rule(Rule::AlreadyDistributed))), "{twice:?}");
+    let stranger = tenant(&store).await;
+    assert_eq!(store.charges.distribution(stranger, expense.id).await.unwrap(), None);
+}
+
+pub async fn calls_number_their_lines_and_payments_find_them(store: Store) {
+    let (t, building, owners) = held_building(&store).await;
+    let details = CallDetails {
+        building_id: building.id,
+        title: Text::parse("T1").unwrap(),
+        as_of: day(2026, 1, 1),
+        due_date: day(2026, 1, 31),
+        working: Cents::new(100_000).unwrap(),
+        reserve: Cents::new(10_000).unwrap(),
+        key_id: None,
+    };
+    let mut lines = Vec::new();
+    for _ in 0..2 {
+        let call = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at() };
+        let plan = |units: &[_], holdings: &[_]| plan_call(&call.details, units, holdings);
+        lines.extend(store.charges.issue_call(t, &call, &plan).await.unwrap().unwrap());
+    }
+    let mut communications: Vec<_> = lines.iter().map(|l| l.communication).collect();
+    communications.sort();
+    communications.dedup();
+    assert_eq!(communications.len(), 4, "every line has its own communication");
+    assert_eq!(lines.iter().filter(|l| l.owner == owners[0]).map(|l| l.working.get()).sum::<i64>(), 120_000);
+
+    let line = lines[0].clone();
+    let payment = received(building.id, line.working.get() + line.reserve.get(), Some(line.communication));
+    let import = BankImport {
+        id: BankImportId::generate(),
+        building_id: building.id,
+        file_digest: "f".repeat(64),
+        format: "coda",
+        account: "BE68539007547034".to_owned(),
+        payments: vec![payment.clone()],
+        movement_count: 1,
+        imported_at: at(),
+    };
+    let matcher = |p: &Payment, named, guessed| match_payment(p.amount, named, guessed);
+    let first = store.payments.import_statement(t, &import, &matcher).await.unwrap();
+    assert_eq!((first.new, first.recorded, first.matched), (true, 1, 1));
+    let again = store.payments.import_statement(t, &BankImport { id: BankImportId::generate(), ..import.clone() }, &matcher).await.unwrap();
+    assert_eq!((again.new, again.recorded), (false, 0));
+    let stored = store.payments.payment(t, payment.id).await.unwrap().unwrap();
+    let allocation = stored.allocation.unwrap();
+    assert_eq!((allocation.line, allocation.working, allocation.reserve), (line.id, line.working, line.reserve));
+    let positions = store.payments.positions(t, Some(building.id), None, day(2026, 6, 1), &Visibility::default()).await.unwrap();
+    let first_owner = positions.iter().find(|p| p.owner_id == line.owner).unwrap();
+    assert_eq!(first_owner.position.balance().get(), 2 * (line.working.get() + line.reserve.get()) - payment.amount.get());
+
+    let stranger = tenant(&store).await;
+    let theirs =
+        store.payments.payments(stranger, &query(PaymentSort::ValueDate), &PaymentFilter::default(), &Visibility::default()).await.unwrap();
+    assert_eq!(theirs.total, 0);
+    assert_eq!(store.payments.payment(stranger, payment.id).await.unwrap(), None);
+    assert!(store.payments.positions(stranger, None, None, day(2026, 6, 1), &Visibility::default()).await.unwrap().is_empty());
+    let ours = store.payments.payments(t, &query(PaymentSort::ValueDate), &PaymentFilter::default(), &Visibility::default()).await.unwrap();
+    assert_eq!((ours.total, ours.items.len()), (1, 1));
+}
+
+/// One row in every money table for `building` (whose units are wholly held
+/// since 2020): a key, a distributed expense, a call, a waiver, an import
+/// with its payment. For tests that look at the tables themselves.
+pub async fn money_rows(store: &Store, t: koprogo_domain::ids::TenantId, building: koprogo_domain::ids::BuildingId) {
+    let (units, _) = store.charges.holdings(t, building, None, day(2026, 1, 1)).await.unwrap().unwrap();
+    let weights = koprogo_domain::charges::KeyWeights::new(units.iter().map(|u| (u.unit, 1)).collect()).unwrap();
+    let key = koprogo_domain::charges::DistributionKey {
+        id: koprogo_domain::ids::DistributionKeyId::generate(),
+        building_id: building,
+        name: Text::parse("Ascenseur").unwrap(),
+        weights,
+        created_at: at(),
+    };
+    assert!(store.charges.save_key(t, &key).await.unwrap());
+    let expense = Expense { status: ExpenseStatus::Approved, ..sample::expense(building, 5_000) };
+    store.expenses.insert_expense(t, &expense).await.unwrap();
+    let plan = |e: &Expense, units: &[_], holdings: &[_]| distribute(e.details.amount, units, holdings);
+    store.charges.distribute_expense(t, expense.id, Some(key.id), at(), &plan).await.unwrap().unwrap();
+    let details = CallDetails {
+        building_id: building,
+        title: Text::parse("T1").unwrap(),
+        as_of: day(2026, 1, 1),
+        due_date: day(2026, 1, 31),
+        working: Cents::new(1_000).unwrap(),
+        reserve: Cents::default(),
+        key_id: None,
+    };
+    let call = FundCall { id: FundCallId::generate(), details, issued_at: at() };
+    let call_plan = |units: &[_], holdings: &[_]| plan_call(&call.details, units, holdings);
+    store.charges.issue_call(t, &call, &call_plan).await.unwrap().unwrap();
+    assert!(store.charges.waive_reserve_fund(t, building, 2026, day(2026, 3, 1)).await.unwrap());
+    let payment = received(building, 1_000, None);
+    let import = BankImport {
+        id: BankImportId::generate(),
+        building_id: building,
+        file_digest: format!("{t}"),
+        format: "coda",
+        account: "BE68539007547034".to_owned(),
+        payments: vec![payment],
+        movement_count: 1,
+        imported_at: at(),
+    };
+    let matcher = |p: &Payment, named, guessed| match_payment(p.amount, named, guessed);
+    store.payments.import_statement(t, &import, &matcher).await.unwrap();
+}

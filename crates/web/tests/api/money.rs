@@ -1,0 +1,227 @@
+//! The co-ownership money loop through the API: an expense shared to the
+//! cent, a call for funds with its structured communications, a bank file
+//! that pays it, the inbox and the owners' balances.
+
+use koprogo_bank::{Communication, Movement, Statement};
+use koprogo_domain::communication::StructuredCommunication;
+use koprogo_domain::money::Cents;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, building_body, expense_body, owner_body, unit_body};
+
+struct Building {
+    t: TestApp,
+    token: String,
+    id: String,
+    /// Units A (333), B (333), C (334) of a base of 1000.
+    units: [String; 3],
+    /// X holds A and C; Y and Z hold B at 33.33 % and 66.67 %.
+    owners: [String; 3],
+}
+
+async fn building() -> Building {
+    let t = TestApp::new().await;
+    let token = t.syndic().await;
+    let id = t.create("/api/v1/buildings", &token, building_body("Résidence Cents")).await;
+    let mut units = Vec::new();
+    for (number, quota) in [("A", 333), ("B", 333), ("C", 334)] {
+        units.push(t.create("/api/v1/units", &token, unit_body(&id, number, quota)).await);
+    }
+    let mut owners = Vec::new();
+    for (name, iban) in [("Xhonneux", "BE21001234567803"), ("Yilmaz", "BE57063000000035"), ("Zeghers", "BE35310123456737")] {
+        let mut body = owner_body(name);
+        body["iban"] = json!(iban);
+        owners.push(t.create("/api/v1/owners", &token, body).await);
+    }
+    for (unit, owner, share) in [(0, 0, "100"), (2, 0, "100"), (1, 1, "33.33"), (1, 2, "66.67")] {
+        let body = json!({ "unit_id": units[unit], "owner_id": owners[owner], "share": share, "start_date": "2020-01-01" });
+        t.create("/api/v1/ownerships", &token, body).await;
+    }
+    let [a, b, c] = <[String; 3]>::try_from(units).expect("three units");
+    let [x, y, z] = <[String; 3]>::try_from(owners).expect("three owners");
+    Building { t, token, id, units: [a, b, c], owners: [x, y, z] }
+}
+
+fn cents(value: &Value) -> i64 {
+    Cents::parse_euros(&value.to_string()).expect("an exact amount in euros").get()
+}
+
+impl Building {
+    async fn approved_expense(&self, euros: &str) -> String {
+        let mut body = expense_body(&self.id, json!(euros));
+        body["fund"] = json!("working");
+        let id = self.t.create("/api/v1/expenses", &self.token, body).await;
+        assert_eq!(self.t.post(&format!("/api/v1/expenses/{id}/approve"), &self.token, json!({})).await.status, 200);
+        id
+    }
+
+    fn owner_part(&self, distribution: &Value, owner: usize) -> i64 {
+        let parts = distribution["units"].as_array().expect("units").iter().flat_map(|u| u["owners"].as_array().expect("owners").clone());
+        parts.filter(|o| o["owner_id"] == json!(self.owners[owner])).map(|o| cents(&o["amount"])).sum()
+    }
+}
+
+#[tokio::test]
+async fn an_expense_is_shared_by_quota_then_by_share_to_the_cent() {
+    let b = building().await;
+    let expense = b.approved_expense("1000.01").await;
+    let d = b.t.post(&format!("/api/v1/expenses/{expense}/distribute"), &b.token, json!({})).await;
+    assert_eq!(d.status, 200, "{}", d.body);
+    let units: Vec<(String, i64, bool)> = d.body["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .map(|u| (u["unit_number"].as_str().expect("number").to_owned(), cents(&u["amount"]), u["rounded_up"] == json!(true)))
+        .collect();
+    // 100 001 cents × 333/1000 = 33 300.333 (twice), × 334/1000 = 33 400.334: the cent left goes to C.
+    assert_eq!(units, [("A".to_owned(), 33_300, false), ("B".to_owned(), 33_300, false), ("C".to_owned(), 33_401, true)]);
+    assert_eq!(d.body["units"][2]["exact_cents"], "33400.3340");
+    // B's 333.00 € shared 33.33 % / 66.67 %: 110.99 and 222.01.
+    assert_eq!((b.owner_part(&d.body, 0), b.owner_part(&d.body, 1), b.owner_part(&d.body, 2)), (66_701, 11_099, 22_201));
+    let shown = b.t.get(&format!("/api/v1/expenses/{expense}/distribution"), &b.token).await;
+    assert_eq!((shown.body["distributed"].clone(), shown.body["units"].clone()), (json!(true), d.body["units"].clone()));
+
+    let again = b.t.post(&format!("/api/v1/expenses/{expense}/distribute"), &b.token, json!({})).await;
+    assert_eq!((again.status.as_u16(), again.code()), (422, "expense.already_distributed"));
+    let draft = b.t.create("/api/v1/expenses", &b.token, expense_body(&b.id, json!(10))).await;
+    let refused = b.t.post(&format!("/api/v1/expenses/{draft}/distribute"), &b.token, json!({})).await;
+    assert_eq!((refused.status.as_u16(), refused.code()), (422, "expense.not_approved"));
+    let nothing = b.t.get(&format!("/api/v1/expenses/{draft}/distribution"), &b.token).await;
+    assert_eq!(nothing.body["distributed"], json!(false));
+
+    // Before 2020 nobody held the units: the distribution stops, and nothing of it is stored.
+    let mut body = expense_body(&b.id, json!(10));
+    body["expense_date"] = json!("2019-06-01");
+    let orphan = b.t.create("/api/v1/expenses", &b.token, body).await;
+    b.t.post(&format!("/api/v1/expenses/{orphan}/approve"), &b.token, json!({})).await;
+    let stopped = b.t.post(&format!("/api/v1/expenses/{orphan}/distribute"), &b.token, json!({})).await;
+    assert_eq!((stopped.status.as_u16(), stopped.code()), (422, "distribution.unit_not_wholly_held"), "{}", stopped.body);
+    assert_eq!(b.t.get(&format!("/api/v1/expenses/{orphan}/distribution"), &b.token).await.body["distributed"], json!(false));
+}
+
+#[tokio::test]
+async fn a_key_shares_among_the_units_it_serves() {
+    let b = building().await;
+    let key =
+        b.t.post(
+            "/api/v1/distribution-keys",
+            &b.token,
+            json!({ "building_id": b.id, "name": "Ascenseur",
+        "weights": [{ "unit_id": b.units[0], "weight": 1 }, { "unit_id": b.units[1], "weight": 2 }] }),
+        )
+        .await;
+    assert_eq!(key.status, 201, "{}", key.body);
+    let key_id = key.body["id"].as_str().expect("id").to_owned();
+    let bad = b.t.post("/api/v1/distribution-keys", &b.token, json!({ "building_id": b.id, "name": "Vide", "weights": [] })).await;
+    assert_eq!((bad.status.as_u16(), bad.fields()), (422, vec!["weights".to_owned()]));
+    let expense = b.approved_expense("300").await;
+    let d = b.t.post(&format!("/api/v1/expenses/{expense}/distribute"), &b.token, json!({ "key_id": key_id })).await;
+    assert_eq!(d.status, 200, "{}", d.body);
+    assert_eq!((b.owner_part(&d.body, 0), b.owner_part(&d.body, 1), b.owner_part(&d.body, 2)), (10_000, 6_666, 13_334));
+    let used = b.t.delete(&format!("/api/v1/distribution-keys/{key_id}"), &b.token).await;
+    assert_eq!((used.status.as_u16(), used.code()), (409, "distribution_key.in_use"));
+}
+
+fn coda(payments: &[(&str, i64, Communication, Option<&str>)]) -> String {
+    let day = chrono::NaiveDate::from_ymd_opt(2027, 1, 20).expect("day");
+    let movements: Vec<Movement> = payments
+        .iter()
+        .map(|(reference, amount, communication, iban)| Movement {
+            bank_reference: format!("007/{reference}"),
+            amount: Cents::new(*amount).expect("cents"),
+            value_date: day,
+            entry_date: day,
+            communication: communication.clone(),
+            counterparty_account: iban.map(str::to_owned),
+            counterparty_bic: None,
+            counterparty_name: Some("Payeur".to_owned()),
+        })
+        .collect();
+    let moved = movements.iter().map(|m| m.amount.get()).sum();
+    let statement = Statement {
+        account: "BE68539007547034".to_owned(),
+        statement_number: "007".to_owned(),
+        old_balance: Cents::default(),
+        new_balance: Cents::new(moved).expect("cents"),
+        new_balance_date: day,
+        movements,
+    };
+    koprogo_bank::coda::write(&[statement], day).into_iter().map(char::from).collect()
+}
+
+#[tokio::test]
+async fn a_call_is_paid_from_a_bank_file_and_the_balances_follow() {
+    let b = building().await;
+    b.approved_expense("1000.01").await; // last year's ordinary charges (2026)
+    let call = json!({ "building_id": b.id, "title": "Provisions T1 2027", "as_of": "2027-01-01", "due_date": "2027-01-31",
+        "working_amount": "1000", "reserve_amount": "20" });
+    let preview = b.t.post("/api/v1/calls/preview", &b.token, call.clone()).await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    // 5 % of 1 000.01 € rounded up is 50.01 €: 20 € is not enough.
+    assert_eq!(preview.body["reserve_fund"], json!({ "fiscal_year": 2027, "below_minimum": true, "minimum": 50.01 }));
+    let waiver =
+        b.t.post(&format!("/api/v1/buildings/{}/reserve-fund-waiver", b.id), &b.token, json!({ "decided_on": "2027-01-05" })).await;
+    assert_eq!(waiver.body["fiscal_year"], json!(2027));
+    let issued = b.t.post("/api/v1/calls", &b.token, call).await;
+    assert_eq!(issued.status, 201, "{}", issued.body);
+    assert_eq!(issued.body["reserve_fund"]["below_minimum"], json!(false));
+    let lines = issued.body["lines"].as_array().expect("lines").clone();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines.iter().map(|l| cents(&l["working"])).sum::<i64>(), 100_000);
+    assert_eq!(lines.iter().map(|l| cents(&l["reserve"])).sum::<i64>(), 2_000);
+    let line_of = |owner: usize| lines.iter().find(|l| l["owner_id"] == json!(b.owners[owner])).expect("a line per owner").clone();
+    let ogm = |line: &Value| {
+        StructuredCommunication::parse(line["communication"].as_str().expect("communication")).expect("a valid communication")
+    };
+    let (x, y, z) = (line_of(0), line_of(1), line_of(2));
+    assert_ne!(ogm(&x), ogm(&y));
+
+    let file = coda(&[
+        ("R1", cents(&x["total"]), Communication::Structured(ogm(&x)), None),
+        ("R2", cents(&y["total"]), Communication::Free("provisions".to_owned()), Some("BE57 0630 0000 0035")),
+        ("R3", 1_234, Communication::None, Some("BE21001234567803")),
+        ("R4", -5_000, Communication::Free("Frais".to_owned()), None),
+    ]);
+    let imported = b.t.post("/api/v1/bank-statements", &b.token, Value::String(file.clone())).await;
+    assert_eq!(imported.status, 201, "{}", imported.body);
+    assert_eq!(
+        (imported.body[0]["new"].clone(), imported.body[0]["recorded"].clone(), imported.body[0]["matched"].clone()),
+        (json!(true), json!(3), json!(2))
+    );
+    let twice = b.t.post("/api/v1/bank-statements", &b.token, Value::String(file)).await;
+    assert_eq!((twice.body[0]["new"].clone(), twice.body[0]["recorded"].clone()), (json!(false), json!(0)));
+
+    let inbox = b.t.get("/api/v1/payments?unmatched=true", &b.token).await;
+    assert_eq!(inbox.body["pagination"]["total_items"], json!(1), "{}", inbox.body);
+    let waiting = inbox.body["data"][0]["id"].as_str().expect("id").to_owned();
+    let assigned = b.t.post(&format!("/api/v1/payments/{waiting}/assign"), &b.token, json!({ "call_line_id": z["id"] })).await;
+    assert_eq!((assigned.status.as_u16(), assigned.body["matched_by"].clone()), (200, json!("manual")), "{}", assigned.body);
+    let again = b.t.post(&format!("/api/v1/payments/{waiting}/assign"), &b.token, json!({ "call_line_id": z["id"] })).await;
+    assert_eq!(again.code(), "payment.already_assigned");
+
+    let arrears = b.t.get(&format!("/api/v1/arrears?building_id={}", b.id), &b.token).await;
+    let balance = |owner: usize| {
+        let row = arrears.body.as_array().expect("rows").iter().find(|r| r["owner_id"] == json!(b.owners[owner])).expect("a row").clone();
+        (cents(&row["balance"]), cents(&row["balance_working"]) + cents(&row["balance_reserve"]))
+    };
+    assert_eq!(balance(0), (0, 0));
+    assert_eq!(balance(1), (0, 0));
+    assert_eq!(balance(2), (cents(&z["total"]) - 1_234, cents(&z["total"]) - 1_234));
+    let account = b.t.get(&format!("/api/v1/owners/{}/account", b.owners[2]), &b.token).await;
+    assert_eq!((account.body["calls"].as_array().map(Vec::len), account.body["payments"].as_array().map(Vec::len)), (Some(1), Some(1)));
+}
+
+#[tokio::test]
+async fn bad_bank_files_are_refused_with_their_line_and_add_nothing() {
+    let b = building().await;
+    let good = coda(&[("R1", 1_000, Communication::None, None)]);
+    let broken: String =
+        good.lines().enumerate().map(|(i, l)| if i == 2 { format!("{}\r\n", &l[..90]) } else { format!("{l}\r\n") }).collect();
+    let refused = b.t.post("/api/v1/bank-statements", &b.token, Value::String(broken)).await;
+    assert_eq!((refused.status.as_u16(), refused.fields()), (422, vec!["file".to_owned()]));
+    assert!(refused.body["errors"][0]["detail"].as_str().expect("detail").contains("line 3"), "{}", refused.body);
+    let elsewhere = good.replace("BE68539007547034", "BE21001234567803");
+    let unknown = b.t.post("/api/v1/bank-statements", &b.token, Value::String(elsewhere)).await;
+    assert_eq!((unknown.status.as_u16(), unknown.code()), (422, "bank_import.unknown_account"));
+    assert_eq!(b.t.get("/api/v1/payments", &b.token).await.body["pagination"]["total_items"], json!(0));
+}
