@@ -202,7 +202,8 @@ macro_rules! payment_store {
                         if let Some(b) = filter.building {
                             qb.push(" AND building_id = ").push_bind(b.as_uuid());
                         }
-                        if let Some(o) = filter.owner.or(visible.owner) {
+                        // Both apply: an owner asking for another owner's payments gets none.
+                        for o in [filter.owner, visible.owner].into_iter().flatten() {
                             qb.push(" AND owner_id = ").push_bind(o.as_uuid());
                         }
                         if visible.owner.is_none() && visible.units.is_some() {
@@ -279,7 +280,7 @@ macro_rules! payment_store {
 
                 async fn owner_lines(&self, tenant: TenantId, owner: OwnerId) -> StoreResult<Vec<AccountLine>> {
                     let rows = sqlx::query(
-                        "SELECT l.id, l.call_id, l.owner_id, l.working_cents, l.reserve_cents, l.communication, c.building_id, c.title, c.due_date, c.issued_at \
+                        "SELECT l.id, l.call_id, l.owner_id, l.working_cents, l.reserve_cents, l.communication, c.building_id, c.title, c.due_date \
                          FROM call_lines l JOIN fund_calls c ON c.organization_id = l.organization_id AND c.id = l.call_id \
                          WHERE l.organization_id = $1 AND l.owner_id = $2 ORDER BY l.due_date, l.id",
                     )
@@ -296,7 +297,6 @@ macro_rules! payment_store {
                                 building_id: BuildingId::from_uuid(row.try_get("building_id").map_err(db_error)?),
                                 title: row.try_get("title").map_err(db_error)?,
                                 due_date: row.try_get("due_date").map_err(db_error)?,
-                                issued_at: row.try_get("issued_at").map_err(db_error)?,
                             })
                         })
                         .collect()
@@ -314,7 +314,7 @@ macro_rules! payment_store {
                         if let Some(b) = building {
                             qb.push(format_args!(" AND {prefix}building_id = ")).push_bind(b.as_uuid());
                         }
-                        if let Some(o) = owner.or(visible.owner) {
+                        for o in [owner, visible.owner].into_iter().flatten() {
                             qb.push(format_args!(" AND {prefix}owner_id = ")).push_bind(o.as_uuid());
                         }
                         if let Some(ids) = &visible.buildings {
@@ -345,11 +345,12 @@ macro_rules! payment_store {
                     let called: Vec<(Uuid, Uuid, String, Option<String>, i64, i64, i64)> =
                         called.build_query_as().fetch_all(&mut *c).await.map_err(db_error)?;
                     let paid: Vec<(Uuid, Uuid, i64, i64)> = paid.build_query_as().fetch_all(&mut *c).await.map_err(db_error)?;
+                    let paid: std::collections::HashMap<(Uuid, Uuid), (i64, i64)> = paid.into_iter().map(|(b, o, w, r)| ((b, o), (w, r))).collect();
                     let amount = |v: i64| Cents::new(v).map_err(|e| StoreError::Internal(anyhow::anyhow!("sum out of range: {e}")));
                     called
                         .into_iter()
                         .map(|(b, o, last, first, working, reserve, due)| {
-                            let (pw, pr) = paid.iter().find(|p| p.0 == b && p.1 == o).map_or((0, 0), |p| (p.2, p.3));
+                            let (pw, pr) = paid.get(&(b, o)).copied().unwrap_or_default();
                             Ok(OwnerPosition {
                                 building_id: BuildingId::from_uuid(b),
                                 owner_id: OwnerId::from_uuid(o),

@@ -166,7 +166,6 @@ pub struct AccountLine {
     pub building_id: BuildingId,
     pub title: String,
     pub due_date: NaiveDate,
-    pub issued_at: DateTime<Utc>,
 }
 
 #[async_trait::async_trait]

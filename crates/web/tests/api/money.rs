@@ -209,6 +209,14 @@ async fn a_call_is_paid_from_a_bank_file_and_the_balances_follow() {
     assert_eq!(balance(2), (cents(&z["total"]) - 1_234, cents(&z["total"]) - 1_234));
     let account = b.t.get(&format!("/api/v1/owners/{}/account", b.owners[2]), &b.token).await;
     assert_eq!((account.body["calls"].as_array().map(Vec::len), account.body["payments"].as_array().map(Vec::len)), (Some(1), Some(1)));
+
+    // Owner Y sees their own payment, and none of X's even when asking for them.
+    let owner_id = koprogo_domain::ids::OwnerId::from_uuid(b.owners[1].parse().expect("uuid"));
+    let y = b.t.user("yilmaz@example.be", koprogo_domain::account::Role::Owner, Some(b.t.tenant), (Some(owner_id), vec![])).await;
+    assert_eq!(b.t.get("/api/v1/payments", &y).await.body["pagination"]["total_items"], json!(1));
+    let asked = b.t.get(&format!("/api/v1/payments?owner_id={}", b.owners[0]), &y).await;
+    assert_eq!(asked.body["pagination"]["total_items"], json!(0), "{}", asked.body);
+    assert_eq!(b.t.get(&format!("/api/v1/owners/{}/account", b.owners[0]), &y).await.status, 404);
 }
 
 #[tokio::test]
