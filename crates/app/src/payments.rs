@@ -159,12 +159,12 @@ impl App {
     pub async fn payment(&self, actor: &Actor, id: PaymentId) -> Result<Payment, AppError> {
         let grant = actor.grant(Action::ReadPayments)?;
         let payment = self.store.payments.payment(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
-        let owner_sees = grant.visible.owner.is_none_or(|own| payment.allocation.is_some_and(|a| a.owner == own));
-        if grant.sees_building(payment.building_id) && owner_sees && (grant.visible.units.is_none() || grant.visible.owner.is_some()) {
-            Ok(payment)
-        } else {
-            Err(AppError::NotFound)
-        }
+        // An owner sees the payments made on their own lines; staff see every payment of their buildings.
+        let sees = match (grant.visible.owner, grant.visible.units.is_some()) {
+            (Some(own), _) => payment.allocation.is_some_and(|a| a.owner == own),
+            (None, owner_without_record) => !owner_without_record,
+        };
+        if grant.sees_building(payment.building_id) && sees { Ok(payment) } else { Err(AppError::NotFound) }
     }
 
     pub async fn payments(&self, actor: &Actor, query: &ListQuery<PaymentSort>, filter: &PaymentFilter) -> Result<Page<Payment>, AppError> {

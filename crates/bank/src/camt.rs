@@ -238,7 +238,7 @@ mod tests {
         assert!(parse(wrong_closing.as_bytes()).unwrap_err().reason.contains("balance"));
         let malformed = SAMPLE.replace("</Stmt>", "");
         assert!(parse(malformed.as_bytes()).unwrap_err().reason.contains("malformed"));
-        assert!(parse(SAMPLE.replace("CRDT</CdtDbtInd><Sts>BOOK", "XXXX</CdtDbtInd><Sts>BOOK").as_bytes()).is_err());
+        assert!(parse(SAMPLE.replace("CRDT</CdtDbtInd><Sts>BOOK", "BOTH</CdtDbtInd><Sts>BOOK").as_bytes()).is_err());
         assert!(parse(b"<Document/>").is_err());
     }
 

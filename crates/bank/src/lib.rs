@@ -60,10 +60,15 @@ impl FileError {
     }
 }
 
-/// Reads a statement file whatever its format: XML is camt.053, the rest CODA.
+/// `camt.053` for XML (after blanks or a byte-order mark), else `coda`.
+pub fn format_of(bytes: &[u8]) -> &'static str {
+    let text = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    if text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') { "camt.053" } else { "coda" }
+}
+
+/// Reads a statement file whatever its format (`format_of`).
 pub fn parse(bytes: &[u8]) -> Result<Vec<Statement>, FileError> {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
-    if bytes.get(start) == Some(&b'<') || bytes.starts_with(&[0xEF, 0xBB, 0xBF, b'<']) { camt::parse(bytes) } else { coda::parse(bytes) }
+    if format_of(bytes) == "camt.053" { camt::parse(bytes) } else { coda::parse(bytes) }
 }
 
 /// The sum of the movements must take the old balance to the new one.

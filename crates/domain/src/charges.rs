@@ -143,7 +143,7 @@ fn shares_of(total: u64, weights: &[u64]) -> Option<Vec<(u64, bool)>> {
 pub fn distribute(total: Cents, units: &[UnitWeight], holdings: &[Holding]) -> Result<Distribution, Rule> {
     let amount = u64::try_from(total.get()).map_err(|_| Rule::NothingToDistribute)?;
     let mut units: Vec<&UnitWeight> = units.iter().collect();
-    units.sort_by(|a, b| natural(&a.number).cmp(&natural(&b.number)).then(a.unit.cmp(&b.unit)));
+    units.sort_by(|a, b| unit_order(&a.number, a.unit, &b.number, b.unit));
     let weights: Vec<u64> = units.iter().map(|u| u.weight).collect();
     let unit_parts = shares_of(amount, &weights).ok_or(Rule::NothingToDistribute)?;
     let mut parts = Vec::with_capacity(units.len());
@@ -172,11 +172,15 @@ pub fn distribute(total: Cents, units: &[UnitWeight], holdings: &[Holding]) -> R
     Ok(Distribution { total, weight_total: weights.iter().sum(), units: parts })
 }
 
-/// `2B` before `10A`: numbers compare by their leading digits as numbers.
-fn natural(number: &str) -> (u64, &str) {
-    let digits = number.chars().take_while(char::is_ascii_digit).count();
-    let (head, tail) = number.split_at(digits);
-    (head.parse().unwrap_or(u64::MAX), tail)
+/// The order of units in a distribution, which also breaks rounding ties:
+/// `2B` before `10A` (leading digits compare as numbers), then the id.
+pub fn unit_order(a: &str, a_id: UnitId, b: &str, b_id: UnitId) -> std::cmp::Ordering {
+    fn natural(number: &str) -> (u64, &str) {
+        let digits = number.chars().take_while(char::is_ascii_digit).count();
+        let (head, tail) = number.split_at(digits);
+        (head.parse().unwrap_or(u64::MAX), tail)
+    }
+    natural(a).cmp(&natural(b)).then(a_id.cmp(&b_id))
 }
 
 /// What a call for funds asks: the working-fund and reserve-fund advances of a

@@ -110,22 +110,11 @@ macro_rules! charge_store {
                 .fetch_all(&mut *c)
                 .await
                 .map_err(db_error)?;
-                let units = unit_parts(rows)?;
-                let mut units = units;
-                units.sort_by(|a, b| natural_order(&a.number, &b.number).then(a.unit.cmp(&b.unit)));
+                let mut units = unit_parts(rows)?;
+                units.sort_by(|a, b| koprogo_domain::charges::unit_order(&a.number, a.unit, &b.number, b.unit));
                 let weight_total = units.iter().map(|u| u.weight).sum();
                 let distribution = Distribution { total: Cents::new(amount).map_err(|e| anyhow::anyhow!("stored amount: {e}"))?, weight_total, units };
                 Ok(Some(StoredDistribution { expense_id: expense, key_id: key.map(DistributionKeyId::from_uuid), distributed_at: at, distribution }))
-            }
-
-            /// The same order as the domain's: unit numbers by their leading digits, then as text.
-            fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
-                let key = |s: &str| {
-                    let digits = s.chars().take_while(char::is_ascii_digit).count();
-                    let (head, tail) = s.split_at(digits);
-                    (head.parse::<u64>().unwrap_or(u64::MAX), tail.to_owned())
-                };
-                key(a).cmp(&key(b))
             }
 
             async fn read_key(c: &mut Conn, tenant: TenantId, id: DistributionKeyId) -> StoreResult<Option<DistributionKey>> {

@@ -247,8 +247,7 @@ async fn import(State(app): State<App>, auth: Authenticated, body: Bytes) -> Api
     let statements = koprogo_bank::parse(&body).map_err(|e| {
         ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "file", "statement_file", &format!("The file was refused at {e}."))
     })?;
-    let format = if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') { "camt.053" } else { "coda" };
-    let reports = app.import_statements(&auth.actor, &body, format, statements).await?;
+    let reports = app.import_statements(&auth.actor, &body, koprogo_bank::format_of(&body), statements).await?;
     Ok((StatusCode::CREATED, Json(reports.into_iter().map(statement_view).collect())))
 }
 
