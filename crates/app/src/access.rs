@@ -50,6 +50,8 @@ koprogo_domain::code_enum!(
         WaiveReserveFund = "waive_reserve_fund",
         ReadPayments = "read_payments",
         RecordPayment = "record_payment",
+        ExportLedger = "export_ledger",
+        SendReminders = "send_reminders",
         ManageUsers = "manage_users",
         ListOrganizations = "list_organizations",
     }
@@ -92,6 +94,8 @@ pub const POLICY: &[(Action, [Reach; 5])] = &[
     (Action::WaiveReserveFund, [D, O, D, D, D]),
     (Action::ReadPayments, [D, O, O, B, U]),
     (Action::RecordPayment, [D, O, O, D, D]),
+    (Action::ExportLedger, [D, O, O, B, D]),
+    (Action::SendReminders, [D, O, O, D, D]),
     (Action::ManageUsers, [D, O, D, D, D]),
     (Action::ListOrganizations, [P, D, D, D, D]),
 ];

@@ -105,6 +105,7 @@ pub trait AccountStore: Send + Sync {
     /// The user's memberships, oldest first, with their organisations.
     async fn memberships(&self, user: UserId) -> StoreResult<Vec<(Organization, Membership)>>;
     async fn organization_by_name(&self, name: &str) -> StoreResult<Option<Organization>>;
+    async fn organization(&self, id: TenantId) -> StoreResult<Option<Organization>>;
     async fn organizations(&self, query: &ListQuery<OrganizationSort>) -> StoreResult<Page<OrganizationUsage>>;
 
     async fn insert_session(&self, session: &SessionRecord) -> StoreResult<()>;

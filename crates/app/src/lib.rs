@@ -17,6 +17,8 @@ pub mod listing;
 mod owner;
 pub mod payments;
 pub mod ports;
+pub mod reminders;
+pub mod statements;
 
 use std::sync::Arc;
 

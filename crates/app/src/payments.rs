@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use koprogo_bank::{Communication, Statement};
 use koprogo_domain::communication::StructuredCommunication;
+use koprogo_domain::expense::Fund;
 use koprogo_domain::ids::{BankImportId, BuildingId, CallLineId, OwnerId, PaymentId};
 use koprogo_domain::money::Cents;
 use koprogo_domain::payment::{Payment, match_payment};
@@ -58,7 +59,7 @@ fn matcher(
     named: Option<koprogo_domain::payment::OpenLine>,
     guessed: Option<koprogo_domain::payment::OpenLine>,
 ) -> Option<koprogo_domain::payment::Allocation> {
-    match_payment(payment.amount, named, guessed)
+    match_payment(payment, named, guessed)
 }
 
 impl App {
@@ -76,6 +77,7 @@ impl App {
             free_text: new.free_text,
             counterparty_iban: new.counterparty_iban.as_deref().map(compact),
             counterparty_name: new.counterparty_name,
+            account: None,
             bank_reference: None,
             import_id: None,
             allocation: None,
@@ -103,8 +105,8 @@ impl App {
         for (index, statement) in statements.into_iter().enumerate() {
             let account = compact(&statement.account);
             let building = self.store.payments.building_of_account(grant.tenant, &account).await?;
-            let building = building.ok_or_else(|| Rule::StatementAccountUnknown { account: account.clone() })?;
-            imports.push(self.bank_import(building, &account, format!("{digest}:{index}"), format, statement));
+            let into = building.ok_or_else(|| Rule::StatementAccountUnknown { account: account.clone() })?;
+            imports.push(self.bank_import(into, &account, format!("{digest}:{index}"), format, statement));
         }
         let mut reports = Vec::with_capacity(imports.len());
         for (import, number) in imports {
@@ -114,14 +116,17 @@ impl App {
         Ok(reports)
     }
 
+    /// The statement's money received as payments into `into` (the building and
+    /// the fund whose account the statement is of).
     fn bank_import(
         &self,
-        building_id: BuildingId,
+        into: (BuildingId, Fund),
         account: &str,
         file_digest: String,
         format: &'static str,
         statement: Statement,
     ) -> (BankImport, String) {
+        let (building_id, fund) = into;
         let id = BankImportId::generate();
         let now = self.clock.now();
         let movement_count = u32::try_from(statement.movements.len()).unwrap_or(u32::MAX);
@@ -144,6 +149,7 @@ impl App {
                     free_text,
                     counterparty_iban: m.counterparty_account.as_deref().map(compact),
                     counterparty_name: m.counterparty_name,
+                    account: Some(fund),
                     bank_reference: Some(format!("{account}/{}", m.bank_reference)),
                     import_id: Some(id),
                     allocation: None,

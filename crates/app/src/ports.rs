@@ -22,8 +22,10 @@ use crate::error::StoreError;
 use crate::listing::{BuildingSort, ExpenseSort, ListQuery, OwnerSort, OwnershipSort, Page, UnitSort};
 
 pub mod money;
+pub mod reminders;
 
 pub use money::{ChargeStore, PaymentStore};
+pub use reminders::ReminderStore;
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -102,6 +104,8 @@ pub type ShareCheck<'a> = &'a (dyn Fn(&[(Share, Period)]) -> Result<(), Rule> + 
 pub trait OwnerStore: Send + Sync {
     async fn insert_owner(&self, tenant: TenantId, owner: &Owner) -> StoreResult<()>;
     async fn owner(&self, tenant: TenantId, id: OwnerId) -> StoreResult<Option<Owner>>;
+    /// The owners among `ids` (missing or foreign ones are left out), in no particular order.
+    async fn owners_by_id(&self, tenant: TenantId, ids: &[OwnerId]) -> StoreResult<Vec<Owner>>;
     /// `building`: only owners holding a unit of it (at any time).
     async fn owners(
         &self,
@@ -197,6 +201,7 @@ pub struct Store {
     pub expenses: Arc<dyn ExpenseStore>,
     pub charges: Arc<dyn ChargeStore>,
     pub payments: Arc<dyn PaymentStore>,
+    pub reminders: Arc<dyn ReminderStore>,
     pub health: Arc<dyn HealthStore>,
 }
 

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::communication::StructuredCommunication;
+use crate::expense::Fund;
 use crate::ids::{BuildingId, DistributionKeyId, FundCallId, OwnerId, UnitId};
 use crate::money::{Cents, split};
 use crate::owner::Share;
@@ -277,15 +278,35 @@ pub fn reserve_fund_shortfall(previous_year_ordinary: Cents, reserve_called_this
     (!waived && reserve_called_this_year.get() < minimum).then(|| Cents::new(minimum).unwrap_or_default())
 }
 
-/// Which fund each part of a payment goes to: in proportion to what the line
-/// asks of each fund, to the cent (an exact payment settles both).
-pub fn allocate_payment(amount: Cents, line_working: Cents, line_reserve: Cents) -> (Cents, Cents) {
-    let paid = u64::try_from(amount.get()).unwrap_or(0);
-    let weights = [u64::try_from(line_working.get()).unwrap_or(0), u64::try_from(line_reserve.get()).unwrap_or(0)];
-    match split(paid, &weights).as_deref() {
-        Some([working, reserve]) => (cents(*working), cents(*reserve)),
-        _ => (amount, Cents::default()),
-    }
+/// Which fund each part of a payment goes to. Money received on one fund's
+/// own account belongs to that fund first (art. 3.86 §3 keeps the funds on
+/// separate accounts): it takes what the line asks of it, the other fund the
+/// rest up to what it asks, and any excess stays with the account's fund.
+/// When the account is not known (a payment recorded by hand), the payment is
+/// shared in proportion to what the line asks of each fund, to the cent.
+pub fn allocate_payment(amount: Cents, line_working: Cents, line_reserve: Cents, account: Option<Fund>) -> (Cents, Cents) {
+    let paid = amount.get().max(0);
+    let (working, reserve) = (line_working.get().max(0), line_reserve.get().max(0));
+    let first_then_rest = |first: i64, second: i64| {
+        let to_first = paid.min(first);
+        let to_second = (paid - to_first).min(second);
+        (paid - to_second, to_second)
+    };
+    let (w, r) = match account {
+        Some(Fund::Working) => first_then_rest(working, reserve),
+        Some(Fund::Reserve) => {
+            let (r, w) = first_then_rest(reserve, working);
+            (w, r)
+        }
+        None => {
+            let weights = [u64::try_from(working).unwrap_or(0), u64::try_from(reserve).unwrap_or(0)];
+            match split(u64::try_from(paid).unwrap_or(0), &weights).as_deref() {
+                Some([w, r]) => (i64::try_from(*w).unwrap_or(0), i64::try_from(*r).unwrap_or(0)),
+                _ => (paid, 0),
+            }
+        }
+    };
+    (Cents::new(w).unwrap_or_default(), Cents::new(r).unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -378,9 +399,21 @@ mod tests {
     #[test]
     fn payments_go_to_the_funds_in_proportion() {
         let c = |v| Cents::new(v).unwrap();
-        assert_eq!(allocate_payment(c(15_000), c(10_000), c(5_000)), (c(10_000), c(5_000)));
-        assert_eq!(allocate_payment(c(100), c(10_000), c(5_000)), (c(67), c(33)));
-        assert_eq!(allocate_payment(c(100), c(0), c(0)), (c(100), c(0)));
+        assert_eq!(allocate_payment(c(15_000), c(10_000), c(5_000), None), (c(10_000), c(5_000)));
+        assert_eq!(allocate_payment(c(100), c(10_000), c(5_000), None), (c(67), c(33)));
+        assert_eq!(allocate_payment(c(100), c(0), c(0), None), (c(100), c(0)));
+    }
+
+    #[test]
+    fn money_on_a_fund_account_goes_to_that_fund_first() {
+        let c = |v| Cents::new(v).unwrap();
+        // The reserve part paid on the reserve account, the working part on the working one.
+        assert_eq!(allocate_payment(c(5_000), c(10_000), c(5_000), Some(Fund::Reserve)), (c(0), c(5_000)));
+        assert_eq!(allocate_payment(c(10_000), c(10_000), c(5_000), Some(Fund::Working)), (c(10_000), c(0)));
+        // The whole line on one account settles both; an excess stays with the account's fund.
+        assert_eq!(allocate_payment(c(15_000), c(10_000), c(5_000), Some(Fund::Reserve)), (c(10_000), c(5_000)));
+        assert_eq!(allocate_payment(c(16_000), c(10_000), c(5_000), Some(Fund::Reserve)), (c(10_000), c(6_000)));
+        assert_eq!(allocate_payment(c(16_000), c(10_000), c(5_000), Some(Fund::Working)), (c(11_000), c(5_000)));
     }
 
     proptest::proptest! {

@@ -41,4 +41,5 @@ entity_id!(
     CallLineId,
     PaymentId,
     BankImportId,
+    ReminderId,
 );

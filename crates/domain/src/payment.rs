@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use crate::charges::allocate_payment;
 use crate::communication::StructuredCommunication;
+use crate::expense::Fund;
 use crate::ids::{BankImportId, BuildingId, CallLineId, OwnerId, PaymentId};
 use crate::money::Cents;
 
@@ -34,9 +35,9 @@ pub struct Allocation {
 }
 
 impl Allocation {
-    /// The payment's amount on `line`, in proportion to what it asks of each fund.
-    pub fn to_line(amount: Cents, line: OpenLine, matched_by: MatchedBy) -> Self {
-        let (working, reserve) = allocate_payment(amount, line.working, line.reserve);
+    /// The payment's amount on `line`, shared between the funds by `allocate_payment`.
+    pub fn to_line(amount: Cents, account: Option<Fund>, line: OpenLine, matched_by: MatchedBy) -> Self {
+        let (working, reserve) = allocate_payment(amount, line.working, line.reserve, account);
         Self { line: line.id, owner: line.owner, working, reserve, matched_by }
     }
 }
@@ -44,10 +45,11 @@ impl Allocation {
 /// Matching order: the structured communication names its line; failing
 /// that, an open line of the building for exactly the amount, whose owner
 /// pays from that IBAN; failing that, nothing (the reconciliation inbox).
-pub fn match_payment(amount: Cents, by_communication: Option<OpenLine>, by_amount_and_iban: Option<OpenLine>) -> Option<Allocation> {
+pub fn match_payment(payment: &Payment, by_communication: Option<OpenLine>, by_amount_and_iban: Option<OpenLine>) -> Option<Allocation> {
+    let (amount, account) = (payment.amount, payment.account);
     by_communication
-        .map(|line| Allocation::to_line(amount, line, MatchedBy::Communication))
-        .or_else(|| by_amount_and_iban.map(|line| Allocation::to_line(amount, line, MatchedBy::AmountAndIban)))
+        .map(|line| Allocation::to_line(amount, account, line, MatchedBy::Communication))
+        .or_else(|| by_amount_and_iban.map(|line| Allocation::to_line(amount, account, line, MatchedBy::AmountAndIban)))
 }
 
 /// Money received on one of the building's accounts.
@@ -62,6 +64,8 @@ pub struct Payment {
     pub free_text: Option<String>,
     pub counterparty_iban: Option<String>,
     pub counterparty_name: Option<String>,
+    /// The building account it was paid into, when known (from a bank statement).
+    pub account: Option<Fund>,
     /// The bank's reference, unique per building: a movement is never recorded twice.
     pub bank_reference: Option<String>,
     pub import_id: Option<BankImportId>,
@@ -118,20 +122,38 @@ mod tests {
         }
     }
 
+    fn payment(amount: i64) -> Payment {
+        Payment {
+            id: PaymentId::generate(),
+            building_id: BuildingId::generate(),
+            value_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            amount: Cents::new(amount).unwrap(),
+            communication: None,
+            free_text: None,
+            counterparty_iban: None,
+            counterparty_name: None,
+            account: None,
+            bank_reference: None,
+            import_id: None,
+            allocation: None,
+            created_at: chrono::DateTime::default(),
+        }
+    }
+
     #[test]
     fn the_communication_wins_over_amount_and_iban() {
         let (named, guessed) = (line(100, 0), line(100, 0));
-        let amount = Cents::new(100).unwrap();
-        let a = match_payment(amount, Some(named), Some(guessed)).unwrap();
+        let paid = payment(100);
+        let a = match_payment(&paid, Some(named), Some(guessed)).unwrap();
         assert_eq!((a.line, a.matched_by), (named.id, MatchedBy::Communication));
-        let b = match_payment(amount, None, Some(guessed)).unwrap();
+        let b = match_payment(&paid, None, Some(guessed)).unwrap();
         assert_eq!((b.line, b.matched_by), (guessed.id, MatchedBy::AmountAndIban));
-        assert_eq!(match_payment(amount, None, None), None);
+        assert_eq!(match_payment(&paid, None, None), None);
     }
 
     #[test]
     fn a_partial_payment_is_shared_between_the_funds() {
-        let a = Allocation::to_line(Cents::new(9_000).unwrap(), line(20_000, 10_000), MatchedBy::Manual);
+        let a = Allocation::to_line(Cents::new(9_000).unwrap(), None, line(20_000, 10_000), MatchedBy::Manual);
         assert_eq!((a.working.get(), a.reserve.get()), (6_000, 3_000));
     }
 

@@ -5,11 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod chase;
 mod money;
 mod property;
 pub mod sample;
 
 pub use accounts::*;
+pub use chase::*;
 pub use money::*;
 pub use property::*;
 
@@ -48,6 +50,8 @@ macro_rules! store_contract {
             organizations_list_their_usage,
             a_refused_distribution_leaves_nothing_behind,
             calls_number_their_lines_and_payments_find_them,
+            reminders_round_trip_once_per_level,
+            statements_read_an_owner_s_charges_and_the_account_s_fund,
         );
     };
 }

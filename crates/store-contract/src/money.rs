@@ -17,7 +17,7 @@ use koprogo_domain::text::Text;
 use crate::sample::{self, at, day, query, tenant};
 
 /// A building with two units, each held wholly by its own owner since 2020.
-async fn held_building(
+pub(crate) async fn held_building(
     store: &Store,
 ) -> (koprogo_domain::ids::TenantId, koprogo_domain::building::Building, Vec<koprogo_domain::ids::OwnerId>) {
     let t = tenant(store).await;
@@ -51,6 +51,7 @@ fn received(
         free_text: None,
         counterparty_iban: None,
         counterparty_name: None,
+        account: None,
         bank_reference: Some("B/1".to_owned()),
         import_id: None,
         allocation: None,
@@ -112,7 +113,7 @@ pub async fn calls_number_their_lines_and_payments_find_them(store: Store) {
         movement_count: 1,
         imported_at: at(),
     };
-    let matcher = |p: &Payment, named, guessed| match_payment(p.amount, named, guessed);
+    let matcher = |p: &Payment, named, guessed| match_payment(p, named, guessed);
     let first = store.payments.import_statement(t, &import, &matcher).await.unwrap();
     assert_eq!((first.new, first.recorded, first.matched), (true, 1, 1));
     let again = store.payments.import_statement(t, &BankImport { id: BankImportId::generate(), ..import.clone() }, &matcher).await.unwrap();
@@ -176,6 +177,7 @@ pub async fn money_rows(store: &Store, t: koprogo_domain::ids::TenantId, buildin
         movement_count: 1,
         imported_at: at(),
     };
-    let matcher = |p: &Payment, named, guessed| match_payment(p.amount, named, guessed);
+    let matcher = |p: &Payment, named, guessed| match_payment(p, named, guessed);
     store.payments.import_statement(t, &import, &matcher).await.unwrap();
+    crate::chase::reminder_rows(store, t, building).await;
 }

@@ -168,6 +168,7 @@ pub async fn connect_store(url: &str, max_connections: u32) -> Result<(Store, Ar
         expenses: this.clone(),
         charges: this.clone(),
         payments: this.clone(),
+        reminders: this.clone(),
         health: this.clone(),
     };
     Ok((store, this))

@@ -9,7 +9,7 @@ use koprogo_store_postgres::testing::{fresh_database_url, session};
 use sqlx::Row as _;
 
 /// Every table row-level security guards.
-const TENANT_TABLES: [&str; 14] = [
+const TENANT_TABLES: [&str; 16] = [
     "buildings",
     "units",
     "owners",
@@ -24,6 +24,8 @@ const TENANT_TABLES: [&str; 14] = [
     "reserve_fund_waivers",
     "bank_imports",
     "payments",
+    "reminder_policies",
+    "reminders",
 ];
 /// Tables with an `organization_id` that stay outside, read before any
 /// organisation is known (migration 0003 says why).

@@ -163,6 +163,15 @@ macro_rules! account_store {
                     Ok(row.map(Organization::try_from).transpose()?)
                 }
 
+                async fn organization(&self, id: TenantId) -> StoreResult<Option<Organization>> {
+                    let row: Option<OrganizationRow> = sqlx::query_as("SELECT id, name, created_at FROM organizations WHERE id = $1")
+                        .bind(id.as_uuid())
+                        .fetch_optional(self.platform())
+                        .await
+                        .map_err(db_error)?;
+                    Ok(row.map(Organization::try_from).transpose()?)
+                }
+
                 async fn organizations(&self, query: &ListQuery<OrganizationSort>) -> StoreResult<Page<OrganizationUsage>> {
                     let column = match query.sort {
                         OrganizationSort::Name => "o.name",

@@ -10,7 +10,7 @@ macro_rules! charge_store {
             use $crate::prelude::*;
             use $crate::sqlx;
             use koprogo_app::listing::CallSort;
-            use koprogo_app::ports::money::{CallPlan, ChargeStore, DistributionPlan, FiscalYear, ReserveStatus, StoredDistribution};
+            use koprogo_app::ports::money::{CallPlan, ChargeStore, DistributionPlan, FiscalYear, OwnerCharge, ReserveStatus, StoredDistribution};
             use koprogo_domain::charges::{CallLine, Distribution, DistributionKey, FundCall, Holding, UnitWeight};
             use koprogo_domain::communication::StructuredCommunication;
             use koprogo_domain::ids::{CallLineId, DistributionKeyId, FundCallId};
@@ -267,6 +267,51 @@ macro_rules! charge_store {
 
                 async fn distribution(&self, tenant: TenantId, expense: ExpenseId) -> StoreResult<Option<StoredDistribution>> {
                     read_distribution(&mut *self.reader(tenant).await?, tenant, expense).await
+                }
+
+                async fn owner_charges(
+                    &self,
+                    tenant: TenantId,
+                    owner: OwnerId,
+                    building: BuildingId,
+                    from: NaiveDate,
+                    to: NaiveDate,
+                ) -> StoreResult<Vec<OwnerCharge>> {
+                    let mut c = self.reader(tenant).await?;
+                    let rows: Vec<OwnerChargeRow> = sqlx::query_as(
+                        "SELECT a.expense_id, e.expense_date, e.supplier, e.description, e.fund, k.name AS key_name, a.unit_number, \
+                         a.unit_weight, e.amount_cents AS expense_amount_cents, a.amount_cents \
+                         FROM charge_allocations a \
+                         JOIN expenses e ON e.organization_id = a.organization_id AND e.id = a.expense_id \
+                         LEFT JOIN distribution_keys k ON k.organization_id = e.organization_id AND k.id = e.distribution_key_id \
+                         WHERE a.organization_id = $1 AND a.owner_id = $2 AND e.building_id = $3 AND e.expense_date >= $4 AND e.expense_date <= $5 \
+                         ORDER BY e.expense_date, a.expense_id, a.unit_number",
+                    )
+                    .bind(tenant.as_uuid())
+                    .bind(owner.as_uuid())
+                    .bind(building.as_uuid())
+                    .bind(from)
+                    .bind(to)
+                    .fetch_all(&mut *c)
+                    .await
+                    .map_err(db_error)?;
+                    let mut expenses: Vec<Uuid> = rows.iter().map(|r| r.expense_id).collect();
+                    expenses.dedup();
+                    // The weight total of each distribution: every unit once, whoever holds it.
+                    let mut totals: std::collections::HashMap<Uuid, u64> = std::collections::HashMap::new();
+                    for chunk in expenses.chunks(500) {
+                        let mut qb = QueryBuilder::<Db>::new("SELECT DISTINCT expense_id, unit_id, unit_weight FROM charge_allocations WHERE organization_id = ");
+                        qb.push_bind(tenant.as_uuid());
+                        push_in(&mut qb, "expense_id", chunk);
+                        let weights: Vec<(Uuid, Uuid, i64)> = qb.build_query_as().fetch_all(&mut *c).await.map_err(db_error)?;
+                        for (expense, _, weight) in weights {
+                            *totals.entry(expense).or_default() += u64::try_from(weight).unwrap_or(0);
+                        }
+                    }
+                    rows.into_iter().map(|row| {
+                        let total = totals.get(&row.expense_id).copied().unwrap_or(0);
+                        Ok(row.into_charge(total)?)
+                    }).collect()
                 }
 
                 async fn issue_call(&self, tenant: TenantId, call: &FundCall, plan: CallPlan<'_>) -> StoreResult<Option<Vec<CallLine>>> {

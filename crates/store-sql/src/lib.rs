@@ -20,6 +20,7 @@ mod expenses;
 pub mod money_rows;
 mod owners;
 mod payments;
+pub mod reminders;
 pub mod rows;
 mod units;
 
@@ -124,5 +125,6 @@ macro_rules! sql_store {
         $crate::expense_store!($store, $db);
         $crate::charge_store!($store, $db);
         $crate::payment_store!($store, $db);
+        $crate::reminder_store!($store, $db);
     };
 }

@@ -189,10 +189,11 @@ pub struct PaymentRow {
     pub reserve_cents: i64,
     pub matched_by: Option<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    pub account_fund: Option<String>,
 }
 
 pub const PAYMENT_COLUMNS: &str = "id, building_id, value_date, amount_cents, communication, free_text, counterparty_iban, counterparty_name, \
-     bank_reference, import_id, call_line_id, owner_id, working_cents, reserve_cents, matched_by, created_at";
+     bank_reference, import_id, call_line_id, owner_id, working_cents, reserve_cents, matched_by, created_at, account_fund";
 
 impl TryFrom<PaymentRow> for koprogo_domain::payment::Payment {
     type Error = anyhow::Error;
@@ -223,10 +224,48 @@ impl TryFrom<PaymentRow> for koprogo_domain::payment::Payment {
             free_text: row.free_text,
             counterparty_iban: row.counterparty_iban,
             counterparty_name: row.counterparty_name,
+            account: row
+                .account_fund
+                .as_deref()
+                .map(koprogo_domain::expense::Fund::parse)
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("stored account fund: {e}"))?,
             bank_reference: row.bank_reference,
             import_id: row.import_id.map(koprogo_domain::ids::BankImportId::from_uuid),
             allocation,
             created_at: row.created_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct OwnerChargeRow {
+    pub expense_id: Uuid,
+    pub expense_date: chrono::NaiveDate,
+    pub supplier: String,
+    pub description: String,
+    pub fund: String,
+    pub key_name: Option<String>,
+    pub unit_number: String,
+    pub unit_weight: i64,
+    pub expense_amount_cents: i64,
+    pub amount_cents: i64,
+}
+
+impl OwnerChargeRow {
+    pub fn into_charge(self, weight_total: u64) -> Parsed<koprogo_app::ports::money::OwnerCharge> {
+        Ok(koprogo_app::ports::money::OwnerCharge {
+            expense_id: koprogo_domain::ids::ExpenseId::from_uuid(self.expense_id),
+            date: self.expense_date,
+            supplier: self.supplier,
+            description: self.description,
+            fund: koprogo_domain::expense::Fund::parse(&self.fund).map_err(|e| anyhow::anyhow!("stored fund: {e}"))?,
+            key_name: self.key_name,
+            unit_number: self.unit_number,
+            weight: u64::try_from(self.unit_weight).unwrap_or(0),
+            weight_total,
+            expense_amount: cents("amount_cents", self.expense_amount_cents)?,
+            amount: cents("amount_cents", self.amount_cents)?,
         })
     }
 }

@@ -98,6 +98,21 @@ macro_rules! owner_store {
                     Ok(row.map(Owner::try_from).transpose()?)
                 }
 
+                async fn owners_by_id(&self, tenant: TenantId, ids: &[OwnerId]) -> StoreResult<Vec<Owner>> {
+                    let mut found = Vec::with_capacity(ids.len());
+                    let mut c = self.reader(tenant).await?;
+                    for chunk in ids.chunks(500) {
+                        let mut qb = QueryBuilder::<Db>::new(format!("SELECT {OWNER_COLUMNS} FROM owners WHERE organization_id = "));
+                        qb.push_bind(tenant.as_uuid());
+                        push_in(&mut qb, "id", &chunk.iter().map(|o| o.as_uuid()).collect::<Vec<_>>());
+                        let rows: Vec<OwnerRow> = qb.build_query_as().fetch_all(&mut *c).await.map_err(db_error)?;
+                        for row in rows {
+                            found.push(Owner::try_from(row)?);
+                        }
+                    }
+                    Ok(found)
+                }
+
                 async fn owners(&self, tenant: TenantId, query: &ListQuery<OwnerSort>, building: Option<BuildingId>, visible: &Visibility) -> StoreResult<Page<Owner>> {
                     let plain = building.is_none() && *visible == Visibility::default();
                     let source = plain.then(|| Total::Counter("owners".to_owned()));

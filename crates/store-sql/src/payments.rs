@@ -13,6 +13,7 @@ macro_rules! payment_store {
             use koprogo_app::listing::PaymentSort;
             use koprogo_app::ports::money::{AccountLine, BankImport, ImportOutcome, Matcher, OwnerPosition, PaymentFilter, PaymentStore};
             use koprogo_domain::charges::CallLine;
+            use koprogo_domain::expense::Fund;
             use koprogo_domain::ids::{CallLineId, PaymentId};
             use koprogo_domain::money::Cents;
             use koprogo_domain::payment::{Allocation, MatchedBy, OpenLine, Payment, Position};
@@ -64,7 +65,7 @@ macro_rules! payment_store {
 
             async fn insert_payment(c: &mut Conn, tenant: TenantId, p: &Payment, allocation: Option<&Allocation>) -> StoreResult<()> {
                 sqlx::query(AssertSqlSafe(format!(
-                    "INSERT INTO payments ({PAYMENT_COLUMNS}, organization_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+                    "INSERT INTO payments ({PAYMENT_COLUMNS}, organization_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
                 )))
                 .bind(p.id.as_uuid())
                 .bind(p.building_id.as_uuid())
@@ -82,6 +83,7 @@ macro_rules! payment_store {
                 .bind(allocation.map_or(0, |a| a.reserve.get()))
                 .bind(allocation.map(|a| a.matched_by.as_str()))
                 .bind(p.created_at)
+                .bind(p.account.map(|f| f.as_str()))
                 .bind(tenant.as_uuid())
                 .execute(&mut *c)
                 .await
@@ -94,6 +96,16 @@ macro_rules! payment_store {
                 let allocation = matcher(p, named, guessed);
                 insert_payment(&mut *c, tenant, p, allocation.as_ref()).await?;
                 Ok(allocation.is_some())
+            }
+
+            fn account_line(row: &<Db as sqlx::Database>::Row) -> StoreResult<AccountLine> {
+                Ok(AccountLine {
+                    line: CallLine::try_from(<CallLineRow as sqlx::FromRow<_>>::from_row(row).map_err(db_error)?)?,
+                    building_id: BuildingId::from_uuid(row.try_get("building_id").map_err(db_error)?),
+                    title: row.try_get("title").map_err(db_error)?,
+                    as_of: row.try_get("as_of").map_err(db_error)?,
+                    due_date: row.try_get("due_date").map_err(db_error)?,
+                })
             }
 
             #[$crate::async_trait::async_trait]
@@ -172,16 +184,18 @@ macro_rules! payment_store {
                     Ok(ImportOutcome { import_id: import.id, new: true, movement_count: import.movement_count, recorded, matched })
                 }
 
-                async fn building_of_account(&self, tenant: TenantId, iban: &str) -> StoreResult<Option<BuildingId>> {
-                    let id: Option<Uuid> = sqlx::query_scalar(
-                        "SELECT id FROM buildings WHERE organization_id = $1 AND (working_fund_iban = $2 OR reserve_fund_iban = $2) ORDER BY id LIMIT 1",
+                async fn building_of_account(&self, tenant: TenantId, iban: &str) -> StoreResult<Option<(BuildingId, Fund)>> {
+                    // The working account wins when a building (wrongly) names the same account twice.
+                    let found: Option<(Uuid, bool)> = sqlx::query_as(
+                        "SELECT id, COALESCE(working_fund_iban = $2, 1 = 0) AS working FROM buildings \
+                         WHERE organization_id = $1 AND (working_fund_iban = $2 OR reserve_fund_iban = $2) ORDER BY id LIMIT 1",
                     )
                     .bind(tenant.as_uuid())
                     .bind(iban.to_owned())
                     .fetch_optional(&mut *self.reader(tenant).await?)
                     .await
                     .map_err(db_error)?;
-                    Ok(id.map(BuildingId::from_uuid))
+                    Ok(found.map(|(id, working)| (BuildingId::from_uuid(id), if working { Fund::Working } else { Fund::Reserve })))
                 }
 
                 async fn payment(&self, tenant: TenantId, id: PaymentId) -> StoreResult<Option<Payment>> {
@@ -211,6 +225,12 @@ macro_rules! payment_store {
                         }
                         if filter.unmatched {
                             qb.push(" AND call_line_id IS NULL");
+                        }
+                        if let Some(from) = filter.from {
+                            qb.push(" AND value_date >= ").push_bind(from);
+                        }
+                        if let Some(to) = filter.to {
+                            qb.push(" AND value_date <= ").push_bind(to);
                         }
                         if let Some(ids) = &visible.buildings {
                             push_in(qb, "building_id", &ids.iter().map(|b| b.as_uuid()).collect::<Vec<_>>());
@@ -259,7 +279,7 @@ macro_rules! payment_store {
                     .await
                     .map_err(db_error)?;
                     let Some(target) = target else { return Ok(false) };
-                    let a = Allocation::to_line(payment.amount, open_line(target)?, MatchedBy::Manual);
+                    let a = Allocation::to_line(payment.amount, payment.account, open_line(target)?, MatchedBy::Manual);
                     sqlx::query(
                         "UPDATE payments SET call_line_id = $1, owner_id = $2, working_cents = $3, reserve_cents = $4, matched_by = $5 \
                          WHERE organization_id = $6 AND id = $7",
@@ -280,7 +300,7 @@ macro_rules! payment_store {
 
                 async fn owner_lines(&self, tenant: TenantId, owner: OwnerId) -> StoreResult<Vec<AccountLine>> {
                     let rows = sqlx::query(
-                        "SELECT l.id, l.call_id, l.owner_id, l.working_cents, l.reserve_cents, l.communication, c.building_id, c.title, c.due_date \
+                        "SELECT l.id, l.call_id, l.owner_id, l.working_cents, l.reserve_cents, l.communication, c.building_id, c.title, c.as_of, c.due_date \
                          FROM call_lines l JOIN fund_calls c ON c.organization_id = l.organization_id AND c.id = l.call_id \
                          WHERE l.organization_id = $1 AND l.owner_id = $2 ORDER BY l.due_date, l.id",
                     )
@@ -289,17 +309,36 @@ macro_rules! payment_store {
                     .fetch_all(&mut *self.reader(tenant).await?)
                     .await
                     .map_err(db_error)?;
-                    rows.iter()
-                        .map(|row| {
-                            let line = CallLine::try_from(<CallLineRow as sqlx::FromRow<_>>::from_row(row).map_err(db_error)?)?;
-                            Ok(AccountLine {
-                                line,
-                                building_id: BuildingId::from_uuid(row.try_get("building_id").map_err(db_error)?),
-                                title: row.try_get("title").map_err(db_error)?,
-                                due_date: row.try_get("due_date").map_err(db_error)?,
-                            })
-                        })
-                        .collect()
+                    rows.iter().map(account_line).collect()
+                }
+
+                async fn building_lines(&self, tenant: TenantId, building: BuildingId) -> StoreResult<(Vec<AccountLine>, Vec<(OwnerId, Cents)>)> {
+                    let mut c = self.reader(tenant).await?;
+                    let rows = sqlx::query(
+                        "SELECT l.id, l.call_id, l.owner_id, l.working_cents, l.reserve_cents, l.communication, c.building_id, c.title, c.as_of, c.due_date \
+                         FROM call_lines l JOIN fund_calls c ON c.organization_id = l.organization_id AND c.id = l.call_id \
+                         WHERE l.organization_id = $1 AND l.building_id = $2 ORDER BY l.owner_id, l.due_date, l.id",
+                    )
+                    .bind(tenant.as_uuid())
+                    .bind(building.as_uuid())
+                    .fetch_all(&mut *c)
+                    .await
+                    .map_err(db_error)?;
+                    let lines = rows.iter().map(account_line).collect::<StoreResult<Vec<_>>>()?;
+                    let paid: Vec<(Uuid, i64)> = sqlx::query_as(
+                        "SELECT owner_id, CAST(SUM(amount_cents) AS BIGINT) FROM payments \
+                         WHERE organization_id = $1 AND building_id = $2 AND owner_id IS NOT NULL GROUP BY owner_id",
+                    )
+                    .bind(tenant.as_uuid())
+                    .bind(building.as_uuid())
+                    .fetch_all(&mut *c)
+                    .await
+                    .map_err(db_error)?;
+                    let paid = paid
+                        .into_iter()
+                        .map(|(owner, sum)| Ok((OwnerId::from_uuid(owner), Cents::new(sum).map_err(|e| anyhow::anyhow!("sum out of range: {e}"))?)))
+                        .collect::<StoreResult<Vec<_>>>()?;
+                    Ok((lines, paid))
                 }
 
                 async fn positions(

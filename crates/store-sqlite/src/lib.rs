@@ -81,6 +81,7 @@ impl SqliteStore {
             expenses: this.clone(),
             charges: this.clone(),
             payments: this.clone(),
+            reminders: this.clone(),
             health: this,
         }
     }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use koprogo_domain::Rule;
 use koprogo_domain::charges::{CallLine, Distribution, DistributionKey, FundCall, Holding, PlannedLine, UnitWeight};
-use koprogo_domain::expense::Expense;
+use koprogo_domain::expense::{Expense, Fund};
 use koprogo_domain::ids::{BankImportId, BuildingId, CallLineId, DistributionKeyId, ExpenseId, FundCallId, OwnerId, PaymentId, TenantId};
 use koprogo_domain::money::Cents;
 use koprogo_domain::payment::{Allocation, OpenLine, Payment, Position};
@@ -84,6 +84,15 @@ pub trait ChargeStore: Send + Sync {
         plan: DistributionPlan<'_>,
     ) -> StoreResult<Option<StoredDistribution>>;
     async fn distribution(&self, tenant: TenantId, expense: ExpenseId) -> StoreResult<Option<StoredDistribution>>;
+    /// The owner's parts of the building's distributed expenses dated in `[from, to]`, by date.
+    async fn owner_charges(
+        &self,
+        tenant: TenantId,
+        owner: OwnerId,
+        building: BuildingId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<OwnerCharge>>;
 
     /// In one transaction: reads the holdings on `call.as_of`, runs `plan`,
     /// gives each line the next structured communication of the organisation,
@@ -148,6 +157,10 @@ pub struct PaymentFilter {
     pub owner: Option<OwnerId>,
     /// Only those waiting in the reconciliation inbox.
     pub unmatched: bool,
+    /// Received from this day on (value date).
+    pub from: Option<NaiveDate>,
+    /// Received up to this day, included.
+    pub to: Option<NaiveDate>,
 }
 
 /// One owner's position in one building.
@@ -165,7 +178,28 @@ pub struct AccountLine {
     pub line: CallLine,
     pub building_id: BuildingId,
     pub title: String,
+    /// The day of the call (its owners are those of that day).
+    pub as_of: NaiveDate,
     pub due_date: NaiveDate,
+}
+
+/// An owner's part of one distributed expense, as a statement lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnerCharge {
+    pub expense_id: ExpenseId,
+    pub date: NaiveDate,
+    pub supplier: String,
+    pub description: String,
+    pub fund: Fund,
+    /// `None`: the general key (the quotas).
+    pub key_name: Option<String>,
+    pub unit_number: String,
+    /// The unit's weight under the key, out of `weight_total`.
+    pub weight: u64,
+    pub weight_total: u64,
+    /// The expense's whole amount, and the owner's part of it for this unit.
+    pub expense_amount: Cents,
+    pub amount: Cents,
 }
 
 #[async_trait::async_trait]
@@ -177,8 +211,8 @@ pub trait PaymentStore: Send + Sync {
     /// In one transaction: the import and every payment not recorded before
     /// (by bank reference), each matched by `matcher`.
     async fn import_statement(&self, tenant: TenantId, import: &BankImport, matcher: Matcher<'_>) -> StoreResult<ImportOutcome>;
-    /// The building whose working or reserve account is `iban`.
-    async fn building_of_account(&self, tenant: TenantId, iban: &str) -> StoreResult<Option<BuildingId>>;
+    /// The building whose working or reserve account is `iban`, and which fund that account holds.
+    async fn building_of_account(&self, tenant: TenantId, iban: &str) -> StoreResult<Option<(BuildingId, Fund)>>;
     async fn payment(&self, tenant: TenantId, id: PaymentId) -> StoreResult<Option<Payment>>;
     async fn payments(
         &self,
@@ -195,6 +229,8 @@ pub trait PaymentStore: Send + Sync {
 
     /// Every call line of the owner, oldest due first.
     async fn owner_lines(&self, tenant: TenantId, owner: OwnerId) -> StoreResult<Vec<AccountLine>>;
+    /// Every call line of the building with the total paid by each owner: what the chase of late payers reads.
+    async fn building_lines(&self, tenant: TenantId, building: BuildingId) -> StoreResult<(Vec<AccountLine>, Vec<(OwnerId, Cents)>)>;
     /// Positions by building and owner; `today` decides what is due.
     async fn positions(
         &self,

@@ -134,6 +134,7 @@ error-unit-has_ownerships = Remove the unit's owners first.
 error-owner-has_ownerships = Remove this owner's units first.
 error-owner-has_account = A user account is linked to this owner.
 error-membership-unknown_reference = A referenced object does not exist in this organisation.
+error-reminder-exists = These reminders were just sent from elsewhere: reload the page.
 unit-title = Unit { $number }
 unit-owners = Owners over time
 unit-surface = Surface

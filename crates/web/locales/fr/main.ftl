@@ -134,6 +134,7 @@ error-unit-has_ownerships = Retirez d'abord les propriétaires du lot.
 error-owner-has_ownerships = Retirez d'abord les lots de ce propriétaire.
 error-owner-has_account = Un compte utilisateur est lié à ce propriétaire.
 error-membership-unknown_reference = Un élément référencé n'existe pas dans cette organisation.
+error-reminder-exists = Ces rappels viennent d'être envoyés par ailleurs : rechargez la page.
 unit-title = Lot { $number }
 unit-owners = Propriétaires au fil du temps
 unit-surface = Surface

@@ -134,6 +134,7 @@ error-unit-has_ownerships = Verwijder eerst de eigenaars van de kavel.
 error-owner-has_ownerships = Verwijder eerst de kavels van deze eigenaar.
 error-owner-has_account = Er is een gebruikersaccount aan deze eigenaar gekoppeld.
 error-membership-unknown_reference = Een vermeld element bestaat niet in deze organisatie.
+error-reminder-exists = Deze herinneringen werden intussen al verstuurd: laad de pagina opnieuw.
 unit-title = Kavel { $number }
 unit-owners = Eigenaars door de tijd
 unit-surface = Oppervlakte

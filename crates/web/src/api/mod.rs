@@ -10,6 +10,8 @@ pub(crate) mod expenses;
 pub(crate) mod owners;
 pub(crate) mod ownerships;
 pub(crate) mod payments;
+pub(crate) mod reminders;
+pub(crate) mod statements;
 pub(crate) mod units;
 
 use axum::Json;
@@ -84,6 +86,19 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("post", "/api/v1/bank-statements", Access::Policy(Action::RecordPayment)),
     ("get", "/api/v1/owners/{id}/account", Access::Policy(Action::ReadPayments)),
     ("get", "/api/v1/arrears", Access::Policy(Action::ReadPayments)),
+    ("get", "/api/v1/calls/{id}/letters.pdf", Access::Policy(Action::ReadCharges)),
+    ("get", "/api/v1/calls/{id}/lines.xlsx", Access::Policy(Action::ReadCharges)),
+    ("get", "/api/v1/owners/{id}/statement", Access::Policy(Action::ReadPayments)),
+    ("get", "/api/v1/owners/{id}/statement.pdf", Access::Policy(Action::ReadPayments)),
+    ("get", "/api/v1/owners/{id}/statement.xlsx", Access::Policy(Action::ReadPayments)),
+    ("get", "/api/v1/buildings/{id}/ledger.xlsx", Access::Policy(Action::ExportLedger)),
+    ("get", "/api/v1/buildings/{id}/reminder-policy", Access::Policy(Action::ReadPayments)),
+    ("put", "/api/v1/buildings/{id}/reminder-policy", Access::Policy(Action::SendReminders)),
+    ("post", "/api/v1/reminders/preview", Access::Policy(Action::SendReminders)),
+    ("post", "/api/v1/reminders", Access::Policy(Action::SendReminders)),
+    ("get", "/api/v1/reminders", Access::Policy(Action::ReadPayments)),
+    ("get", "/api/v1/reminders/{id}", Access::Policy(Action::ReadPayments)),
+    ("get", "/api/v1/reminders/{id}/letter.pdf", Access::Policy(Action::ReadPayments)),
 ];
 
 #[derive(OpenApi)]
@@ -99,7 +114,8 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
         (name = "ownerships", description = "Shares of units held by owners over time"),
         (name = "expenses", description = "Invoices and charges"),
         (name = "charges", description = "Distribution keys, distributed expenses, calls for funds"),
-        (name = "payments", description = "Payments, bank statements, owners' accounts and arrears"),
+        (name = "payments", description = "Payments, bank statements, owners' accounts, statements and arrears"),
+        (name = "reminders", description = "Reminders to late payers: the association's rules, the letters sent"),
         (name = "admin", description = "Platform administration"),
     )
 )]
@@ -126,6 +142,8 @@ pub fn routes() -> axum::Router<App> {
         .nest("/api/v1/admin", admin::routes())
         .merge(charges::routes())
         .merge(payments::routes())
+        .merge(statements::routes())
+        .merge(reminders::routes())
         .split_for_parts();
     // After the split: the nested routes' operations exist only now.
     docs::ProblemResponses.modify(&mut document);

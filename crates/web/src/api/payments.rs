@@ -141,11 +141,15 @@ pub struct PaymentFilters {
     owner_id: Option<String>,
     /// `true`: only the reconciliation inbox.
     unmatched: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
 }
 
 /// Payments received, newest first by default. `sort_by`: value_date.
 #[utoipa::path(get, path = "/api/v1/payments", tag = "payments", security(("bearer" = [])),
     params(("building_id" = Option<Uuid>, Query), ("owner_id" = Option<Uuid>, Query), ("unmatched" = Option<bool>, Query),
+        ("from" = Option<String>, Query, format = Date, description = "Received from this day"),
+        ("to" = Option<String>, Query, format = Date, description = "Received up to this day, included"),
         ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100),
         ("sort_by" = Option<String>, Query, pattern = "^value_date$"), ("order" = Option<String>, Query, pattern = "^(asc|desc)$")),
     responses((status = 200, body = Paged<PaymentView>)))]
@@ -159,11 +163,15 @@ async fn list(State(app): State<App>, auth: Authenticated, ApiQuery(f): ApiQuery
         "false" => Ok(false),
         _ => Err(koprogo_domain::Invalid::NotOneOf("true false")),
     });
+    let from = optional(&mut v, "from", f.from.as_deref(), parse_date);
+    let to = optional(&mut v, "to", f.to.as_deref(), parse_date);
     let filter = (|| {
         Some(PaymentFilter {
             building: building?.map(BuildingId::from_uuid),
             owner: owner?.map(OwnerId::from_uuid),
             unmatched: unmatched?.unwrap_or(false),
+            from: from?,
+            to: to?,
         })
     })();
     let (query, filter) = finish(v, query.zip(filter))?;

@@ -110,31 +110,22 @@ impl Lang {
         LOCALES.try_lookup(self.id(), &format!("error-{}", code.replace('.', "-")))
     }
 
-    /// `1.234,56 €` in French and Dutch, `€1,234.56` in English.
-    pub fn money(self, amount: Cents) -> String {
-        let cents = amount.get();
-        let sign = if cents < 0 { "-" } else { "" };
-        let (euros, rest) = (cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
-        let (group, decimal) = if self == Lang::En { (',', '.') } else { ('.', ',') };
-        let digits = euros.to_string();
-        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push(group);
-            }
-            grouped.push(c);
-        }
+    /// The same language as the domain names it (letters and sheets use it).
+    pub fn language(self) -> Language {
         match self {
-            Lang::En => format!("{sign}€{grouped}{decimal}{rest:02}"),
-            _ => format!("{sign}{grouped}{decimal}{rest:02}\u{a0}€"),
+            Lang::Fr => Language::Fr,
+            Lang::Nl => Language::Nl,
+            Lang::En => Language::En,
         }
     }
 
+    /// `1.234,56 €` in French and Dutch, `€1,234.56` in English.
+    pub fn money(self, amount: Cents) -> String {
+        koprogo_documents::format::money(self.language(), amount)
+    }
+
     pub fn date(self, day: NaiveDate) -> String {
-        match self {
-            Lang::En => day.format("%-d %b %Y").to_string(),
-            _ => day.format("%d/%m/%Y").to_string(),
-        }
+        koprogo_documents::format::date(self.language(), day)
     }
 
     /// A moment, on the clock of Brussels.
@@ -159,12 +150,7 @@ mod tests {
 
     fn keys(lang: &str) -> std::collections::BTreeSet<String> {
         let path = format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{path}: {e}"))
-            .lines()
-            .filter(|l| !l.starts_with([' ', '#', '*', '[', '}']) && l.contains(" ="))
-            .map(|l| l.split(" =").next().unwrap_or_default().to_owned())
-            .collect()
+        koprogo_documents::format::message_ids(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
     }
 
     #[test]
@@ -193,6 +179,7 @@ mod tests {
         "payment.exists",
         "bank_import.exists",
         "call.communication_taken",
+        "reminder.exists",
         "statement_file",
     ];
 

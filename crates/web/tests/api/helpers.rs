@@ -38,6 +38,8 @@ impl Response {
 
 pub struct TestApp {
     pub app: App,
+    /// The app's clock, to move time on (9:00 UTC on 1 March 2026 at first).
+    pub clock: Arc<FixedClock>,
     pub router: axum::Router,
     pub tenant: TenantId,
     pub other_tenant: TenantId,
@@ -76,11 +78,11 @@ impl TestApp {
 
     async fn with_store(store: koprogo_app::Store, throttle: ThrottleSettings) -> Self {
         let clock = Arc::new(FixedClock::at(chrono::Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).single().expect("time")));
-        let app = App::new(store, clock, AppSettings { throttle, hashing_concurrency: 4 }).expect("app");
+        let app = App::new(store, clock.clone(), AppSettings { throttle, hashing_concurrency: 4 }).expect("app");
         let tenant = app.create_organization("Syndic Horizon").await.expect("organisation").id;
         let other_tenant = app.create_organization("Syndic Ailleurs").await.expect("organisation").id;
         let router = koprogo_web::router(app.clone(), koprogo_web::WebSettings::default());
-        Self { app, router, tenant, other_tenant }
+        Self { app, clock, router, tenant, other_tenant }
     }
 
     /// Creates a user with `role` in `tenant` and logs them in.
@@ -129,6 +131,16 @@ impl TestApp {
             None => Body::empty(),
         };
         self.send(request.body(body).expect("request")).await
+    }
+
+    /// A GET whose body is a file: status, content type and bytes.
+    pub async fn download(&self, path: &str, token: &str) -> (StatusCode, String, Vec<u8>) {
+        let request = Request::get(path).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).expect("request");
+        let response = self.router.clone().oneshot(request).await.expect("router is infallible");
+        let status = response.status();
+        let kind = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes().to_vec();
+        (status, kind, bytes)
     }
 
     pub async fn send(&self, request: Request<Body>) -> Response {

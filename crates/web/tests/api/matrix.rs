@@ -33,10 +33,13 @@ struct Objects {
     call_line: String,
     /// Matched to `call_line`, so the owner of `unit` sees it.
     payment: String,
+    /// Sent to the owner of `unit` for a second call they left unpaid.
+    reminder: String,
 }
 
-/// A key over `unit`, a call by it, and a payment of that call's line.
-async fn money(t: &TestApp, token: &str, building: &str, unit: &str) -> (String, String, String, String) {
+/// A key over `unit`, a call by it, a payment of that call's line, and a
+/// reminder for a second call left unpaid.
+async fn money(t: &TestApp, token: &str, building: &str, unit: &str) -> (String, String, String, String, String) {
     let key = t.create("/api/v1/distribution-keys", token, key_body(building, unit, "Ascenseur")).await;
     let call = t.post("/api/v1/calls", token, call_body(building, &key)).await;
     assert_eq!(call.status, 201, "{}", call.body);
@@ -48,8 +51,14 @@ async fn money(t: &TestApp, token: &str, building: &str, unit: &str) -> (String,
             json!({ "building_id": building, "value_date": "2026-01-15", "amount": 100, "communication": line["communication"] }),
         )
         .await;
+    let mut unpaid = call_body(building, &key);
+    unpaid["title"] = json!("Provisions T2");
+    unpaid["due_date"] = json!("2026-02-01");
+    assert_eq!(t.post("/api/v1/calls", token, unpaid).await.status, 201);
+    let sent = t.post("/api/v1/reminders", token, json!({ "building_id": building })).await;
+    assert_eq!(sent.status, 201, "{}", sent.body);
     let id = |v: &Value| v.as_str().expect("an id").to_owned();
-    (key, id(&call.body["id"]), id(&line["id"]), payment)
+    (key, id(&call.body["id"]), id(&line["id"]), payment, id(&sent.body[0]["id"]))
 }
 
 fn key_body(building: &str, unit: &str, name: &str) -> Value {
@@ -103,14 +112,14 @@ async fn holding(t: &TestApp, token: &str, building: &str, number: &str) -> Obje
         .create("/api/v1/ownerships", token, json!({ "unit_id": unit, "owner_id": owner, "share": 100, "start_date": "2020-01-01" }))
         .await;
     let expense = t.create("/api/v1/expenses", token, expense_body(building, json!(10))).await;
-    let (key, call, call_line, payment) = money(t, token, building, &unit).await;
-    Objects { building: building.to_owned(), unit, owner, ownership, expense, key, call, call_line, payment }
+    let (key, call, call_line, payment, reminder) = money(t, token, building, &unit).await;
+    Objects { building: building.to_owned(), unit, owner, ownership, expense, key, call, call_line, payment, reminder }
 }
 
 async fn world(t: TestApp) -> World {
     let e = t.estate().await;
     let ownerships = t.get(&format!("/api/v1/ownerships?unit_id={}", e.unit), &e.tokens.syndic).await;
-    let (key, call, call_line, payment) = money(&t, &e.tokens.syndic, &e.building, &e.unit).await;
+    let (key, call, call_line, payment, reminder) = money(&t, &e.tokens.syndic, &e.building, &e.unit).await;
     let own = Objects {
         building: e.building.clone(),
         unit: e.unit.clone(),
@@ -121,6 +130,7 @@ async fn world(t: TestApp) -> World {
         call,
         call_line,
         payment,
+        reminder,
     };
     let other = holding(&t, &e.tokens.syndic, &e.other_building, "2A").await;
     let theirs = t.create("/api/v1/buildings", &e.tokens.stranger, building_body("Theirs")).await;
@@ -181,6 +191,7 @@ impl World {
                 "distribution-keys" => objects.key.clone(),
                 "calls" => objects.call.clone(),
                 "payments" => objects.payment.clone(),
+                "reminders" => objects.reminder.clone(),
                 _ => objects.expense.clone(),
             };
         }
@@ -226,6 +237,7 @@ impl World {
             "calls" => call_body(&self.own.building, &self.own.key),
             "payments" => json!({ "building_id": self.own.building, "value_date": "2026-01-20", "amount": 5 }),
             "bank-statements" => Value::String(statement_file()),
+            "reminders" => json!({ "building_id": self.own.building }),
             _ => expense_body(&objects.building, json!(12)),
         }
     }
@@ -278,6 +290,9 @@ async fn policy_matrix(t: TestApp) {
                 let url = path.replace("{id}", &id);
                 let body = match *method {
                     "post" if kind.is_none() => Some(w.body(area, &id, None).await),
+                    "put" if path.ends_with("/reminder-policy") => {
+                        Some(json!({ "delays_days": [15, 15, 15], "fees": [0, 10, 20], "interest_rate": 0, "minimum": 1 }))
+                    }
                     "put" => Some(w.body(area, &id, *kind).await),
                     "post" => Some(w.action_body(path, *kind)),
                     _ => None,

@@ -9,17 +9,17 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, building_body, expense_body, owner_body, unit_body};
 
-struct Building {
-    t: TestApp,
-    token: String,
-    id: String,
+pub struct Building {
+    pub t: TestApp,
+    pub token: String,
+    pub id: String,
     /// Units A (333), B (333), C (334) of a base of 1000.
-    units: [String; 3],
+    pub units: [String; 3],
     /// X holds A and C; Y and Z hold B at 33.33 % and 66.67 %.
-    owners: [String; 3],
+    pub owners: [String; 3],
 }
 
-async fn building() -> Building {
+pub async fn building() -> Building {
     let t = TestApp::new().await;
     let token = t.syndic().await;
     let id = t.create("/api/v1/buildings", &token, building_body("Résidence Cents")).await;
@@ -28,9 +28,11 @@ async fn building() -> Building {
         units.push(t.create("/api/v1/units", &token, unit_body(&id, number, quota)).await);
     }
     let mut owners = Vec::new();
-    for (name, iban) in [("Xhonneux", "BE21001234567803"), ("Yilmaz", "BE57063000000035"), ("Zeghers", "BE35310123456737")] {
+    let who = [("Xhonneux", "BE21001234567803", "fr"), ("Yilmaz", "BE57063000000035", "nl"), ("Zeghers", "BE35310123456737", "en")];
+    for (name, iban, language) in who {
         let mut body = owner_body(name);
         body["iban"] = json!(iban);
+        body["language"] = json!(language);
         owners.push(t.create("/api/v1/owners", &token, body).await);
     }
     for (unit, owner, share) in [(0, 0, "100"), (2, 0, "100"), (1, 1, "33.33"), (1, 2, "66.67")] {
@@ -42,12 +44,12 @@ async fn building() -> Building {
     Building { t, token, id, units: [a, b, c], owners: [x, y, z] }
 }
 
-fn cents(value: &Value) -> i64 {
+pub fn cents(value: &Value) -> i64 {
     Cents::parse_euros(&value.to_string()).expect("an exact amount in euros").get()
 }
 
 impl Building {
-    async fn approved_expense(&self, euros: &str) -> String {
+    pub async fn approved_expense(&self, euros: &str) -> String {
         let mut body = expense_body(&self.id, json!(euros));
         body["fund"] = json!("working");
         let id = self.t.create("/api/v1/expenses", &self.token, body).await;
@@ -122,7 +124,12 @@ async fn a_key_shares_among_the_units_it_serves() {
     assert_eq!((used.status.as_u16(), used.code()), (409, "distribution_key.in_use"));
 }
 
-fn coda(payments: &[(&str, i64, Communication, Option<&str>)]) -> String {
+pub fn coda(payments: &[(&str, i64, Communication, Option<&str>)]) -> String {
+    coda_of("BE68539007547034", payments)
+}
+
+/// A CODA statement of `account` with these movements (reference, cents, communication, payer's IBAN).
+pub fn coda_of(account: &str, payments: &[(&str, i64, Communication, Option<&str>)]) -> String {
     let day = chrono::NaiveDate::from_ymd_opt(2027, 1, 20).expect("day");
     let movements: Vec<Movement> = payments
         .iter()
@@ -139,7 +146,7 @@ fn coda(payments: &[(&str, i64, Communication, Option<&str>)]) -> String {
         .collect();
     let moved = movements.iter().map(|m| m.amount.get()).sum();
     let statement = Statement {
-        account: "BE68539007547034".to_owned(),
+        account: account.to_owned(),
         statement_number: "007".to_owned(),
         old_balance: Cents::default(),
         new_balance: Cents::new(moved).expect("cents"),
@@ -232,4 +239,23 @@ async fn bad_bank_files_are_refused_with_their_line_and_add_nothing() {
     let unknown = b.t.post("/api/v1/bank-statements", &b.token, Value::String(elsewhere)).await;
     assert_eq!((unknown.status.as_u16(), unknown.code()), (422, "bank_import.unknown_account"));
     assert_eq!(b.t.get("/api/v1/payments", &b.token).await.body["pagination"]["total_items"], json!(0));
+}
+
+#[tokio::test]
+async fn money_received_on_the_reserve_account_goes_to_the_reserve_fund() {
+    let b = building().await;
+    let mut body = crate::helpers::building_body("Résidence Cents");
+    body["reserve_fund_iban"] = json!("BE71 0961 2345 6769");
+    assert_eq!(b.t.put(&format!("/api/v1/buildings/{}", b.id), &b.token, body).await.status, 200);
+    let call = json!({ "building_id": b.id, "title": "T1", "as_of": "2027-01-01", "due_date": "2027-01-31", "working_amount": "300", "reserve_amount": "100" });
+    let issued = b.t.post("/api/v1/calls", &b.token, call).await;
+    let line =
+        issued.body["lines"].as_array().expect("lines").iter().find(|l| l["owner_id"] == json!(b.owners[0])).expect("X's line").clone();
+    let ogm = StructuredCommunication::parse(line["communication"].as_str().expect("communication")).expect("valid");
+    let reserve = cents(&line["reserve"]);
+    let file = coda_of("BE71096123456769", &[("R1", reserve, Communication::Structured(ogm), None)]);
+    assert_eq!(b.t.post("/api/v1/bank-statements", &b.token, Value::String(file)).await.status, 201);
+    let paid = b.t.get(&format!("/api/v1/payments?owner_id={}", b.owners[0]), &b.token).await;
+    let payment = &paid.body["data"][0];
+    assert_eq!((cents(&payment["working"]), cents(&payment["reserve"])), (0, reserve), "{}", paid.body);
 }
