@@ -38,6 +38,15 @@ impl App {
         Ok(self.store.owners.ownerships(grant.tenant, &probe, &filter, &grant.visible).await?.total > 0)
     }
 
+    /// The names of the owners among `ids` that the actor may see (for lists
+    /// that show who a line or a payment is for).
+    pub async fn owner_names(&self, actor: &Actor, ids: &[OwnerId]) -> Result<std::collections::HashMap<OwnerId, String>, AppError> {
+        let grant = actor.grant(Action::ReadOwner)?;
+        let visible: Vec<OwnerId> = ids.iter().copied().filter(|id| grant.sees_owner(*id)).collect();
+        let owners = self.store.owners.owners_by_id(grant.tenant, &visible).await?;
+        Ok(owners.into_iter().map(|o| (o.id, o.details.display_name())).collect())
+    }
+
     pub async fn owners(&self, actor: &Actor, query: &ListQuery<OwnerSort>, building: Option<BuildingId>) -> Result<Page<Owner>, AppError> {
         let grant = actor.grant(Action::ReadOwner)?;
         Ok(self.store.owners.owners(grant.tenant, query, building, &grant.visible).await?)

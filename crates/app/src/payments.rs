@@ -188,6 +188,17 @@ impl App {
         self.store.payments.payment(grant.tenant, id).await?.ok_or(AppError::NotFound)
     }
 
+    /// The call lines of a building a payment may be assigned to, newest due first.
+    pub async fn assignable_lines(&self, actor: &Actor, building: BuildingId) -> Result<Vec<AccountLine>, AppError> {
+        let grant = actor.grant(Action::RecordPayment)?;
+        if !grant.sees_building(building) {
+            return Err(AppError::NotFound);
+        }
+        let (mut lines, _) = self.store.payments.building_lines(grant.tenant, building).await?;
+        lines.sort_by(|a, b| b.due_date.cmp(&a.due_date).then(a.line.id.cmp(&b.line.id)));
+        Ok(lines)
+    }
+
     pub async fn owner_account(&self, actor: &Actor, owner: OwnerId) -> Result<OwnerAccount, AppError> {
         let grant = actor.grant(Action::ReadPayments)?;
         self.owner(actor, owner).await?; // who may see the owner may see their account

@@ -173,16 +173,9 @@ fn record_a_unit_an_owner_and_an_expense(browser: &Browser, site: &str) {
     browser.wait_for("€250.00");
 }
 
-#[test]
-fn a_syndic_and_an_owner_use_the_web_interface_in_chromium() {
-    let dir = scratch("browser");
-    let port = free_port();
-    let mut server = Running(Some(serve(&dir, &["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])));
-    wait_ready(port, server.child());
-    let (_driver, driver_port) = chromedriver();
-    let browser = Browser::start(driver_port);
-    let site = format!("http://127.0.0.1:{port}");
-
+/// A new organisation signs up in French, then meets the same validation
+/// error in each language, next to its field.
+fn sign_up_and_meet_validation_errors(browser: &Browser, site: &str) {
     // Sign up a new organisation, in French.
     browser.open(&format!("{site}/lang/fr?back=/signup"));
     for (field, value) in [
@@ -217,6 +210,39 @@ fn a_syndic_and_an_owner_use_the_web_interface_in_chromium() {
     browser.fill("#postal_code", "5000");
     browser.click("main button[type=submit]");
     browser.wait_for("Rue du Test 1, 5000 Namur");
+}
+
+/// The demo syndic's calls, inbox, arrears and reminders: each page readable
+/// at 360 px, without scrolling sideways.
+fn the_money_pages_hold_on_a_phone(browser: &Browser, site: &str) {
+    browser.open(&format!("{site}/calls"));
+    browser.click("main td a[href^='/calls/']");
+    let call = browser.wait_for("+++");
+    assert!(call.contains("/letters.pdf"), "the call links its letters");
+    browser.screenshot("call", 360);
+    browser.open(&format!("{site}/calls/new"));
+    browser.wait_for(r#"id="due_date""#);
+    browser.screenshot("call-form", 360);
+    for (path, name, mark) in
+        [("/payments?inbox=1", "inbox", "Imputer"), ("/arrears", "arrears", "Échu impayé"), ("/reminders", "reminders", "Rappels envoyés")]
+    {
+        browser.open(&format!("{site}{path}"));
+        browser.wait_for(mark);
+        browser.screenshot(name, 360);
+    }
+}
+
+#[test]
+fn a_syndic_and_an_owner_use_the_web_interface_in_chromium() {
+    let dir = scratch("browser");
+    let port = free_port();
+    let mut server = Running(Some(serve(&dir, &["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])));
+    wait_ready(port, server.child());
+    let (_driver, driver_port) = chromedriver();
+    let browser = Browser::start(driver_port);
+    let site = format!("http://127.0.0.1:{port}");
+
+    sign_up_and_meet_validation_errors(&browser, &site);
     record_a_unit_an_owner_and_an_expense(&browser, &site);
     browser.click(".logout button");
 
@@ -230,6 +256,7 @@ fn a_syndic_and_an_owner_use_the_web_interface_in_chromium() {
     browser.screenshot("dashboard", 1280);
     browser.open(&format!("{site}/expenses"));
     browser.screenshot("expenses", 360);
+    the_money_pages_hold_on_a_phone(&browser, &site);
     browser.click(".logout button");
     browser.wait_for(r#"id="password""#);
 
@@ -240,6 +267,9 @@ fn a_syndic_and_an_owner_use_the_web_interface_in_chromium() {
     let owner = browser.wait_for("Résidence Les Érables");
     assert!(!owner.contains("Résidence Saint-Lambert") && !owner.contains("Residentie Ter Leie"), "no other building");
     assert!(!owner.contains("/buildings/new"));
+    browser.open(&format!("{site}/statement"));
+    browser.wait_for("Solde final");
+    browser.screenshot("statement", 360);
     drop(browser);
     terminate(server.take());
 }

@@ -1,9 +1,12 @@
 //! The demo: one syndic firm with three buildings (Brussels, Liège, Gent),
 //! ~60 units whose quotas add up, ~50 owners (some co-owning, one sale during
 //! the year), a year of expenses, the five demo users; and a second, small
-//! organisation to show isolation. Everything goes through the use cases, so
-//! the demo obeys the same rules as real data. Deterministic: same data every run.
+//! organisation to show isolation. Its money: the year's charges shared,
+//! four calls for funds, the bank's statements, reminders to late payers.
+//! Everything goes through the use cases, so the demo obeys the same rules as
+//! real data. Deterministic: same data every run.
 
+mod money;
 pub(crate) mod property;
 pub mod volume;
 

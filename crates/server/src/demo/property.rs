@@ -70,12 +70,15 @@ pub async fn seed_firm(app: &App, actor: &Actor, draw: &mut Draw) -> anyhow::Res
     ];
     let company = owner(app, actor, draw, Person::Company("Immo Invest SRL"), &data::BRUSSELS).await?;
     let mut estate = None;
+    // The money has its own draw, so that adding to it leaves the buildings as they were.
+    let mut payers = Draw::seeded(2027);
     for (index, spec) in specs.iter().enumerate() {
         let (building, first_owner) = seed_building(app, actor, draw, spec, company).await?;
         if index == 1 {
             record_sale(app, actor, draw, building, spec).await?;
         }
         seed_expenses(app, actor, draw, building, spec.lift, index == 0).await?;
+        super::money::seed_money(app, actor, &mut payers, building, spec.lift).await?;
         estate.get_or_insert(Estate { first_building: building, portal_owner: first_owner });
     }
     estate.ok_or_else(|| anyhow::anyhow!("no building seeded"))

@@ -225,3 +225,108 @@ expenses-all-funds = All funds
 error-invalid_type = This value does not have the right shape.
 error-unknown_field = This field is not accepted here.
 page-of-pages = Pages
+
+# Money: calls, payments, arrears, statements, reminders.
+nav-calls = Calls for funds
+nav-payments = Payments
+nav-arrears = Arrears
+nav-reminders = Reminders
+nav-statement = My statement
+total = Total
+calls-title = Calls for funds
+calls-count = { $count ->
+    [0] No call
+    [one] One call
+   *[other] { $count } calls
+}
+call-new = New call for funds
+call-preview = See the amounts per owner
+call-title = Title
+call-as-of = Call date (owners on that day)
+call-due = Due date
+call-key = Distribution key
+call-key-general = Quotas (general key)
+call-preview-title = Check the call before issuing it
+call-change = Change
+call-owner = Co-owner
+call-issue = Issue the call
+call-letters = Letters (PDF)
+call-sheet = Sheet (Excel)
+call-units = Units
+call-communication = Structured communication
+call-issued = Issued on
+call-reserve-warning = The reserve-fund calls of financial year { $year } stay below the legal minimum of { $minimum } (5 % of the previous year's ordinary charges, Civil Code art. 3.86 § 3), and no 4/5 decision of the general assembly not to constitute it is recorded.
+payments-title = Payments received
+payments-inbox = To allocate
+payments-all = All payments
+payments-import = Import a bank statement
+payments-count = { $count ->
+    [0] No payment
+    [one] One payment
+   *[other] { $count } payments
+}
+payments-waiting = { $count ->
+    [0] No payment to allocate
+    [one] One payment to allocate
+   *[other] { $count } payments to allocate
+}
+payment-date = Date
+payment-from = Payer
+payment-reference = Communication
+payment-allocated = Allocated to
+payment-waiting = To allocate
+payment-assign-to = Allocate to
+payment-assign = Allocate
+import-file = The bank's CODA or camt.053 file
+import-help = Importing the same file twice adds nothing. Payments are recognised by their structured communication, else by the amount and the co-owner's account.
+import-submit = Import
+import-refused = The file is refused: { $reason }.
+import-done = { $recorded } payments recorded, { $matched } of them allocated automatically.
+import-again = imported before: nothing added.
+arrears-title = Co-owners' arrears
+arrears-overdue = Total overdue:
+arrears-balance = Balance
+arrears-late = Overdue
+statement-title = Statement
+statement-period = From { $from } to { $to }
+statement-summary = Account
+statement-opening = Opening
+statement-called = Called
+statement-paid = Paid
+statement-closing = Closing
+statement-settled = The account is settled.
+statement-owed = Balance owed: { $amount }
+statement-credit = Balance in the co-owner's favour: { $amount }
+statement-settlement = Working-fund charges { $charges }; advances called { $called }; difference to settle { $difference }.
+statement-charges = Charges of the period
+statement-calls = Advances called
+statement-payments = Payments received
+building-ledger = Ledger (Excel)
+reminders-title = Payment reminders
+reminders-count = { $count ->
+    [0] No reminder sent
+    [one] One reminder sent
+   *[other] { $count } reminders sent
+}
+reminders-due = Due today
+reminders-none-due = By the association's rules, no reminder is due today.
+reminders-send = { $count ->
+    [one] Send the reminder
+   *[other] Send the { $count } reminders
+}
+reminders-sent = Reminders sent
+reminder-level = Level
+reminder-level-reminder = Reminder
+reminder-level-formal_notice = Formal notice
+reminder-level-last_notice = Last notice
+reminder-principal = Arrears
+reminder-charges = Fees and interest
+policy-title = Reminder rules
+policy-delay-reminder = Days after the due date before the reminder
+policy-delay-formal_notice = Days after the reminder before the formal notice
+policy-delay-last_notice = Days after the formal notice before the last notice
+policy-fee-reminder = Fee of the reminder (€)
+policy-fee-formal_notice = Fee of the formal notice (€)
+policy-fee-last_notice = Fee of the last notice (€)
+policy-interest = Yearly late-payment interest after formal notice (%), where the statutes provide it
+policy-minimum = Smallest arrear worth a reminder (€)

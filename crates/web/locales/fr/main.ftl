@@ -225,3 +225,108 @@ expenses-all-funds = Tous les fonds
 error-invalid_type = Cette valeur n'a pas la bonne forme.
 error-unknown_field = Ce champ n'est pas accepté ici.
 page-of-pages = Pages
+
+# Money: calls, payments, arrears, statements, reminders.
+nav-calls = Appels de fonds
+nav-payments = Paiements
+nav-arrears = Arriérés
+nav-reminders = Rappels
+nav-statement = Mon décompte
+total = Total
+calls-title = Appels de fonds
+calls-count = { $count ->
+    [0] Aucun appel
+    [one] Un appel
+   *[other] { $count } appels
+}
+call-new = Nouvel appel de fonds
+call-preview = Voir les montants par propriétaire
+call-title = Intitulé
+call-as-of = Date de l'appel (propriétaires à ce jour)
+call-due = Échéance
+call-key = Clé de répartition
+call-key-general = Quotes-parts (clé générale)
+call-preview-title = Vérifiez l'appel avant de l'émettre
+call-change = Modifier
+call-owner = Copropriétaire
+call-issue = Émettre l'appel
+call-letters = Lettres (PDF)
+call-sheet = Tableau (Excel)
+call-units = Lots
+call-communication = Communication structurée
+call-issued = Émis le
+call-reserve-warning = Les appels au fonds de réserve de l'exercice { $year } restent sous le minimum légal de { $minimum } (5 % des charges ordinaires de l'exercice précédent, Code civil art. 3.86 § 3), et aucune décision de l'AG à la majorité des 4/5 de ne pas le constituer n'est enregistrée.
+payments-title = Paiements reçus
+payments-inbox = À imputer
+payments-all = Tous les paiements
+payments-import = Importer un extrait bancaire
+payments-count = { $count ->
+    [0] Aucun paiement
+    [one] Un paiement
+   *[other] { $count } paiements
+}
+payments-waiting = { $count ->
+    [0] Aucun paiement à imputer
+    [one] Un paiement à imputer
+   *[other] { $count } paiements à imputer
+}
+payment-date = Date
+payment-from = Donneur d'ordre
+payment-reference = Communication
+payment-allocated = Imputé à
+payment-waiting = À imputer
+payment-assign-to = Imputer à
+payment-assign = Imputer
+import-file = Fichier CODA ou camt.053 de la banque
+import-help = Le même fichier importé deux fois n'ajoute rien. Les paiements sont reconnus par leur communication structurée, sinon par le montant et le compte du copropriétaire.
+import-submit = Importer
+import-refused = Le fichier est refusé : { $reason }.
+import-done = { $recorded } paiements enregistrés, dont { $matched } imputés automatiquement.
+import-again = déjà importé : rien d'ajouté.
+arrears-title = Arriérés des copropriétaires
+arrears-overdue = Total échu impayé :
+arrears-balance = Solde
+arrears-late = Échu impayé
+statement-title = Décompte
+statement-period = Du { $from } au { $to }
+statement-summary = Situation du compte
+statement-opening = Solde initial
+statement-called = Appelé
+statement-paid = Payé
+statement-closing = Solde final
+statement-settled = Le compte est à zéro.
+statement-owed = Solde dû : { $amount }
+statement-credit = Solde en faveur du copropriétaire : { $amount }
+statement-settlement = Charges du fonds de roulement { $charges } ; provisions appelées { $called } ; différence à régulariser { $difference }.
+statement-charges = Charges de la période
+statement-calls = Provisions appelées
+statement-payments = Paiements reçus
+building-ledger = Grand livre (Excel)
+reminders-title = Rappels de paiement
+reminders-count = { $count ->
+    [0] Aucun rappel envoyé
+    [one] Un rappel envoyé
+   *[other] { $count } rappels envoyés
+}
+reminders-due = À envoyer aujourd'hui
+reminders-none-due = Aucun rappel n'est dû aujourd'hui selon les règles de l'association.
+reminders-send = { $count ->
+    [one] Envoyer le rappel
+   *[other] Envoyer les { $count } rappels
+}
+reminders-sent = Rappels envoyés
+reminder-level = Niveau
+reminder-level-reminder = Rappel
+reminder-level-formal_notice = Mise en demeure
+reminder-level-last_notice = Dernier avertissement
+reminder-principal = Arriéré
+reminder-charges = Frais et intérêts
+policy-title = Règles de rappel
+policy-delay-reminder = Jours après l'échéance avant le rappel
+policy-delay-formal_notice = Jours après le rappel avant la mise en demeure
+policy-delay-last_notice = Jours après la mise en demeure avant le dernier avertissement
+policy-fee-reminder = Frais du rappel (€)
+policy-fee-formal_notice = Frais de la mise en demeure (€)
+policy-fee-last_notice = Frais du dernier avertissement (€)
+policy-interest = Intérêt de retard annuel après mise en demeure (%), si les statuts le prévoient
+policy-minimum = Arriéré minimum pour un rappel (€)

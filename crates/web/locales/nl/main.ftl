@@ -225,3 +225,108 @@ expenses-all-funds = Alle fondsen
 error-invalid_type = Deze waarde heeft niet de juiste vorm.
 error-unknown_field = Dit veld wordt hier niet aanvaard.
 page-of-pages = Pagina's
+
+# Money: calls, payments, arrears, statements, reminders.
+nav-calls = Opvragingen
+nav-payments = Betalingen
+nav-arrears = Achterstallen
+nav-reminders = Herinneringen
+nav-statement = Mijn afrekening
+total = Totaal
+calls-title = Opvragingen van voorschotten
+calls-count = { $count ->
+    [0] Geen opvraging
+    [one] Eén opvraging
+   *[other] { $count } opvragingen
+}
+call-new = Nieuwe opvraging
+call-preview = Bedragen per eigenaar bekijken
+call-title = Titel
+call-as-of = Datum van de opvraging (eigenaars op die dag)
+call-due = Vervaldag
+call-key = Verdeelsleutel
+call-key-general = Aandelen (algemene sleutel)
+call-preview-title = Controleer de opvraging vóór ze te versturen
+call-change = Wijzigen
+call-owner = Mede-eigenaar
+call-issue = Opvraging versturen
+call-letters = Brieven (PDF)
+call-sheet = Tabel (Excel)
+call-units = Kavels
+call-communication = Gestructureerde mededeling
+call-issued = Verstuurd op
+call-reserve-warning = De opvragingen voor het reservekapitaal van boekjaar { $year } blijven onder het wettelijke minimum van { $minimum } (5 % van de gewone lasten van het vorige boekjaar, Burgerlijk Wetboek art. 3.86 § 3), en er is geen beslissing van de AV met 4/5 om het niet aan te leggen geregistreerd.
+payments-title = Ontvangen betalingen
+payments-inbox = Toe te wijzen
+payments-all = Alle betalingen
+payments-import = Rekeninguittreksel inlezen
+payments-count = { $count ->
+    [0] Geen betaling
+    [one] Eén betaling
+   *[other] { $count } betalingen
+}
+payments-waiting = { $count ->
+    [0] Geen betaling toe te wijzen
+    [one] Eén betaling toe te wijzen
+   *[other] { $count } betalingen toe te wijzen
+}
+payment-date = Datum
+payment-from = Opdrachtgever
+payment-reference = Mededeling
+payment-allocated = Toegewezen aan
+payment-waiting = Toe te wijzen
+payment-assign-to = Toewijzen aan
+payment-assign = Toewijzen
+import-file = CODA- of camt.053-bestand van de bank
+import-help = Hetzelfde bestand twee keer inlezen voegt niets toe. Betalingen worden herkend aan hun gestructureerde mededeling, anders aan het bedrag en de rekening van de mede-eigenaar.
+import-submit = Inlezen
+import-refused = Het bestand wordt geweigerd: { $reason }.
+import-done = { $recorded } betalingen geregistreerd, waarvan { $matched } automatisch toegewezen.
+import-again = al ingelezen: niets toegevoegd.
+arrears-title = Achterstallen van de mede-eigenaars
+arrears-overdue = Totaal vervallen en onbetaald:
+arrears-balance = Saldo
+arrears-late = Vervallen onbetaald
+statement-title = Afrekening
+statement-period = Van { $from } tot { $to }
+statement-summary = Stand van de rekening
+statement-opening = Beginsaldo
+statement-called = Opgevraagd
+statement-paid = Betaald
+statement-closing = Eindsaldo
+statement-settled = De rekening staat op nul.
+statement-owed = Verschuldigd saldo: { $amount }
+statement-credit = Saldo in het voordeel van de mede-eigenaar: { $amount }
+statement-settlement = Lasten van het werkkapitaal { $charges }; opgevraagde voorschotten { $called }; te regulariseren verschil { $difference }.
+statement-charges = Lasten van de periode
+statement-calls = Opgevraagde voorschotten
+statement-payments = Ontvangen betalingen
+building-ledger = Grootboek (Excel)
+reminders-title = Betalingsherinneringen
+reminders-count = { $count ->
+    [0] Geen herinnering verstuurd
+    [one] Eén herinnering verstuurd
+   *[other] { $count } herinneringen verstuurd
+}
+reminders-due = Vandaag te versturen
+reminders-none-due = Volgens de regels van de vereniging is vandaag geen herinnering verschuldigd.
+reminders-send = { $count ->
+    [one] Herinnering versturen
+   *[other] De { $count } herinneringen versturen
+}
+reminders-sent = Verstuurde herinneringen
+reminder-level = Niveau
+reminder-level-reminder = Herinnering
+reminder-level-formal_notice = Ingebrekestelling
+reminder-level-last_notice = Laatste verwittiging
+reminder-principal = Achterstal
+reminder-charges = Kosten en intresten
+policy-title = Regels voor herinneringen
+policy-delay-reminder = Dagen na de vervaldag vóór de herinnering
+policy-delay-formal_notice = Dagen na de herinnering vóór de ingebrekestelling
+policy-delay-last_notice = Dagen na de ingebrekestelling vóór de laatste verwittiging
+policy-fee-reminder = Kosten van de herinnering (€)
+policy-fee-formal_notice = Kosten van de ingebrekestelling (€)
+policy-fee-last_notice = Kosten van de laatste verwittiging (€)
+policy-interest = Jaarlijkse verwijlintrest na ingebrekestelling (%), als de statuten erin voorzien
+policy-minimum = Minimale achterstal voor een herinnering (€)

@@ -312,7 +312,7 @@ pub struct CallBody {
 }
 
 impl CallBody {
-    fn parse(&self, today: NaiveDate) -> ApiResult<CallDetails> {
+    pub(crate) fn parse(&self, today: NaiveDate) -> ApiResult<CallDetails> {
         let mut v = Violations::new();
         let building = body_id(&mut v, "building_id", self.building_id);
         let title = required(&mut v, "title", self.title.as_deref(), Text::parse);

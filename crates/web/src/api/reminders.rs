@@ -71,12 +71,19 @@ fn three<T>(
 }
 
 impl PolicyBody {
-    fn parse(&self) -> ApiResult<ReminderPolicy> {
+    pub(crate) fn parse(&self) -> ApiResult<ReminderPolicy> {
         let mut v = Violations::new();
-        let days =
-            |s: &Scalar| s.integer().and_then(|n| u32::try_from(n).map_err(|_| koprogo_domain::Invalid::OutOfRange { min: 1, max: 365 }));
+        // Each value is checked here so that a form names the very field; the domain checks again.
+        let days = |s: &Scalar| {
+            let range = koprogo_domain::Invalid::OutOfRange { min: 1, max: 365 };
+            s.integer().ok().and_then(|n| u32::try_from(n).ok()).filter(|n| (1..=365).contains(n)).ok_or(range)
+        };
         let delays = three(&mut v, "delays_days", self.delays_days.as_ref(), days);
-        let fees = three(&mut v, "fees", self.fees.as_ref(), |s| parse_amount(s.as_str()));
+        let fee = |s: &Scalar| {
+            let range = koprogo_domain::Invalid::OutOfRange { min: 0, max: 1_000 };
+            parse_amount(s.as_str()).and_then(|c| if c.get() <= 100_000 { Ok(c) } else { Err(range) })
+        };
+        let fees = three(&mut v, "fees", self.fees.as_ref(), fee);
         let rate = required(&mut v, "interest_rate", self.interest_rate.as_ref().map(Scalar::as_str), parse_rate);
         let minimum = required(&mut v, "minimum", self.minimum.as_ref().map(Scalar::as_str), parse_amount);
         let parsed = (|| Some((delays?, fees?, rate?, minimum?)))();

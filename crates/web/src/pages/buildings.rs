@@ -144,6 +144,8 @@ struct BuildingPage<'a> {
     expenses: Vec<Expense>,
     can_add_unit: bool,
     can_edit: bool,
+    can_chase: bool,
+    can_export: bool,
     previous: Option<String>,
     next: Option<String>,
 }
@@ -211,6 +213,8 @@ pub async fn show(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id)
         next: (current < pages).then(|| link(current + 1)),
         can_add_unit: viewer.actor.grant(Action::WriteUnit).is_ok(),
         can_edit: viewer.actor.grant(Action::WriteBuilding).is_ok(),
+        can_chase: viewer.actor.grant(Action::SendReminders).is_ok(),
+        can_export: viewer.actor.grant(Action::ExportLedger).is_ok(),
     };
     page(&chrome, &template)
 }

@@ -125,11 +125,25 @@ impl<'a> Place<'a> {
         work: impl Future<Output = Result<String, ApiError>>,
         choices: impl Future<Output = Result<Option<Choices>, AppError>>,
     ) -> Response {
+        let work = async { work.await.map(|done| Redirect::to(&done).into_response()) };
+        self.answer(chrome, viewer, form, work, choices).await
+    }
+
+    /// As `submit_with`, when success is a page of its own rather than a
+    /// redirection (a preview to confirm).
+    pub async fn answer(
+        &self,
+        chrome: &Chrome,
+        viewer: &Viewer,
+        form: &Form,
+        work: impl Future<Output = Result<Response, ApiError>>,
+        choices: impl Future<Output = Result<Option<Choices>, AppError>>,
+    ) -> Response {
         if let Some(refused) = refused(chrome, viewer, self.spec) {
             return refused;
         }
         match work.await {
-            Ok(done) => Redirect::to(&done).into_response(),
+            Ok(done) => done,
             Err(error) if matches!(error.status(), StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT) => {
                 let loaded = match choices.await {
                     Ok(loaded) => loaded,

@@ -4,13 +4,17 @@
 
 mod account;
 mod buildings;
+mod calls;
 mod delete;
 mod expenses;
 mod forms;
 pub mod i18n;
 mod owners;
+mod payments;
+mod reminders;
 mod render;
 pub mod session;
+mod statements;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -50,6 +54,24 @@ pub fn routes(app: App) -> Router<App> {
         .route("/buildings/{id}/delete", get(delete::confirm).post(delete::delete))
         .route("/units/{id}/delete", get(delete::confirm).post(delete::delete))
         .route("/owners/{id}/delete", get(delete::confirm).post(delete::delete))
+        .route("/calls", get(calls::list).post(calls::issue))
+        .route("/calls/new", get(calls::new_call).post(calls::preview))
+        .route("/calls/{id}", get(calls::show))
+        .route("/calls/{id}/letters.pdf", get(calls::letters_pdf))
+        .route("/calls/{id}/lines.xlsx", get(calls::lines_xlsx))
+        .route("/payments", get(payments::list))
+        .route("/payments/import", get(payments::import_form).post(payments::import))
+        .route("/payments/{id}/assign", axum::routing::post(payments::assign))
+        .route("/arrears", get(payments::arrears))
+        .route("/statement", get(statements::own))
+        .route("/owners/{id}/statement", get(statements::show))
+        .route("/owners/{id}/statement.pdf", get(statements::pdf))
+        .route("/owners/{id}/statement.xlsx", get(statements::xlsx))
+        .route("/buildings/{id}/ledger.xlsx", get(statements::ledger))
+        .route("/reminders", get(reminders::list))
+        .route("/reminders/send", axum::routing::post(reminders::send))
+        .route("/reminders/{id}/letter.pdf", get(reminders::letter))
+        .route("/buildings/{id}/reminder-policy", get(reminders::policy_form).post(reminders::save_policy))
         .route("/account", get(account::show))
         .route("/account/password", axum::routing::post(account::change_password))
         .route("/account/organization", axum::routing::post(account::switch_organization))

@@ -56,6 +56,27 @@ pub struct Chrome {
     /// Path and query of the page, for the language switcher to come back to.
     pub here: String,
     pub signed_in: bool,
+    /// The main menu of the signed-in user's role: (path, label).
+    pub nav: Vec<(&'static str, String)>,
+}
+
+/// What each role finds in the main menu (the pages check the policy again).
+fn menu(lang: Lang, role: koprogo_domain::account::Role) -> Vec<(&'static str, String)> {
+    use koprogo_domain::account::Role;
+    let items: &[(&str, &str)] = match role {
+        Role::Syndic | Role::Accountant => &[
+            ("/", "nav-dashboard"),
+            ("/expenses", "nav-expenses"),
+            ("/calls", "nav-calls"),
+            ("/payments", "nav-payments"),
+            ("/arrears", "nav-arrears"),
+            ("/reminders", "nav-reminders"),
+        ],
+        Role::BoardMember => &[("/", "nav-dashboard"), ("/expenses", "nav-expenses"), ("/calls", "nav-calls"), ("/arrears", "nav-arrears")],
+        Role::Owner => &[("/", "nav-dashboard"), ("/statement", "nav-statement"), ("/calls", "nav-calls")],
+        Role::PlatformAdmin => &[("/", "nav-dashboard")],
+    };
+    items.iter().map(|(path, key)| (*path, lang.t(key))).chain([("/account", lang.t("nav-password"))]).collect()
 }
 
 /// Sets `Chrome` on every page request, and the form-token cookie when the
@@ -73,7 +94,7 @@ pub async fn chrome(mut request: Request, next: Next) -> Response {
     let here = request.uri().path_and_query().map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
     let signed_in = cookie(headers, ACCESS).is_some() || cookie(headers, REFRESH).is_some();
     let secure = secure(request.extensions().get::<WebSettings>());
-    request.extensions_mut().insert(Chrome { lang, csrf, here, signed_in });
+    request.extensions_mut().insert(Chrome { lang, csrf, here, signed_in, nav: Vec::new() });
     let mut response = next.run(request).await;
     if let Some(token) = fresh {
         set_cookie(&mut response, secure, CSRF, &token, 60 * 60 * 24 * 30);
@@ -123,6 +144,9 @@ pub async fn require_viewer(State(app): State<App>, mut request: Request, next: 
     }
     match found {
         Ok((actor, family)) => {
+            if let Some(chrome) = request.extensions_mut().get_mut::<Chrome>() {
+                chrome.nav = menu(chrome.lang, actor.role);
+            }
             request.extensions_mut().insert(Viewer { actor, family });
             let mut response = next.run(request).await;
             if let Some(session) = renewed {
@@ -210,4 +234,38 @@ impl<S: Send + Sync> FromRequest<S> for Form {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A submitted file (`multipart/form-data`, for bank statements) whose form
+/// token matched the cookie, as `Form` checks it for plain forms.
+pub struct Upload {
+    pub file: axum::body::Bytes,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Upload {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let chrome = request.extensions().get::<Chrome>().cloned();
+        let refuse = |status: StatusCode, code: &str| {
+            let error = crate::error::ApiError::new(status, code, "");
+            chrome.as_ref().map_or_else(|| status.into_response(), |c| error_page(c, &error))
+        };
+        let expected = cookie(request.headers(), CSRF).map(str::to_owned);
+        let mut multipart =
+            axum::extract::Multipart::from_request(request, state).await.map_err(|_| refuse(StatusCode::BAD_REQUEST, "invalid"))?;
+        let (mut token, mut file) = (None, None);
+        while let Some(field) = multipart.next_field().await.map_err(|_| refuse(StatusCode::BAD_REQUEST, "invalid"))? {
+            match field.name() {
+                Some("_csrf") => token = Some(field.text().await.map_err(|_| refuse(StatusCode::BAD_REQUEST, "invalid"))?),
+                Some("file") => file = Some(field.bytes().await.map_err(|_| refuse(StatusCode::PAYLOAD_TOO_LARGE, "invalid"))?),
+                _ => {}
+            }
+        }
+        let matches = matches!((expected.as_deref(), token.as_deref()), (Some(e), Some(t)) if constant_time_eq(e.as_bytes(), t.as_bytes()));
+        if !matches {
+            return Err(refuse(StatusCode::FORBIDDEN, "csrf"));
+        }
+        Ok(Upload { file: file.unwrap_or_default() })
+    }
 }

@@ -68,7 +68,8 @@ impl Browser {
                 self.cookies.push((name.to_owned(), value.to_owned()));
             }
         }
-        let html = String::from_utf8(response.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
+        // Downloads (PDF, Excel) are bytes: only pages need to be text.
+        let html = String::from_utf8_lossy(&response.into_body().collect().await.expect("body").to_bytes()).into_owned();
         Page { status, headers, html }
     }
 

@@ -13,6 +13,7 @@ mod helpers;
 mod matrix;
 mod metrics;
 mod money;
+mod money_pages;
 mod openapi;
 mod owners;
 mod pages;

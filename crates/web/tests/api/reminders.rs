@@ -44,10 +44,6 @@ async fn late_payers_are_chased_one_level_at_a_time_with_the_association_s_fees_
     let policy = json!({ "delays_days": [10, 15, 20], "fees": [0, "15", 25], "interest_rate": "8", "minimum": 5 });
     let saved = b.t.put(&format!("/api/v1/buildings/{}/reminder-policy", b.id), &b.token, policy).await;
     assert_eq!((saved.status.as_u16(), saved.body["interest_rate"].clone()), (200, json!(8.00)), "{}", saved.body);
-    let bad = json!({ "delays_days": [0, 15], "fees": [0, 0, 0], "interest_rate": "21", "minimum": 5 });
-    let refused = b.t.put(&format!("/api/v1/buildings/{}/reminder-policy", b.id), &b.token, bad).await;
-    assert_eq!((refused.status.as_u16(), refused.fields()), (422, vec!["delays_days".to_owned(), "interest_rate".to_owned()]));
-
     let run = json!({ "building_id": b.id });
     let preview = b.t.post("/api/v1/reminders/preview", &b.token, run.clone()).await;
     let first = vec![(b.owners[1].clone(), "reminder".to_owned()), (b.owners[2].clone(), "reminder".to_owned())];
@@ -98,4 +94,20 @@ async fn late_payers_are_chased_one_level_at_a_time_with_the_association_s_fees_
     let z_id = z_first["id"].as_str().expect("id");
     assert_eq!(b.t.get(&format!("/api/v1/reminders/{z_id}"), &y_token).await.status, 404);
     assert_eq!(b.t.post("/api/v1/reminders", &y_token, json!({ "building_id": b.id })).await.status, 403);
+}
+
+#[tokio::test]
+async fn reminder_rules_are_checked_value_by_value() {
+    let b = building().await;
+    let bad = json!({ "delays_days": [0, 15], "fees": [0, 0, 0], "interest_rate": "21", "minimum": 5 });
+    let refused = b.t.put(&format!("/api/v1/buildings/{}/reminder-policy", b.id), &b.token, bad).await;
+    assert_eq!(
+        (refused.status.as_u16(), refused.fields()),
+        (422, vec!["delays_days".to_owned(), "interest_rate".to_owned()]),
+        "{}",
+        refused.body
+    );
+    let zero = json!({ "delays_days": [0, 15, 15], "fees": [0, 0, 1001], "interest_rate": "2", "minimum": 5 });
+    let named = b.t.put(&format!("/api/v1/buildings/{}/reminder-policy", b.id), &b.token, zero).await;
+    assert_eq!(named.fields(), vec!["delays_days[0]".to_owned(), "fees[2]".to_owned()], "each value by its place");
 }
