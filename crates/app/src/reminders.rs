@@ -68,9 +68,12 @@ impl App {
         Ok(policy)
     }
 
-    /// The reminders due today in the building, one per late owner at most.
+    /// The reminders due today in the building (named in a request's body:
+    /// an unknown one is an invalid field), one per late owner at most.
     async fn due_reminders(&self, grant: &Grant, building: BuildingId) -> Result<Vec<AddressedReminder>, AppError> {
-        self.building_in_reach(grant, building).await?;
+        self.building_in_reach(grant, building)
+            .await
+            .map_err(|_| AppError::invalid("building_id", koprogo_domain::Invalid::UnknownReference))?;
         let policy = self.store.reminders.reminder_policy(grant.tenant, building).await?.unwrap_or_default();
         let (lines, paid) = self.store.payments.building_lines(grant.tenant, building).await?;
         let sent = self.store.reminders.sent_reminders(grant.tenant, building).await?;

@@ -37,6 +37,7 @@ pub struct Config {
     /// Extra connections that only send wrong-password logins for unknown
     /// accounts (so every one costs an argon2 hash), outside the measured mix.
     pub login_flood: usize,
+    pub mix: mix::Mix,
 }
 
 /// Logs in, runs the mix until the deadline, and reports.
@@ -63,6 +64,7 @@ pub async fn run(config: &Config) -> anyhow::Result<Report> {
         failed: AtomicU64::new(0),
         stop: AtomicBool::new(false),
         record_acks: config.ack_log.is_some(),
+        mix: config.mix,
     });
     let cpu_before: Option<f64> = server_cpu(&config.server_pids);
     let sampler = tokio::spawn(sample_server(plan.clone(), config.server_pids.clone(), config.progress));

@@ -52,6 +52,9 @@ struct Args {
     /// counted in the mix): shows what argon2 work does to everyone else.
     #[arg(long, default_value_t = 0)]
     login_flood: usize,
+    /// `seed` (the seed's own mix) or `full` (15 % of it on the money pages).
+    #[arg(long, value_enum, default_value_t = koprogo_load::mix::Mix::Seed)]
+    mix: koprogo_load::mix::Mix,
     /// Exit with failure unless every request succeeded.
     #[arg(long)]
     require_success: bool,
@@ -87,6 +90,7 @@ async fn main() -> anyhow::Result<()> {
         progress: !args.quiet,
         login_flood: args.login_flood,
         ack_log: args.ack_log,
+        mix: args.mix,
     };
     let report = run(&config).await?;
     print!("{report}");

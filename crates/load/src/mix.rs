@@ -2,6 +2,8 @@
 //! expenses 20 %, auth 5 %; half list pages, half detail pages of existing
 //! objects) and 30 % writes creating buildings, units, owners and expenses
 //! with realistic Belgian data that never collides, so every request can succeed.
+//! The `full` mix sends 15 % of the requests to the money pages instead
+//! (calls, payments, arrears, owners' accounts), the rest as the seed's.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -11,6 +13,16 @@ use koprogo_sample::{self as sample, Draw};
 use serde_json::{Value, json};
 
 use crate::client::Connection;
+
+/// Which requests a run sends.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mix {
+    /// The seed's own mix, for comparison with its report.
+    #[default]
+    Seed,
+    /// The seed's mix with 15 % of reads on calls, payments, arrears and accounts.
+    Full,
+}
 
 /// One request to make.
 pub struct Call {
@@ -28,6 +40,7 @@ pub struct Tenant {
     pub units: Vec<String>,
     pub owners: Vec<String>,
     pub expenses: Vec<String>,
+    pub calls: Vec<String>,
     /// Created by this run with a large quota base, so that new units always fit.
     pub scratch_building: String,
 }
@@ -78,7 +91,7 @@ pub async fn prepare(conn: &mut Connection, email: &str, password: &str, uniques
     }
     let token = login["access_token"].as_str().context("no access_token")?.to_owned();
     let mut ids = Vec::new();
-    for area in ["buildings", "units", "owners", "expenses"] {
+    for area in ["buildings", "units", "owners", "expenses", "calls"] {
         let mut found = Vec::new();
         for page in 1..=5 {
             let (_, list) = json_call(conn, Method::GET, &format!("/api/v1/{area}?per_page=100&page={page}"), Some(&token), None).await?;
@@ -97,11 +110,11 @@ pub async fn prepare(conn: &mut Connection, email: &str, password: &str, uniques
         bail!("creating the scratch building answered {status}: {created}");
     }
     let scratch_building = created["id"].as_str().context("no id")?.to_owned();
-    let [buildings, units, owners, expenses] = <[Vec<String>; 4]>::try_from(ids).map_err(|_| anyhow::anyhow!("ids"))?;
+    let [buildings, units, owners, expenses, calls] = <[Vec<String>; 5]>::try_from(ids).map_err(|_| anyhow::anyhow!("ids"))?;
     if buildings.is_empty() {
         bail!("{email} sees no building: seed the database first (koprogo seed --demo)");
     }
-    Ok(Tenant { token, buildings, units, owners, expenses, scratch_building })
+    Ok(Tenant { token, buildings, units, owners, expenses, calls, scratch_building })
 }
 
 fn building(draw: &mut Draw, uniques: &Uniques) -> Value {
@@ -130,8 +143,26 @@ fn owner(draw: &mut Draw, uniques: &Uniques) -> Value {
     })
 }
 
-/// Picks the next request for `tenant`, following the seed's proportions.
-pub fn next_call(draw: &mut Draw, tenant: &Tenant, uniques: &Uniques) -> Call {
+/// A read of the money pages: calls (list and detail), payments, a building's
+/// arrears, an owner's account.
+fn money_call(draw: &mut Draw, tenant: &Tenant) -> Call {
+    let get = |path: String| Call { method: Method::GET, path, body: None, kind: "read" };
+    match (draw.below(150), tenant.calls.is_empty()) {
+        (0..30, _) | (30..60, true) => get("/api/v1/calls".to_owned()),
+        (30..60, false) => get(format!("/api/v1/calls/{}", draw.pick(&tenant.calls))),
+        (60..100, _) => get(format!("/api/v1/payments?page={}", 1 + draw.below(3))),
+        (100..125, _) => get(format!("/api/v1/arrears?building_id={}", draw.pick(&tenant.buildings))),
+        _ if tenant.owners.is_empty() => get("/api/v1/payments".to_owned()),
+        _ => get(format!("/api/v1/owners/{}/account", draw.pick(&tenant.owners))),
+    }
+}
+
+/// Picks the next request for `tenant`, following the seed's proportions
+/// (and, in the full mix, the money pages' share).
+pub fn next_call(draw: &mut Draw, tenant: &Tenant, uniques: &Uniques, mix: Mix) -> Call {
+    if mix == Mix::Full && draw.below(1000) < 150 {
+        return money_call(draw, tenant);
+    }
     let roll = draw.below(1000);
     let detail = draw.below(2) == 0;
     let read = |area: &str, ids: &[String], draw: &mut Draw| match (detail, ids.is_empty()) {

@@ -70,6 +70,7 @@ async fn two_instances_share_tokens_and_data_and_the_load_mix_succeeds_across_th
         progress: false,
         login_flood: 0,
         ack_log: None,
+        mix: koprogo_load::mix::Mix::Full,
     };
     let report = run(&config).await.expect("load run");
     println!("{report}");
