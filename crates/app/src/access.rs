@@ -52,6 +52,7 @@ koprogo_domain::code_enum!(
         RecordPayment = "record_payment",
         ExportLedger = "export_ledger",
         SendReminders = "send_reminders",
+        ReadAudit = "read_audit",
         ManageUsers = "manage_users",
         ListOrganizations = "list_organizations",
     }
@@ -96,6 +97,7 @@ pub const POLICY: &[(Action, [Reach; 5])] = &[
     (Action::RecordPayment, [D, O, O, D, D]),
     (Action::ExportLedger, [D, O, O, B, D]),
     (Action::SendReminders, [D, O, O, D, D]),
+    (Action::ReadAudit, [D, O, D, D, D]),
     (Action::ManageUsers, [D, O, D, D, D]),
     (Action::ListOrganizations, [P, D, D, D, D]),
 ];

@@ -5,6 +5,7 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 use koprogo_domain::account::{Language, Password, Role};
+use koprogo_domain::audit::{Change, EventBody, Outcome};
 use koprogo_domain::error::Violations;
 use koprogo_domain::identifiers::Email;
 use koprogo_domain::ids::{BuildingId, OwnerId, TenantId, UserId};
@@ -14,6 +15,7 @@ use uuid::Uuid;
 
 use crate::App;
 use crate::access::{Action, Actor};
+use crate::audit::{Entry, diff, field};
 use crate::auth::{issue_token, token_digest};
 use crate::error::AppError;
 use crate::listing::{ListQuery, OrganizationSort, Page};
@@ -154,7 +156,26 @@ pub struct NewAccount<'a> {
     pub is_platform_admin: bool,
 }
 
+/// The user an identity event is about, as an actor of the trail.
+fn acting(user: UserId, tenant: Option<TenantId>, role: Role) -> Actor {
+    Actor { user_id: user, tenant, role, board_buildings: Vec::new(), owner: None }
+}
+
 impl App {
+    /// An identity event (`auth.login`, `membership.granted`, …) in the chain of
+    /// `tenant` (none: the platform's).
+    fn identity_event(
+        &self,
+        actor: Option<&Actor>,
+        tenant: Option<TenantId>,
+        action: &str,
+        object: Uuid,
+        changes: Vec<Change>,
+    ) -> EventBody {
+        let outcome = if action.ends_with("_failed") || action.ends_with("_replayed") { Outcome::Failed } else { Outcome::Success };
+        self.event(actor, tenant, Entry::new(action, "user", object, changes), outcome)
+    }
+
     /// Self-service sign-up: a new organisation whose first user is its syndic.
     pub async fn register(&self, form: Registration<'_>) -> Result<Session, AppError> {
         let mut v = Violations::new();
@@ -174,7 +195,10 @@ impl App {
         let now = self.clock.now();
         let organization = Organization { id: TenantId::generate(), name: org_name, created_at: now };
         let hash = self.passwords.hash(password.expose()).await?;
-        self.store.accounts.register(&organization, &user, &hash, Role::Syndic).await?;
+        let actor = acting(user.id, Some(organization.id), Role::Syndic);
+        let changes = diff(None, Some(&[field("name", Some(organization.name.to_string())), field("role", Some("syndic".to_owned()))]));
+        let event = self.identity_event(Some(&actor), Some(organization.id), "organization.registered", organization.id.as_uuid(), changes);
+        self.audited(vec![event], self.store.accounts.register(&organization, &user, &hash, Role::Syndic)).await?;
         self.open_session(user, Some(organization.id), Role::Syndic).await
     }
 
@@ -202,7 +226,9 @@ impl App {
             return Err(AppError::Invalid(v));
         };
         let hash = self.passwords.hash(password.expose()).await?;
-        self.store.accounts.insert_user(&user, &hash).await?;
+        let changes = diff(None, Some(&[field("platform_admin", Some(user.is_platform_admin.to_string()))]));
+        let event = self.identity_event(None, None, "user.created", user.id.as_uuid(), changes);
+        self.audited(vec![event], self.store.accounts.insert_user(&user, &hash)).await?;
         Ok(user)
     }
 
@@ -217,13 +243,30 @@ impl App {
         if !scoped {
             return Err(AppError::Rule(Rule::RoleScopeMissing));
         }
-        Ok(self.store.accounts.save_membership(&membership).await?)
+        let buildings: Vec<String> = membership.buildings.iter().map(ToString::to_string).collect();
+        let changes = diff(
+            None,
+            Some(&[
+                field("role", Some(membership.role.as_str().to_owned())),
+                field("owner_id", membership.owner.map(|o| o.to_string())),
+                field("buildings", Some(buildings.join(","))),
+            ]),
+        );
+        let event = self.identity_event(None, Some(membership.tenant), "membership.granted", membership.user.as_uuid(), changes);
+        Ok(self.audited(vec![event], self.store.accounts.save_membership(&membership)).await?)
     }
 
     pub async fn create_organization(&self, name: &str) -> Result<Organization, AppError> {
         let name = Name::parse(name).map_err(|e| AppError::invalid("organization", e))?;
         let organization = Organization { id: TenantId::generate(), name, created_at: self.clock.now() };
-        self.store.accounts.insert_organization(&organization).await?;
+        let changes = diff(None, Some(&[field("name", Some(organization.name.to_string()))]));
+        let event = self.event(
+            None,
+            Some(organization.id),
+            Entry::new("organization.created", "organization", organization.id.as_uuid(), changes),
+            Outcome::Success,
+        );
+        self.audited(vec![event], self.store.accounts.insert_organization(&organization)).await?;
         Ok(organization)
     }
 
@@ -236,14 +279,20 @@ impl App {
         organization: Option<TenantId>,
         ip: Option<IpAddr>,
     ) -> Result<Session, AppError> {
-        self.throttle.attempt(ip, email)?;
+        if let Err(throttled) = self.throttle.attempt(ip, email) {
+            self.note(self.identity_event(None, None, "auth.login_throttled", Uuid::nil(), Vec::new())).await?;
+            return Err(throttled);
+        }
         let found = match Email::parse(email) {
             Ok(email) => self.store.accounts.user_by_email(&email).await?,
             Err(_) => None,
         };
         let verified = self.passwords.verify(password, found.as_ref().map(|(_, hash)| hash.as_str())).await?;
-        let Some((user, _)) = found.filter(|_| verified) else {
+        let Some((user, _)) = found.as_ref().filter(|_| verified).cloned() else {
             tracing::info!(target: "koprogo::auth", outcome = "failure", "login refused");
+            // Of a known account, its id; of an unknown one, nothing (never the address typed).
+            let known = found.map_or_else(Uuid::nil, |(user, _)| user.id.as_uuid());
+            self.note(self.identity_event(None, None, "auth.login_failed", known, Vec::new())).await?;
             return Err(AppError::Unauthenticated);
         };
         self.store.accounts.purge_sessions(Some(user.id), self.clock.now()).await?;
@@ -260,10 +309,18 @@ impl App {
     }
 
     async fn open_session(&self, user: User, tenant: Option<TenantId>, role: Role) -> Result<Session, AppError> {
-        self.issue_session(Uuid::now_v7(), user, tenant, role).await
+        let event = self.identity_event(Some(&acting(user.id, tenant, role)), tenant, "auth.login", user.id.as_uuid(), Vec::new());
+        self.issue_session(Uuid::now_v7(), user, tenant, role, vec![event]).await
     }
 
-    async fn issue_session(&self, family: Uuid, user: User, tenant: Option<TenantId>, role: Role) -> Result<Session, AppError> {
+    async fn issue_session(
+        &self,
+        family: Uuid,
+        user: User,
+        tenant: Option<TenantId>,
+        role: Role,
+        events: Vec<EventBody>,
+    ) -> Result<Session, AppError> {
         let now = self.clock.now();
         let (access, refresh) = (issue_token("kpa_")?, issue_token("kpr_")?);
         let record = SessionRecord {
@@ -276,7 +333,7 @@ impl App {
             refresh_expires: now + REFRESH_TTL,
             created_at: now,
         };
-        self.store.accounts.insert_session(&record).await?;
+        self.audited(events, self.store.accounts.insert_session(&record)).await?;
         Ok(Session { access_token: access.secret, refresh_token: refresh.secret, expires_in: ACCESS_TTL.num_seconds(), user, role, tenant })
     }
 
@@ -292,9 +349,13 @@ impl App {
                     None => return Err(AppError::Unauthenticated),
                     Some(tenant) => self.role_in(user.id, tenant).await?.ok_or(AppError::Unauthenticated)?,
                 };
-                self.issue_session(family, user, tenant, role).await
+                self.issue_session(family, user, tenant, role, Vec::new()).await
             }
-            Refresh::Reused | Refresh::Unknown => Err(AppError::Unauthenticated),
+            Refresh::Reused => {
+                self.note(self.identity_event(None, None, "auth.refresh_replayed", Uuid::nil(), Vec::new())).await?;
+                Err(AppError::Unauthenticated)
+            }
+            Refresh::Unknown => Err(AppError::Unauthenticated),
         }
     }
 
@@ -329,7 +390,8 @@ impl App {
         }
         let Some(new) = new.filter(|_| v.is_empty()) else { return Err(AppError::Invalid(v)) };
         let hash = self.passwords.hash(new.expose()).await?;
-        self.store.accounts.set_password(user.id, &hash).await?;
+        let event = self.identity_event(Some(actor), actor.tenant, "auth.password_changed", user.id.as_uuid(), Vec::new());
+        self.audited(vec![event], self.store.accounts.set_password(user.id, &hash)).await?;
         tracing::info!(target: "koprogo::auth", user = %user.id, "password changed; every session ended");
         self.open_session(user, actor.tenant, actor.role).await
     }
@@ -339,13 +401,16 @@ impl App {
     pub async fn switch_organization(&self, actor: &Actor, family: Uuid, tenant: TenantId) -> Result<Session, AppError> {
         let user = self.store.accounts.user(actor.user_id).await?.ok_or(AppError::Unauthenticated)?;
         let role = self.role_in(user.id, tenant).await?.ok_or(AppError::NotFound)?;
-        self.store.accounts.end_family(family).await?;
+        let changes = diff(None, Some(&[field("organization", Some(tenant.to_string()))]));
+        let event = self.identity_event(Some(actor), actor.tenant, "auth.organization_switched", user.id.as_uuid(), changes);
+        self.audited(vec![event], self.store.accounts.end_family(family)).await?;
         self.open_session(user, Some(tenant), role).await
     }
 
     /// Ends the session family of the token: access and refresh tokens alike.
-    pub async fn logout(&self, family: Uuid) -> Result<(), AppError> {
-        Ok(self.store.accounts.end_family(family).await?)
+    pub async fn logout(&self, actor: &Actor, family: Uuid) -> Result<(), AppError> {
+        let event = self.identity_event(Some(actor), actor.tenant, "auth.logout", actor.user_id.as_uuid(), Vec::new());
+        Ok(self.audited(vec![event], self.store.accounts.end_family(family)).await?)
     }
 
     /// The user, and every organisation they may act in.

@@ -7,6 +7,7 @@ use koprogo_domain::unit::{Unit, UnitDetails};
 
 use crate::App;
 use crate::access::{Action, Actor};
+use crate::audit::{Entry, diff, fields};
 use crate::error::AppError;
 use crate::listing::{BuildingSort, ListQuery, Page, UnitSort};
 use crate::ports::quota_check;
@@ -15,7 +16,9 @@ impl App {
     pub async fn create_building(&self, actor: &Actor, details: BuildingDetails) -> Result<BuildingSummary, AppError> {
         let grant = actor.grant(Action::WriteBuilding)?;
         let building = Building { id: BuildingId::generate(), created_at: self.clock.now(), details };
-        self.store.buildings.insert_building(grant.tenant, &building).await?;
+        let changes = diff(None, Some(&fields::building(&building)));
+        let event = self.change(actor, &grant, Entry::new("building.created", "building", building.id.as_uuid(), changes));
+        self.audited(vec![event], self.store.buildings.insert_building(grant.tenant, &building)).await?;
         Ok(BuildingSummary { building, unit_count: 0, allocated_quota: 0 })
     }
 
@@ -38,22 +41,27 @@ impl App {
         let base = details.quota_base;
         let building = Building { id, created_at: current.building.created_at, details };
         let holds = move |allocated| base.check_holds(allocated);
-        if !self.store.buildings.update_building(grant.tenant, &building, &holds).await? {
-            return Err(AppError::NotFound);
-        }
+        let changes = diff(Some(&fields::building(&current.building)), Some(&fields::building(&building)));
+        let event = self.change(actor, &grant, Entry::new("building.updated", "building", id.as_uuid(), changes));
+        found(self.audited(vec![event], self.store.buildings.update_building(grant.tenant, &building, &holds)).await?)?;
         Ok(BuildingSummary { building, ..current })
     }
 
     pub async fn delete_building(&self, actor: &Actor, id: BuildingId) -> Result<(), AppError> {
         let grant = actor.grant(Action::WriteBuilding)?;
-        found(self.store.buildings.delete_building(grant.tenant, id).await?)
+        let current = self.store.buildings.building(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
+        let changes = diff(Some(&fields::building(&current.building)), None);
+        let event = self.change(actor, &grant, Entry::new("building.deleted", "building", id.as_uuid(), changes));
+        found(self.audited(vec![event], self.store.buildings.delete_building(grant.tenant, id)).await?)
     }
 
     pub async fn create_unit(&self, actor: &Actor, details: UnitDetails) -> Result<Unit, AppError> {
         let grant = actor.grant(Action::WriteUnit)?;
         let unit = Unit { id: UnitId::generate(), created_at: self.clock.now(), details };
         let fits = quota_check(unit.details.quota);
-        if !self.store.units.insert_unit(grant.tenant, &unit, &fits).await? {
+        let event =
+            self.change(actor, &grant, Entry::new("unit.created", "unit", unit.id.as_uuid(), diff(None, Some(&fields::unit(&unit)))));
+        if !self.audited(vec![event], self.store.units.insert_unit(grant.tenant, &unit, &fits)).await? {
             return Err(AppError::invalid("building_id", Invalid::UnknownReference));
         }
         Ok(unit)
@@ -79,13 +87,17 @@ impl App {
         }
         let unit = Unit { id, created_at: current.created_at, details };
         let fits = quota_check(unit.details.quota);
-        found(self.store.units.update_unit(grant.tenant, &unit, &fits).await?)?;
+        let changes = diff(Some(&fields::unit(&current)), Some(&fields::unit(&unit)));
+        let event = self.change(actor, &grant, Entry::new("unit.updated", "unit", id.as_uuid(), changes));
+        found(self.audited(vec![event], self.store.units.update_unit(grant.tenant, &unit, &fits)).await?)?;
         Ok(unit)
     }
 
     pub async fn delete_unit(&self, actor: &Actor, id: UnitId) -> Result<(), AppError> {
         let grant = actor.grant(Action::WriteUnit)?;
-        found(self.store.units.delete_unit(grant.tenant, id).await?)
+        let current = self.store.units.unit(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
+        let event = self.change(actor, &grant, Entry::new("unit.deleted", "unit", id.as_uuid(), diff(Some(&fields::unit(&current)), None)));
+        found(self.audited(vec![event], self.store.units.delete_unit(grant.tenant, id)).await?)
     }
 }
 

@@ -13,6 +13,7 @@ use koprogo_domain::{Invalid, Rule};
 
 use crate::App;
 use crate::access::{Action, Actor, Grant};
+use crate::audit::{Entry, diff, field, fields};
 use crate::building::found;
 use crate::error::AppError;
 use crate::listing::{CallSort, ListQuery, Page};
@@ -47,17 +48,21 @@ impl App {
         weights: KeyWeights,
     ) -> Result<DistributionKey, AppError> {
         let grant = actor.grant(Action::WriteKeys)?;
-        let key = match id {
-            None => DistributionKey { id: DistributionKeyId::generate(), building_id, name, weights, created_at: self.clock.now() },
+        let (key, before) = match id {
+            None => (DistributionKey { id: DistributionKeyId::generate(), building_id, name, weights, created_at: self.clock.now() }, None),
             Some(id) => {
                 let current = self.store.charges.key(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
                 if current.building_id != building_id {
                     return Err(AppError::invalid("building_id", Invalid::Immutable));
                 }
-                DistributionKey { name, weights, ..current }
+                let before = fields::key(&current);
+                (DistributionKey { name, weights, ..current }, Some(before))
             }
         };
-        match self.store.charges.save_key(grant.tenant, &key).await {
+        let action = if before.is_some() { "distribution_key.updated" } else { "distribution_key.created" };
+        let changes = diff(before.as_deref(), Some(&fields::key(&key)));
+        let event = self.change(actor, &grant, Entry::new(action, "distribution_key", key.id.as_uuid(), changes));
+        match self.audited(vec![event], self.store.charges.save_key(grant.tenant, &key)).await {
             Ok(true) => Ok(key),
             Ok(false) => Err(AppError::invalid("building_id", Invalid::UnknownReference)),
             Err(crate::StoreError::Conflict("unknown_reference")) => Err(AppError::invalid("weights", Invalid::UnknownReference)),
@@ -81,7 +86,10 @@ impl App {
 
     pub async fn delete_key(&self, actor: &Actor, id: DistributionKeyId) -> Result<(), AppError> {
         let grant = actor.grant(Action::WriteKeys)?;
-        found(self.store.charges.delete_key(grant.tenant, id).await?)
+        let current = self.store.charges.key(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
+        let changes = diff(Some(&fields::key(&current)), None);
+        let event = self.change(actor, &grant, Entry::new("distribution_key.deleted", "distribution_key", id.as_uuid(), changes));
+        found(self.audited(vec![event], self.store.charges.delete_key(grant.tenant, id)).await?)
     }
 
     /// Checks that `key` exists and belongs to `building`.
@@ -109,7 +117,11 @@ impl App {
             }
             distribute(stored.details.amount, units, holdings)
         };
-        self.store.charges.distribute_expense(grant.tenant, id, key, self.clock.now(), &plan).await?.ok_or(AppError::NotFound)
+        let changes =
+            diff(None, Some(&[field("key_id", key.map(|k| k.to_string())), field("amount", Some(expense.details.amount.to_string()))]));
+        let event = self.change(actor, &grant, Entry::new("expense.distributed", "expense", id.as_uuid(), changes));
+        let distributed = self.store.charges.distribute_expense(grant.tenant, id, key, self.clock.now(), &plan);
+        self.audited(vec![event], distributed).await?.ok_or(AppError::NotFound)
     }
 
     /// The expense and its distribution, if any. An owner sees their own parts only.
@@ -148,7 +160,23 @@ impl App {
         let grant = actor.grant(Action::IssueCall)?;
         let call = FundCall { id: FundCallId::generate(), details, issued_at: self.clock.now() };
         let plan = |units: &[_], holdings: &[_]| plan_call(&call.details, units, holdings);
-        let lines = self.store.charges.issue_call(grant.tenant, &call, &plan).await?.ok_or(AppError::NotFound)?;
+        let d = &call.details;
+        let changes = diff(
+            None,
+            Some(&[
+                field("building_id", Some(d.building_id.to_string())),
+                field("title", Some(d.title.to_string())),
+                field("as_of", Some(d.as_of.to_string())),
+                field("due_date", Some(d.due_date.to_string())),
+                field("working", Some(d.working.to_string())),
+                field("reserve", Some(d.reserve.to_string())),
+                field("key_id", d.key_id.map(|k| k.to_string())),
+                field("lines", Some(preview.lines.len().to_string())),
+            ]),
+        );
+        let event = self.change(actor, &grant, Entry::new("call.issued", "call", call.id.as_uuid(), changes));
+        let lines =
+            self.audited(vec![event], self.store.charges.issue_call(grant.tenant, &call, &plan)).await?.ok_or(AppError::NotFound)?;
         Ok((call, lines, preview))
     }
 
@@ -179,7 +207,9 @@ impl App {
         let grant = actor.grant(Action::WaiveReserveFund)?;
         let summary = self.store.buildings.building(grant.tenant, building).await?.ok_or(AppError::NotFound)?;
         let year = summary.building.details.year_start.year_containing(decided_on).year();
-        found(self.store.charges.waive_reserve_fund(grant.tenant, building, year, decided_on).await?)?;
+        let changes = diff(None, Some(&[field("fiscal_year", Some(year.to_string())), field("decided_on", Some(decided_on.to_string()))]));
+        let event = self.change(actor, &grant, Entry::new("reserve_fund.waived", "building", building.as_uuid(), changes));
+        found(self.audited(vec![event], self.store.charges.waive_reserve_fund(grant.tenant, building, year, decided_on)).await?)?;
         Ok(year)
     }
 }

@@ -6,6 +6,7 @@ use koprogo_domain::ids::ExpenseId;
 
 use crate::App;
 use crate::access::{Action, Actor};
+use crate::audit::{Entry, diff, fields};
 use crate::building::found;
 use crate::error::AppError;
 use crate::listing::{ExpenseSort, ListQuery, Page};
@@ -15,7 +16,9 @@ impl App {
     pub async fn create_expense(&self, actor: &Actor, details: ExpenseDetails) -> Result<Expense, AppError> {
         let grant = actor.grant(Action::WriteExpense)?;
         let expense = Expense { id: ExpenseId::generate(), created_at: self.clock.now(), details, status: ExpenseStatus::Draft };
-        if !self.store.expenses.insert_expense(grant.tenant, &expense).await? {
+        let changes = diff(None, Some(&fields::expense(&expense)));
+        let event = self.change(actor, &grant, Entry::new("expense.created", "expense", expense.id.as_uuid(), changes));
+        if !self.audited(vec![event], self.store.expenses.insert_expense(grant.tenant, &expense)).await? {
             return Err(AppError::invalid("building_id", Invalid::UnknownReference));
         }
         Ok(expense)
@@ -40,8 +43,11 @@ impl App {
             return Err(AppError::invalid("building_id", Invalid::Immutable));
         }
         current.check_editable()?;
+        let before = fields::expense(&current);
         let expense = Expense { details, ..current };
-        found(self.store.expenses.update_expense(grant.tenant, &expense, &Expense::check_editable).await?)?;
+        let changes = diff(Some(&before), Some(&fields::expense(&expense)));
+        let event = self.change(actor, &grant, Entry::new("expense.updated", "expense", id.as_uuid(), changes));
+        found(self.audited(vec![event], self.store.expenses.update_expense(grant.tenant, &expense, &Expense::check_editable)).await?)?;
         Ok(expense)
     }
 
@@ -51,14 +57,21 @@ impl App {
         let grant = actor.grant(action)?;
         let current = self.store.expenses.expense(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
         let status = current.advance_to(next)?;
+        let before = fields::expense(&current);
         let expense = Expense { status, ..current };
         let allowed = move |stored: &Expense| stored.advance_to(next).map(|_| ());
-        found(self.store.expenses.update_expense(grant.tenant, &expense, &allowed).await?)?;
+        let action = if next == ExpenseStatus::Paid { "expense.paid" } else { "expense.approved" };
+        let event =
+            self.change(actor, &grant, Entry::new(action, "expense", id.as_uuid(), diff(Some(&before), Some(&fields::expense(&expense)))));
+        found(self.audited(vec![event], self.store.expenses.update_expense(grant.tenant, &expense, &allowed)).await?)?;
         Ok(expense)
     }
 
     pub async fn delete_expense(&self, actor: &Actor, id: ExpenseId) -> Result<(), AppError> {
         let grant = actor.grant(Action::WriteExpense)?;
-        found(self.store.expenses.delete_expense(grant.tenant, id, &Expense::check_editable).await?)
+        let current = self.store.expenses.expense(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
+        let changes = diff(Some(&fields::expense(&current)), None);
+        let event = self.change(actor, &grant, Entry::new("expense.deleted", "expense", id.as_uuid(), changes));
+        found(self.audited(vec![event], self.store.expenses.delete_expense(grant.tenant, id, &Expense::check_editable)).await?)
     }
 }

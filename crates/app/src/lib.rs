@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod account;
+pub mod audit;
 pub mod auth;
 mod breaker;
 mod building;
@@ -50,6 +51,8 @@ pub struct App {
     passwords: PasswordHashing,
     throttle: Arc<LoginThrottle>,
     breaker: Arc<breaker::Breaker>,
+    /// Signs the audit heads the API exports (none: no export).
+    signer: Option<Arc<audit::anchor::Signer>>,
 }
 
 impl App {
@@ -60,7 +63,14 @@ impl App {
             passwords: PasswordHashing::new(settings.hashing_concurrency)?,
             throttle: Arc::new(LoginThrottle::new(settings.throttle)),
             breaker: Arc::default(),
+            signer: None,
         })
+    }
+
+    /// With the key that signs exported audit heads.
+    pub fn with_signer(mut self, signer: audit::anchor::Signer) -> Self {
+        self.signer = Some(Arc::new(signer));
+        self
     }
 
     /// True when the storage answers.

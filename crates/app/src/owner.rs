@@ -6,6 +6,7 @@ use koprogo_domain::owner::{Owner, OwnerDetails, Ownership, OwnershipDetails, ch
 
 use crate::App;
 use crate::access::{Action, Actor, Grant, Reach};
+use crate::audit::{Entry, diff, fields};
 use crate::building::found;
 use crate::error::AppError;
 use crate::listing::{ListQuery, OwnerSort, OwnershipSort, Page};
@@ -16,7 +17,9 @@ impl App {
         let grant = actor.grant(Action::WriteOwner)?;
         check_owner(&details)?;
         let owner = Owner { id: OwnerId::generate(), created_at: self.clock.now(), details };
-        self.store.owners.insert_owner(grant.tenant, &owner).await?;
+        let event =
+            self.change(actor, &grant, Entry::new("owner.created", "owner", owner.id.as_uuid(), diff(None, Some(&fields::owner(&owner)))));
+        self.audited(vec![event], self.store.owners.insert_owner(grant.tenant, &owner)).await?;
         Ok(owner)
     }
 
@@ -57,18 +60,23 @@ impl App {
         check_owner(&details)?;
         let current = self.store.owners.owner(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
         let owner = Owner { id, created_at: current.created_at, details };
-        found(self.store.owners.update_owner(grant.tenant, &owner).await?)?;
+        let changes = diff(Some(&fields::owner(&current)), Some(&fields::owner(&owner)));
+        let event = self.change(actor, &grant, Entry::new("owner.updated", "owner", id.as_uuid(), changes));
+        found(self.audited(vec![event], self.store.owners.update_owner(grant.tenant, &owner)).await?)?;
         Ok(owner)
     }
 
     pub async fn delete_owner(&self, actor: &Actor, id: OwnerId) -> Result<(), AppError> {
         let grant = actor.grant(Action::WriteOwner)?;
-        found(self.store.owners.delete_owner(grant.tenant, id).await?)
+        let current = self.store.owners.owner(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
+        let event =
+            self.change(actor, &grant, Entry::new("owner.deleted", "owner", id.as_uuid(), diff(Some(&fields::owner(&current)), None)));
+        found(self.audited(vec![event], self.store.owners.delete_owner(grant.tenant, id)).await?)
     }
 
     pub async fn create_ownership(&self, actor: &Actor, details: OwnershipDetails) -> Result<Ownership, AppError> {
         let ownership = Ownership { id: OwnershipId::generate(), created_at: self.clock.now(), details };
-        self.save_ownership(actor, ownership).await
+        self.save_ownership(actor, ownership, None).await
     }
 
     /// The unit and owner of an ownership are fixed; share and period may change.
@@ -81,16 +89,19 @@ impl App {
         if current.details.owner_id != details.owner_id {
             return Err(AppError::invalid("owner_id", Invalid::Immutable));
         }
-        self.save_ownership(actor, Ownership { id, created_at: current.created_at, details }).await
+        self.save_ownership(actor, Ownership { id, created_at: current.created_at, details }, Some(&current)).await
     }
 
-    async fn save_ownership(&self, actor: &Actor, ownership: Ownership) -> Result<Ownership, AppError> {
+    async fn save_ownership(&self, actor: &Actor, ownership: Ownership, before: Option<&Ownership>) -> Result<Ownership, AppError> {
         let grant = actor.grant(Action::WriteOwnership)?;
         let candidate = (ownership.details.share, ownership.details.period);
         let fits = move |others: &[_]| check_shares_fit(others, candidate);
+        let action = if before.is_some() { "ownership.updated" } else { "ownership.created" };
+        let changes = diff(before.map(fields::ownership).as_deref(), Some(&fields::ownership(&ownership)));
+        let event = self.change(actor, &grant, Entry::new(action, "ownership", ownership.id.as_uuid(), changes));
         // The unit is locked first (missing: `false`); an owner that is not the
         // tenant's is then refused by the composite foreign key.
-        match self.store.owners.save_ownership(grant.tenant, &ownership, &fits).await {
+        match self.audited(vec![event], self.store.owners.save_ownership(grant.tenant, &ownership, &fits)).await {
             Ok(true) => Ok(ownership),
             Ok(false) => Err(AppError::invalid("unit_id", Invalid::UnknownReference)),
             Err(crate::StoreError::Conflict("unknown_reference")) => Err(AppError::invalid("owner_id", Invalid::UnknownReference)),
@@ -120,7 +131,10 @@ impl App {
 
     pub async fn delete_ownership(&self, actor: &Actor, id: OwnershipId) -> Result<(), AppError> {
         let grant = actor.grant(Action::WriteOwnership)?;
-        found(self.store.owners.delete_ownership(grant.tenant, id).await?)
+        let current = self.store.owners.ownership(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
+        let changes = diff(Some(&fields::ownership(&current)), None);
+        let event = self.change(actor, &grant, Entry::new("ownership.deleted", "ownership", id.as_uuid(), changes));
+        found(self.audited(vec![event], self.store.owners.delete_ownership(grant.tenant, id)).await?)
     }
 }
 

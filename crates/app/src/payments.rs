@@ -13,6 +13,7 @@ use sha2::Digest;
 
 use crate::App;
 use crate::access::{Action, Actor};
+use crate::audit::{Entry, diff, field, personal};
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page, PaymentSort};
 use crate::ports::money::{AccountLine, BankImport, ImportOutcome, OwnerPosition, PaymentFilter};
@@ -50,6 +51,18 @@ pub struct OwnerAccount {
 /// The most payments an account view lists (the positions count them all).
 const ACCOUNT_PAYMENTS: u32 = 1000;
 
+/// A payment as the trail sees it: the payer's name and account are personal.
+fn payment_fields(p: &Payment) -> Vec<crate::audit::Field> {
+    vec![
+        field("building_id", Some(p.building_id.to_string())),
+        field("value_date", Some(p.value_date.to_string())),
+        field("amount", Some(p.amount.to_string())),
+        field("communication", p.communication.map(|c| c.to_string())),
+        personal("counterparty_name", p.counterparty_name.clone()),
+        personal("counterparty_iban", p.counterparty_iban.clone()),
+    ]
+}
+
 fn compact(account: &str) -> String {
     account.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase()
 }
@@ -83,7 +96,9 @@ impl App {
             allocation: None,
             created_at: self.clock.now(),
         };
-        if !self.store.payments.record_payment(grant.tenant, &payment, &matcher).await? {
+        let changes = diff(None, Some(&payment_fields(&payment)));
+        let event = self.change(actor, &grant, Entry::new("payment.recorded", "payment", payment.id.as_uuid(), changes));
+        if !self.audited(vec![event], self.store.payments.record_payment(grant.tenant, &payment, &matcher)).await? {
             return Err(AppError::invalid("building_id", Invalid::UnknownReference));
         }
         self.store.payments.payment(grant.tenant, payment.id).await?.ok_or(AppError::NotFound)
@@ -110,7 +125,19 @@ impl App {
         }
         let mut reports = Vec::with_capacity(imports.len());
         for (import, number) in imports {
-            let outcome = self.store.payments.import_statement(grant.tenant, &import, &matcher).await?;
+            let changes = diff(
+                None,
+                Some(&[
+                    field("building_id", Some(import.building_id.to_string())),
+                    field("format", Some(import.format.to_owned())),
+                    field("account", Some(import.account.clone())),
+                    field("statement", Some(number.clone())),
+                    field("file_digest", Some(import.file_digest.clone())),
+                    field("movements", Some(import.movement_count.to_string())),
+                ]),
+            );
+            let event = self.change(actor, &grant, Entry::new("bank_statement.imported", "bank_import", import.id.as_uuid(), changes));
+            let outcome = self.audited(vec![event], self.store.payments.import_statement(grant.tenant, &import, &matcher)).await?;
             reports.push(ImportReport { building_id: import.building_id, account: import.account, statement_number: number, outcome });
         }
         Ok(reports)
@@ -182,7 +209,9 @@ impl App {
     pub async fn assign_payment(&self, actor: &Actor, id: PaymentId, line: CallLineId) -> Result<Payment, AppError> {
         let grant = actor.grant(Action::RecordPayment)?;
         self.store.payments.payment(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
-        if !self.store.payments.assign_payment(grant.tenant, id, line).await? {
+        let changes = diff(None, Some(&[field("call_line_id", Some(line.to_string()))]));
+        let event = self.change(actor, &grant, Entry::new("payment.assigned", "payment", id.as_uuid(), changes));
+        if !self.audited(vec![event], self.store.payments.assign_payment(grant.tenant, id, line)).await? {
             return Err(AppError::invalid("call_line_id", Invalid::UnknownReference));
         }
         self.store.payments.payment(grant.tenant, id).await?.ok_or(AppError::NotFound)

@@ -21,9 +21,11 @@ use crate::account::AccountStore;
 use crate::error::StoreError;
 use crate::listing::{BuildingSort, ExpenseSort, ListQuery, OwnerSort, OwnershipSort, Page, UnitSort};
 
+pub mod audit;
 pub mod money;
 pub mod reminders;
 
+pub use audit::AuditStore;
 pub use money::{ChargeStore, PaymentStore};
 pub use reminders::ReminderStore;
 
@@ -202,6 +204,7 @@ pub struct Store {
     pub charges: Arc<dyn ChargeStore>,
     pub payments: Arc<dyn PaymentStore>,
     pub reminders: Arc<dyn ReminderStore>,
+    pub audit: Arc<dyn AuditStore>,
     pub health: Arc<dyn HealthStore>,
 }
 

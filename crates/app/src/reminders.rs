@@ -11,6 +11,7 @@ use koprogo_domain::reminder::{DueLine, Reminder, ReminderPolicy, SentReminder, 
 
 use crate::App;
 use crate::access::{Action, Actor, Grant};
+use crate::audit::{Entry, diff, field};
 use crate::error::AppError;
 use crate::listing::{ListQuery, Page, ReminderSort};
 use crate::ports::money::AccountLine;
@@ -62,7 +63,19 @@ impl App {
         policy: ReminderPolicy,
     ) -> Result<ReminderPolicy, AppError> {
         let grant = actor.grant(Action::SendReminders)?;
-        if !self.store.reminders.save_reminder_policy(grant.tenant, building, &policy, self.clock.now()).await? {
+        let levels = policy.levels();
+        let changes = diff(
+            None,
+            Some(&[
+                field("delays_days", Some(levels.iter().map(|l| l.delay_days.to_string()).collect::<Vec<_>>().join(","))),
+                field("fees", Some(levels.iter().map(|l| l.fee.to_string()).collect::<Vec<_>>().join(","))),
+                field("interest_basis_points", Some(policy.interest_basis_points().to_string())),
+                field("minimum", Some(policy.minimum().to_string())),
+            ]),
+        );
+        let event = self.change(actor, &grant, Entry::new("reminder_policy.saved", "building", building.as_uuid(), changes));
+        let saved = self.store.reminders.save_reminder_policy(grant.tenant, building, &policy, self.clock.now());
+        if !self.audited(vec![event], saved).await? {
             return Err(AppError::NotFound);
         }
         Ok(policy)
@@ -136,7 +149,21 @@ impl App {
         let grant = actor.grant(Action::SendReminders)?;
         let due = self.due_reminders(&grant, building).await?;
         let reminders: Vec<Reminder> = due.iter().map(|a| a.reminder.clone()).collect();
-        self.store.reminders.record_reminders(grant.tenant, &reminders).await?;
+        let events = reminders
+            .iter()
+            .map(|r| {
+                let changes = diff(
+                    None,
+                    Some(&[
+                        field("owner_id", Some(r.owner_id.to_string())),
+                        field("level", Some(r.level.as_str().to_owned())),
+                        field("total", Some(r.total().to_string())),
+                    ]),
+                );
+                self.change(actor, &grant, Entry::new("reminder.sent", "reminder", r.id.as_uuid(), changes))
+            })
+            .collect();
+        self.audited(events, self.store.reminders.record_reminders(grant.tenant, &reminders)).await?;
         Ok(due)
     }
 

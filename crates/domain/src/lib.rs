@@ -6,6 +6,7 @@
 #![deny(clippy::float_arithmetic, clippy::as_conversions, clippy::indexing_slicing)]
 
 pub mod account;
+pub mod audit;
 pub mod building;
 pub mod charges;
 pub mod communication;

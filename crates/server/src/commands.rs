@@ -33,7 +33,7 @@ pub async fn serve(args: ServeArgs, file: &FileSettings) -> anyhow::Result<()> {
     if let Some(burst) = args.login_ip_burst.or(file.login_ip_burst) {
         settings.throttle.ip_burst = burst;
     }
-    let app = app(&args.database, file, settings).await?;
+    let app = app(&args.database, file, settings).await?.with_signer(crate::trust::signer(&args.key.audit_key)?);
     if args.demo {
         crate::demo::seed_if_empty(&app).await?;
     }
@@ -159,4 +159,12 @@ pub async fn create_user(args: UserCreateArgs, file: &FileSettings) -> anyhow::R
         println!("password: {password}");
     }
     Ok(())
+}
+
+pub async fn audit(command: crate::settings::AuditCommand, file: &FileSettings) -> anyhow::Result<()> {
+    use crate::settings::AuditCommand;
+    match command {
+        AuditCommand::Verify(args) => crate::trust::verify(&app(&args.database, file, AppSettings::default()).await?, &args).await,
+        AuditCommand::Head(args) => crate::trust::head(&app(&args.database, file, AppSettings::default()).await?, &args).await,
+    }
 }

@@ -4,6 +4,7 @@ mod commands;
 mod demo;
 mod settings;
 mod telemetry;
+mod trust;
 
 use clap::Parser;
 
@@ -29,6 +30,7 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate(args) => commands::migrate(&args, &file).await,
         Command::Seed(args) => commands::seed(args, &file).await,
         Command::User(settings::UserCommand::Create(args)) => commands::create_user(args, &file).await,
+        Command::Audit(command) => commands::audit(command, &file).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

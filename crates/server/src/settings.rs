@@ -39,6 +39,46 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Verify the audit trail's chains, or export a chain's signed head.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Recompute every chain (or one) from its first event; name the first broken event.
+    Verify(AuditVerifyArgs),
+    /// Print a chain's head signed with the server's key (JSON), to keep outside the database.
+    Head(AuditHeadArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AuditVerifyArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Only this organisation's chain (`00000000-0000-0000-0000-000000000000`: the platform's).
+    #[arg(long)]
+    pub organization: Option<uuid::Uuid>,
+    /// A head exported earlier (`koprogo audit head`): the chain must still hold it.
+    #[arg(long)]
+    pub anchor: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditHeadArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[arg(long)]
+    pub organization: uuid::Uuid,
+    #[command(flatten)]
+    pub key: KeyArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct KeyArgs {
+    /// The Ed25519 key that signs exported audit heads (hex seed; created when missing).
+    #[arg(long, env = "KOPROGO_AUDIT_KEY", default_value = "data/audit-signing.key")]
+    pub audit_key: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -76,6 +116,8 @@ pub struct ServeArgs {
     /// admins' tokens may too.
     #[arg(long, env = "KOPROGO_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    #[command(flatten)]
+    pub key: KeyArgs,
 }
 
 #[derive(Args, Debug)]

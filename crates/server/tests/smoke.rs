@@ -90,7 +90,7 @@ fn the_same_binary_runs_on_postgresql() {
         .spawn()
         .expect("start");
     wait_ready(port, &mut child);
-    assert!(!dir.join("data").exists(), "no SQLite file when PostgreSQL is named");
+    assert!(!dir.join("data/koprogo.sqlite3").exists(), "no SQLite file when PostgreSQL is named");
     let token = login(port, "comptable@demo.koprogo.be");
     let (status, body) = http(port, "GET", "/api/v1/expenses?per_page=1", Some(&token), None);
     assert_eq!(status, 200, "{body}");

@@ -11,8 +11,9 @@ use koprogo_load::report::Carbon;
 use koprogo_load::{Config, run};
 use support::{BIN, drop_postgres, free_port, fresh_postgres};
 
-fn start(url: &str, port: u16) -> Child {
+fn start(url: &str, port: u16, dir: &std::path::Path) -> Child {
     let child = Command::new(BIN)
+        .current_dir(dir)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--login-ip-burst", "100"])
         .env("KOPROGO_DATABASE_URL", url)
         .env("KOPROGO_LOG", "warn")
@@ -43,7 +44,8 @@ async fn two_instances_share_tokens_and_data_and_the_load_mix_succeeds_across_th
     let seeded = Command::new(BIN).args(["seed", "--demo"]).env("KOPROGO_DATABASE_URL", &url).stdout(Stdio::null()).status().expect("seed");
     assert!(seeded.success());
     let (a, b) = (free_port(), free_port());
-    let (mut first, mut second) = (start(&url, a), start(&url, b));
+    let dir = support::scratch("two-instances");
+    let (mut first, mut second) = (start(&url, a, &dir), start(&url, b, &dir));
 
     let login = serde_json::json!({ "email": "syndic@demo.koprogo.be", "password": "koprogo-demo-2026" });
     let (status, session) = call(a, "POST", "/api/v1/auth/login", None, Some(login)).await;

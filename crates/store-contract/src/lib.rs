@@ -5,12 +5,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod audit;
 mod chase;
 mod money;
 mod property;
 pub mod sample;
 
 pub use accounts::*;
+pub use audit::*;
 pub use chase::*;
 pub use money::*;
 pub use property::*;
@@ -52,6 +54,9 @@ macro_rules! store_contract {
             calls_number_their_lines_and_payments_find_them,
             reminders_round_trip_once_per_level,
             statements_read_an_owner_s_charges_and_the_account_s_fund,
+            audit_chains_read_back_and_stay_apart,
+            an_audited_change_and_its_event_are_kept_or_lost_together,
+            concurrent_writers_never_fork_a_chain,
         );
     };
 }

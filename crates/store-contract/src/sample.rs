@@ -138,3 +138,20 @@ pub fn expense(building: BuildingId, cents: i64) -> Expense {
         },
     }
 }
+
+/// An audit event of `tenant`, as a use case would record it.
+pub fn audit_event(tenant: TenantId, action: &str) -> koprogo_domain::audit::EventBody {
+    koprogo_domain::audit::EventBody {
+        at: at(),
+        organization: tenant.as_uuid(),
+        actor_user: Some(uuid::Uuid::now_v7()),
+        actor_role: Some("syndic".to_owned()),
+        action: action.to_owned(),
+        object_type: "building".to_owned(),
+        object_id: Some(uuid::Uuid::now_v7()),
+        outcome: koprogo_domain::audit::Outcome::Success,
+        request_id: "contract".to_owned(),
+        source_ip: "127.0.0.1".to_owned(),
+        changes: vec![koprogo_domain::audit::Change { field: "name".to_owned(), before: None, after: Some("Résidence".to_owned()) }],
+    }
+}

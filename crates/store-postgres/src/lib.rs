@@ -70,10 +70,6 @@ impl PgStore {
         Ok(connection)
     }
 
-    async fn writer(&self, tenant: TenantId) -> Result<PoolConnection<Postgres>, StoreError> {
-        self.reader(tenant).await
-    }
-
     /// The tenant is set in the same round trip as BEGIN, for the
     /// transaction only.
     async fn begin(&self, tenant: TenantId) -> Result<Transaction<'static, Postgres>, StoreError> {
@@ -169,6 +165,7 @@ pub async fn connect_store(url: &str, max_connections: u32) -> Result<(Store, Ar
         charges: this.clone(),
         payments: this.clone(),
         reminders: this.clone(),
+        audit: this.clone(),
         health: this.clone(),
     };
     Ok((store, this))

@@ -9,7 +9,7 @@ use koprogo_store_postgres::testing::{fresh_database_url, session};
 use sqlx::Row as _;
 
 /// Every table row-level security guards.
-const TENANT_TABLES: [&str; 16] = [
+const TENANT_TABLES: [&str; 18] = [
     "buildings",
     "units",
     "owners",
@@ -26,6 +26,8 @@ const TENANT_TABLES: [&str; 16] = [
     "payments",
     "reminder_policies",
     "reminders",
+    "audit_events",
+    "audit_heads",
 ];
 /// Tables with an `organization_id` that stay outside, read before any
 /// organisation is known (migration 0003 says why).
@@ -42,6 +44,7 @@ async fn populate(store: &koprogo_app::Store, t: TenantId) {
     store.owners.save_ownership(t, &ownership, &|_| Ok(())).await.expect("the store call succeeds");
     store.expenses.insert_expense(t, &sample::expense(building.id, 12_345)).await.expect("the store call succeeds");
     koprogo_store_contract::money_rows(store, t, building.id).await;
+    store.audit.append(vec![koprogo_store_contract::sample::audit_event(t, "building.created")]).await.expect("the store call succeeds");
 }
 
 async fn organizations_seen(connection: &mut sqlx::PgConnection, table: &str) -> Vec<uuid::Uuid> {
@@ -179,4 +182,26 @@ async fn the_connection_kept_from_the_session_lookup_serves_only_its_organisatio
     })
     .await;
     assert_eq!(found, 1);
+}
+
+/// The audit trail is append-only: the service's role may not change or
+/// remove an event, and a trigger refuses it even to the tables' owner.
+#[tokio::test]
+async fn the_audit_trail_is_append_only_for_the_service_and_its_owner() {
+    let url = fresh_database_url().await;
+    let (store, adapter) = koprogo_store_postgres::connect_store(&url, 2).await.expect("connect to the test database");
+    let t = tenant(&store).await;
+    store.audit.append(vec![sample::audit_event(t, "building.created")]).await.expect("the store call succeeds");
+    let mut service = adapter.tenant_connection(t).await.expect("a tenant connection");
+    for sql in ["UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events", "TRUNCATE audit_events"] {
+        let refused = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *service).await;
+        assert!(refused.unwrap_err().to_string().contains("permission denied"), "{sql} as koprogo_app");
+    }
+    drop(service);
+    let mut owner = session(&url).await;
+    for sql in ["UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events", "TRUNCATE audit_events"] {
+        let refused = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut owner).await;
+        assert!(refused.unwrap_err().to_string().contains("append-only"), "{sql} as the owner");
+    }
+    assert_eq!(store.audit.head(t.as_uuid()).await.expect("the head").map(|(seq, _)| seq), Some(1));
 }

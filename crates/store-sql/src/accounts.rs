@@ -85,25 +85,25 @@ macro_rules! account_store {
                     insert_user(&mut tx, user, password_hash).await?;
                     let membership = Membership { tenant: organization.id, user: user.id, role, owner: None, buildings: Vec::new() };
                     save_membership(&mut tx, &membership, organization.created_at).await?;
-                    tx.commit().await.map_err(db_error)
+                    Self::commit(tx).await
                 }
 
                 async fn insert_user(&self, user: &User, password_hash: &str) -> StoreResult<()> {
                     let mut tx = self.begin_platform().await?;
                     insert_user(&mut tx, user, password_hash).await?;
-                    tx.commit().await.map_err(db_error)
+                    Self::commit(tx).await
                 }
 
                 async fn insert_organization(&self, organization: &Organization) -> StoreResult<()> {
                     let mut tx = self.begin_platform().await?;
                     insert_organization(&mut tx, organization).await?;
-                    tx.commit().await.map_err(db_error)
+                    Self::commit(tx).await
                 }
 
                 async fn save_membership(&self, membership: &Membership) -> StoreResult<()> {
                     let mut tx = self.begin_platform().await?;
                     save_membership(&mut tx, membership, Utc::now()).await?;
-                    tx.commit().await.map_err(db_error)
+                    Self::commit(tx).await
                 }
 
                 async fn user_by_email(&self, email: &Email) -> StoreResult<Option<(User, String)>> {
@@ -215,7 +215,7 @@ macro_rules! account_store {
                         .await
                         .map_err(db_error)?;
                     }
-                    tx.commit().await.map_err(db_error)
+                    Self::commit(tx).await
                 }
 
                 async fn actor(&self, digest: &[u8; 32], now: DateTime<Utc>) -> StoreResult<Option<(Actor, Uuid)>> {
@@ -300,7 +300,7 @@ macro_rules! account_store {
                             }
                         }
                     };
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(outcome)
                 }
 
@@ -313,12 +313,13 @@ macro_rules! account_store {
                         .await
                         .map_err(db_error)?;
                     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.as_uuid()).execute(&mut *tx).await.map_err(db_error)?;
-                    tx.commit().await.map_err(db_error)
+                    Self::commit(tx).await
                 }
 
                 async fn end_family(&self, family: Uuid) -> StoreResult<()> {
-                    sqlx::query("DELETE FROM sessions WHERE family = $1").bind(family).execute(self.platform_writer()).await.map_err(db_error)?;
-                    Ok(())
+                    let mut tx = self.begin_platform().await?;
+                    sqlx::query("DELETE FROM sessions WHERE family = $1").bind(family).execute(&mut *tx).await.map_err(db_error)?;
+                    Self::commit(tx).await
                 }
 
                 async fn purge_sessions(&self, user: Option<UserId>, now: DateTime<Utc>) -> StoreResult<u64> {

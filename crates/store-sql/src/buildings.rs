@@ -90,6 +90,7 @@ macro_rules! building_store {
             #[$crate::async_trait::async_trait]
             impl BuildingStore for $store {
                 async fn insert_building(&self, tenant: TenantId, building: &Building) -> StoreResult<()> {
+                    let mut tx = self.begin(tenant).await?;
                     let insert = sqlx::query(
                         "INSERT INTO buildings (name, street, postal_code, city, country, bce_number, quota_base, construction_year, language, \
                          working_fund_iban, reserve_fund_iban, year_start_month, year_start_day, organization_id, id, unit_count, allocated_quota, \
@@ -100,10 +101,10 @@ macro_rules! building_store {
                         .bind(tenant.as_uuid())
                         .bind(building.id.as_uuid())
                         .bind(building.created_at)
-                        .execute(&mut *self.writer(tenant).await?)
+                        .execute(&mut *tx)
                         .await
                         .map_err(|e| unique_or(e, "building.exists"))?;
-                    Ok(())
+                    Self::commit(tx).await
                 }
 
                 async fn building(&self, tenant: TenantId, id: BuildingId) -> StoreResult<Option<BuildingSummary>> {
@@ -170,7 +171,7 @@ macro_rules! building_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(db_error)?;
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(true)
                 }
 
@@ -198,7 +199,7 @@ macro_rules! building_store {
                     ] {
                         sqlx::query(statement).bind(tenant.as_uuid()).bind(id.as_uuid()).execute(&mut *tx).await.map_err(db_error)?;
                     }
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(true)
                 }
             }

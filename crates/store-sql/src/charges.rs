@@ -163,7 +163,7 @@ macro_rules! charge_store {
                         row.push_bind(t).push_bind(id).push_bind(b).push_bind(unit.as_uuid()).push_bind(int(*weight));
                     });
                     qb.build().execute(&mut *tx).await.map_err(db_error)?;
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(true)
                 }
 
@@ -210,7 +210,7 @@ macro_rules! charge_store {
                         .await
                         .map_err(db_error)?
                         .rows_affected();
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(deleted > 0)
                 }
 
@@ -261,7 +261,7 @@ macro_rules! charge_store {
                         .await
                         .map_err(db_error)?;
                     let stored = read_distribution(&mut *tx, tenant, expense).await?;
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(stored)
                 }
 
@@ -370,7 +370,7 @@ macro_rules! charge_store {
                         });
                         qb.build().execute(&mut *tx).await.map_err(|e| unique_or(e, "call.communication_taken"))?;
                     }
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(Some(lines))
                 }
 
@@ -461,6 +461,7 @@ macro_rules! charge_store {
                 }
 
                 async fn waive_reserve_fund(&self, tenant: TenantId, building: BuildingId, fiscal_year: i32, decided_on: NaiveDate) -> StoreResult<bool> {
+                    let mut tx = self.begin(tenant).await?;
                     let inserted = sqlx::query(
                         "INSERT INTO reserve_fund_waivers (organization_id, building_id, fiscal_year, decided_on, created_at) VALUES ($1, $2, $3, $4, $5) \
                          ON CONFLICT (organization_id, building_id, fiscal_year) DO UPDATE SET decided_on = excluded.decided_on",
@@ -470,10 +471,10 @@ macro_rules! charge_store {
                     .bind(fiscal_year)
                     .bind(decided_on)
                     .bind(Utc::now())
-                    .execute(&mut *self.writer(tenant).await?)
+                    .execute(&mut *tx)
                     .await;
                     match inserted.map_err(db_error) {
-                        Ok(_) => Ok(true),
+                        Ok(_) => Self::commit(tx).await.map(|()| true),
                         Err(StoreError::Conflict("unknown_reference")) => Ok(false),
                         Err(other) => Err(other),
                     }

@@ -53,6 +53,7 @@ macro_rules! expense_store {
             impl ExpenseStore for $store {
                 async fn insert_expense(&self, tenant: TenantId, expense: &Expense) -> StoreResult<bool> {
                     let d = &expense.details;
+                    let mut tx = self.begin(tenant).await?;
                     let inserted = sqlx::query(
                         "INSERT INTO expenses (organization_id, id, building_id, expense_date, supplier, invoice_number, description, amount_cents, \
                          vat_rate, category, account_code, fund, status, created_at, updated_at) \
@@ -72,11 +73,11 @@ macro_rules! expense_store {
                     .bind(d.fund.as_str())
                     .bind(expense.status.as_str())
                     .bind(expense.created_at)
-                    .execute(&mut *self.writer(tenant).await?)
+                    .execute(&mut *tx)
                     .await;
                     // The building is missing, or another tenant's: the composite key refuses it.
                     match inserted.map_err(|e| unique_or(e, "expense.exists")) {
-                        Ok(_) => Ok(true),
+                        Ok(_) => Self::commit(tx).await.map(|()| true),
                         Err(StoreError::Conflict("unknown_reference")) => Ok(false),
                         Err(other) => Err(other),
                     }
@@ -153,7 +154,7 @@ macro_rules! expense_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(true)
                 }
 
@@ -167,7 +168,7 @@ macro_rules! expense_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(db_error)?;
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(true)
                 }
             }

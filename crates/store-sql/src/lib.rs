@@ -4,8 +4,9 @@
 //! own driver type; rows and their mapping are plain generic code (`rows`).
 //!
 //! An adapter type using these macros provides, as inherent methods, a
-//! connection for one organisation's data — `reader(tenant)`, `writer(tenant)`
-//! (`async`, a `PoolConnection<DB>`) and `begin(tenant)` (a transaction) — and
+//! connection for one organisation's data — `reader(tenant)` (`async`, a
+//! `PoolConnection<DB>`) and `begin(tenant)` (a transaction; every change goes
+//! through one, committed with its audit events by `commit`) — and
 //! the identity tables' pools — `platform()`, `platform_writer()` and
 //! `begin_platform()`. PostgreSQL uses the tenant for row-level security.
 //! For the session lookup: `session_reader()`, `SETS_TENANT` (a select-list
@@ -13,6 +14,7 @@
 //! `keep_for_request(tenant, connection)`.
 
 mod accounts;
+pub mod audit;
 mod buildings;
 mod charges;
 mod errors;
@@ -126,5 +128,6 @@ macro_rules! sql_store {
         $crate::charge_store!($store, $db);
         $crate::payment_store!($store, $db);
         $crate::reminder_store!($store, $db);
+        $crate::audit_store!($store, $db);
     };
 }

@@ -74,6 +74,7 @@ macro_rules! owner_store {
             #[$crate::async_trait::async_trait]
             impl OwnerStore for $store {
                 async fn insert_owner(&self, tenant: TenantId, owner: &Owner) -> StoreResult<()> {
+                    let mut tx = self.begin(tenant).await?;
                     let insert = sqlx::query(
                         "INSERT INTO owners (kind, first_name, last_name, email, phone, street, postal_code, city, country, iban, language, bce_number, \
                          updated_at, organization_id, id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
@@ -82,10 +83,10 @@ macro_rules! owner_store {
                         .bind(tenant.as_uuid())
                         .bind(owner.id.as_uuid())
                         .bind(owner.created_at)
-                        .execute(&mut *self.writer(tenant).await?)
+                        .execute(&mut *tx)
                         .await
                         .map_err(|e| unique_or(e, "owner.exists"))?;
-                    Ok(())
+                    Self::commit(tx).await
                 }
 
                 async fn owner(&self, tenant: TenantId, id: OwnerId) -> StoreResult<Option<Owner>> {
@@ -143,6 +144,7 @@ macro_rules! owner_store {
                 }
 
                 async fn update_owner(&self, tenant: TenantId, owner: &Owner) -> StoreResult<bool> {
+                    let mut tx = self.begin(tenant).await?;
                     let update = sqlx::query(
                         "UPDATE owners SET kind = $1, first_name = $2, last_name = $3, email = $4, phone = $5, street = $6, postal_code = $7, \
                          city = $8, country = $9, iban = $10, language = $11, bce_number = $12, updated_at = $13 WHERE organization_id = $14 AND id = $15",
@@ -150,10 +152,13 @@ macro_rules! owner_store {
                     let done = bind_owner(update, owner)
                         .bind(tenant.as_uuid())
                         .bind(owner.id.as_uuid())
-                        .execute(&mut *self.writer(tenant).await?)
+                        .execute(&mut *tx)
                         .await
                         .map_err(db_error)?;
-                    Ok(done.rows_affected() == 1)
+                    if done.rows_affected() != 1 {
+                        return Ok(false);
+                    }
+                    Self::commit(tx).await.map(|()| true)
                 }
 
                 async fn delete_owner(&self, tenant: TenantId, id: OwnerId) -> StoreResult<bool> {
@@ -176,7 +181,7 @@ macro_rules! owner_store {
                     if done.rows_affected() == 0 {
                         return Ok(false);
                     }
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(true)
                 }
 
@@ -219,7 +224,7 @@ macro_rules! owner_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(true)
                 }
 
@@ -263,13 +268,17 @@ macro_rules! owner_store {
                 }
 
                 async fn delete_ownership(&self, tenant: TenantId, id: OwnershipId) -> StoreResult<bool> {
+                    let mut tx = self.begin(tenant).await?;
                     let done = sqlx::query("DELETE FROM ownerships WHERE organization_id = $1 AND id = $2")
                         .bind(tenant.as_uuid())
                         .bind(id.as_uuid())
-                        .execute(&mut *self.writer(tenant).await?)
+                        .execute(&mut *tx)
                         .await
                         .map_err(db_error)?;
-                    Ok(done.rows_affected() == 1)
+                    if done.rows_affected() != 1 {
+                        return Ok(false);
+                    }
+                    Self::commit(tx).await.map(|()| true)
                 }
             }
         };

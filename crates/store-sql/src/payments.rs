@@ -122,7 +122,7 @@ macro_rules! payment_store {
                         return Ok(false);
                     }
                     matched_and_inserted(&mut *tx, tenant, payment, matcher).await?;
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(true)
                 }
 
@@ -180,7 +180,7 @@ macro_rules! payment_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(db_error)?;
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(ImportOutcome { import_id: import.id, new: true, movement_count: import.movement_count, recorded, matched })
                 }
 
@@ -294,7 +294,7 @@ macro_rules! payment_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(true)
                 }
 

@@ -111,6 +111,7 @@ macro_rules! reminder_store {
 
                 async fn save_reminder_policy(&self, tenant: TenantId, building: BuildingId, policy: &ReminderPolicy, at: DateTime<Utc>) -> StoreResult<bool> {
                     let (delays, fees) = policy_lists(policy);
+                    let mut tx = self.begin(tenant).await?;
                     let saved = sqlx::query(
                         "INSERT INTO reminder_policies (organization_id, building_id, delays_days, fees_cents, interest_basis_points, minimum_cents, updated_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organization_id, building_id) DO UPDATE SET delays_days = excluded.delays_days, \
@@ -124,10 +125,10 @@ macro_rules! reminder_store {
                     .bind(i32::try_from(policy.interest_basis_points()).unwrap_or(0))
                     .bind(policy.minimum().get())
                     .bind(at)
-                    .execute(&mut *self.writer(tenant).await?)
+                    .execute(&mut *tx)
                     .await;
                     match saved.map_err(db_error) {
-                        Ok(_) => Ok(true),
+                        Ok(_) => Self::commit(tx).await.map(|()| true),
                         Err(StoreError::Conflict("unknown_reference")) => Ok(false),
                         Err(other) => Err(other),
                     }
@@ -170,7 +171,7 @@ macro_rules! reminder_store {
                         });
                         qb.build().execute(&mut *tx).await.map_err(|e| unique_or(e, "reminder.exists"))?;
                     }
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(())
                 }
 

@@ -69,7 +69,7 @@ macro_rules! unit_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| unique_or(e, "unit.number_taken"))?;
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(true)
                 }
 
@@ -140,7 +140,7 @@ macro_rules! unit_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| unique_or(e, "unit.number_taken"))?;
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(true)
                 }
 
@@ -169,7 +169,7 @@ macro_rules! unit_store {
                     if deleted.is_none() {
                         return Ok(false);
                     }
-                    tx.commit().await.map_err(db_error)?;
+                    Self::commit(tx).await?;
                     Ok(true)
                 }
             }

@@ -51,10 +51,6 @@ impl SqliteStore {
         self.read.acquire().await.map_err(koprogo_store_sql::db_error)
     }
 
-    async fn writer(&self, _tenant: TenantId) -> Result<PoolConnection<Sqlite>, StoreError> {
-        self.write.acquire().await.map_err(koprogo_store_sql::db_error)
-    }
-
     async fn begin(&self, _tenant: TenantId) -> Result<Transaction<'static, Sqlite>, StoreError> {
         self.begin_platform().await
     }
@@ -82,6 +78,7 @@ impl SqliteStore {
             charges: this.clone(),
             payments: this.clone(),
             reminders: this.clone(),
+            audit: this.clone(),
             health: this,
         }
     }

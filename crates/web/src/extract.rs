@@ -5,7 +5,7 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
@@ -46,6 +46,30 @@ pub async fn request_id(mut request: Request, next: Next) -> Response {
     response
 }
 
+/// Gives the use cases the request's id and client address for the audit
+/// trail, and writes a refusal by the policy (403 to a signed-in actor) to
+/// the trail once the answer is known.
+pub async fn audit_context(State(app): State<App>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let ClientIp(ip) = match ClientIp::from_request_parts(&mut parts, &()).await {
+        Ok(ip) => ip,
+        Err(never) => match never {},
+    };
+    let (method, path) = (parts.method.to_string(), parts.uri.path().to_owned());
+    let context = koprogo_app::audit::RequestContext::new(current_request_id().unwrap_or_default(), ip);
+    let request = Request::from_parts(parts, body);
+    koprogo_app::audit::request_scope(context, async move {
+        let response = next.run(request).await;
+        if response.status() == StatusCode::FORBIDDEN
+            && let Err(error) = app.record_denial(&method, &path).await
+        {
+            tracing::warn!(%error, "a refusal could not be written to the audit trail");
+        }
+        response
+    })
+    .await
+}
+
 /// The actor behind the request's bearer token, and its session family.
 pub struct Authenticated {
     pub actor: Actor,
@@ -65,6 +89,7 @@ impl FromRequestParts<App> for Authenticated {
             .filter(|t| !t.is_empty() && t.len() <= 128)
             .ok_or_else(|| ApiError::from(koprogo_app::AppError::Unauthenticated))?;
         let (actor, family) = app.authenticate(token).await?;
+        koprogo_app::audit::note_actor(&actor);
         Ok(Self { actor, family })
     }
 }

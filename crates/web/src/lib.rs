@@ -60,6 +60,7 @@ pub fn router(app: App, settings: WebSettings) -> Router {
     ];
     let counters = std::sync::Arc::new(metrics::Metrics::default());
     let scrape = Router::new().route("/metrics", get(metrics::endpoint)).with_state((app.clone(), counters.clone()));
+    let audited = app.clone();
     let mut router = api::routes()
         .merge(pages::routes(app.clone()))
         .route("/health", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
@@ -81,6 +82,7 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         router = router.layer(SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value)));
     }
     router
+        .layer(middleware::from_fn_with_state(audited, extract::audit_context))
         .layer(axum::Extension(settings))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
             let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");

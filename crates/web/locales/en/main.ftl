@@ -330,3 +330,15 @@ policy-fee-formal_notice = Fee of the formal notice (€)
 policy-fee-last_notice = Fee of the last notice (€)
 policy-interest = Yearly late-payment interest after formal notice (%), where the statutes provide it
 policy-minimum = Smallest arrear worth a reminder (€)
+
+# Audit trail.
+nav-audit = Audit trail
+audit-title = Audit trail
+audit-intact = Chain intact: { $count } events verified, each linked to the one before by its hash.
+audit-broken = Chain broken at event { $seq }: the trail was altered.
+audit-when = When
+audit-who = Who
+audit-action = Action
+audit-object = Object
+audit-outcome = Outcome
+audit-changes = Changes

@@ -330,3 +330,15 @@ policy-fee-formal_notice = Frais de la mise en demeure (€)
 policy-fee-last_notice = Frais du dernier avertissement (€)
 policy-interest = Intérêt de retard annuel après mise en demeure (%), si les statuts le prévoient
 policy-minimum = Arriéré minimum pour un rappel (€)
+
+# Audit trail.
+nav-audit = Journal d'audit
+audit-title = Journal d'audit
+audit-intact = Chaîne intacte : { $count } événements vérifiés, chacun lié au précédent par son empreinte.
+audit-broken = Chaîne rompue à l'événement { $seq } : le journal a été modifié.
+audit-when = Quand
+audit-who = Qui
+audit-action = Action
+audit-object = Objet
+audit-outcome = Résultat
+audit-changes = Changements

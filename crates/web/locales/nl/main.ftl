@@ -330,3 +330,15 @@ policy-fee-formal_notice = Kosten van de ingebrekestelling (€)
 policy-fee-last_notice = Kosten van de laatste verwittiging (€)
 policy-interest = Jaarlijkse verwijlintrest na ingebrekestelling (%), als de statuten erin voorzien
 policy-minimum = Minimale achterstal voor een herinnering (€)
+
+# Audit trail.
+nav-audit = Auditlogboek
+audit-title = Auditlogboek
+audit-intact = Keten intact: { $count } gebeurtenissen nagekeken, elk met de vorige verbonden door zijn vingerafdruk.
+audit-broken = Keten verbroken bij gebeurtenis { $seq }: het logboek werd gewijzigd.
+audit-when = Wanneer
+audit-who = Wie
+audit-action = Handeling
+audit-object = Object
+audit-outcome = Resultaat
+audit-changes = Wijzigingen

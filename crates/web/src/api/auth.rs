@@ -135,7 +135,7 @@ async fn refresh(State(app): State<App>, ApiJson(body): ApiJson<RefreshBody>) ->
 #[utoipa::path(post, path = "/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = Problem)))]
 async fn logout(State(app): State<App>, auth: Authenticated) -> ApiResult<StatusCode> {
-    app.logout(auth.family).await?;
+    app.logout(&auth.actor, auth.family).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -2,6 +2,7 @@
 //! document generated from the handlers' annotations.
 
 mod admin;
+pub mod audit;
 mod auth;
 pub(crate) mod buildings;
 pub(crate) mod charges;
@@ -99,6 +100,10 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("get", "/api/v1/reminders", Access::Policy(Action::ReadPayments)),
     ("get", "/api/v1/reminders/{id}", Access::Policy(Action::ReadPayments)),
     ("get", "/api/v1/reminders/{id}/letter.pdf", Access::Policy(Action::ReadPayments)),
+    ("get", "/api/v1/audit", Access::Policy(Action::ReadAudit)),
+    ("get", "/api/v1/audit.csv", Access::Policy(Action::ReadAudit)),
+    ("get", "/api/v1/audit/head", Access::Policy(Action::ReadAudit)),
+    ("get", "/api/v1/audit/verify", Access::Policy(Action::ReadAudit)),
 ];
 
 #[derive(OpenApi)]
@@ -116,6 +121,7 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
         (name = "charges", description = "Distribution keys, distributed expenses, calls for funds"),
         (name = "payments", description = "Payments, bank statements, owners' accounts, statements and arrears"),
         (name = "reminders", description = "Reminders to late payers: the association's rules, the letters sent"),
+        (name = "audit", description = "The organisation's tamper-evident audit trail"),
         (name = "admin", description = "Platform administration"),
     )
 )]
@@ -144,6 +150,7 @@ pub fn routes() -> axum::Router<App> {
         .merge(payments::routes())
         .merge(statements::routes())
         .merge(reminders::routes())
+        .merge(audit::routes())
         .split_for_parts();
     // After the split: the nested routes' operations exist only now.
     docs::ProblemResponses.modify(&mut document);

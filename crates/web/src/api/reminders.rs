@@ -262,5 +262,6 @@ async fn letter(State(app): State<App>, auth: Authenticated, Id(id): Id) -> ApiR
     let letter = app.reminder_letter(&auth.actor, ReminderId::from_uuid(id)).await?;
     let pdf = koprogo_documents::reminder_letter(&letter, app.clock.now())
         .map_err(|e| ApiError::from(koprogo_app::AppError::Internal(anyhow::anyhow!("rendering a reminder: {e}"))))?;
+    app.record_export(&auth.actor, "reminder.pdf", id).await?;
     Ok(file(pdf, PDF, &format!("rappel-{}-{}.pdf", letter.reminder.level.as_str(), letter.reminder.sent_on)))
 }

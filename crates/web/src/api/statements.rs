@@ -69,6 +69,7 @@ pub struct LangQuery {
 async fn call_letters(State(app): State<App>, auth: Authenticated, Id(id): Id) -> ApiResult<Response> {
     let letters = app.call_letters(&auth.actor, FundCallId::from_uuid(id)).await?;
     let pdf = rendered(koprogo_documents::call_letters(&letters, app.clock.now()))?;
+    app.record_export(&auth.actor, "call_letters.pdf", id).await?;
     Ok(file(pdf, PDF, &format!("appel-{}.pdf", letters.call.details.as_of)))
 }
 
@@ -86,6 +87,7 @@ async fn call_sheet(
     let letters = app.call_letters(&auth.actor, FundCallId::from_uuid(id)).await?;
     let lang = reader_language(q.lang.as_deref(), &headers, letters.association.building.details.language);
     let xlsx = rendered(koprogo_documents::call_sheet(&letters, lang))?;
+    app.record_export(&auth.actor, "call_lines.xlsx", id).await?;
     Ok(file(xlsx, XLSX, &format!("appel-{}.xlsx", letters.call.details.as_of)))
 }
 
@@ -221,6 +223,7 @@ async fn statement(
 async fn statement_pdf(State(app): State<App>, auth: Authenticated, Id(id): Id, ApiQuery(q): ApiQuery<PeriodQuery>) -> ApiResult<Response> {
     let s = owner_statement(&app, &auth, id, &q).await?;
     let pdf = rendered(koprogo_documents::statement_pdf(&s, app.clock.now()))?;
+    app.record_export(&auth.actor, "statement.pdf", id).await?;
     Ok(file(pdf, PDF, &format!("decompte-{}-{}.pdf", s.from, s.to)))
 }
 
@@ -239,6 +242,7 @@ async fn statement_sheet(
     let s = owner_statement(&app, &auth, id, &q).await?;
     let lang = reader_language(q.lang.as_deref(), &headers, s.owner.details.language);
     let xlsx = rendered(koprogo_documents::statement_sheet(&s, lang))?;
+    app.record_export(&auth.actor, "statement.xlsx", id).await?;
     Ok(file(xlsx, XLSX, &format!("decompte-{}-{}.xlsx", s.from, s.to)))
 }
 
@@ -258,5 +262,6 @@ async fn ledger_sheet(
     let ledger = app.building_ledger(&auth.actor, BuildingId::from_uuid(id), from, to).await?;
     let lang = reader_language(q.lang.as_deref(), &headers, ledger.association.building.details.language);
     let xlsx = rendered(koprogo_documents::ledger_sheet(&ledger, lang))?;
+    app.record_export(&auth.actor, "ledger.xlsx", id).await?;
     Ok(file(xlsx, XLSX, &format!("grand-livre-{}-{}.xlsx", ledger.from, ledger.to)))
 }

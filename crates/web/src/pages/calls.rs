@@ -309,6 +309,9 @@ pub async fn letters_pdf(State(app): State<App>, chrome: Chrome, viewer: Viewer,
         Ok(letters) => letters,
         Err(error) => return error_page(&chrome, &error.into()),
     };
+    if let Err(error) = app.record_export(&viewer.actor, "call_letters.pdf", id).await {
+        return error_page(&chrome, &error.into());
+    }
     match koprogo_documents::call_letters(&letters, app.clock.now()) {
         Ok(pdf) => file(pdf, PDF, &format!("appel-{}.pdf", letters.call.details.as_of)),
         Err(error) => error_page(&chrome, &AppError::Internal(anyhow::anyhow!("call letters: {error}")).into()),
@@ -321,6 +324,9 @@ pub async fn lines_xlsx(State(app): State<App>, chrome: Chrome, viewer: Viewer, 
         Err(error) => return error_page(&chrome, &error.into()),
     };
     let lang = reader_language(Some(chrome.lang.code()), &headers, letters.association.building.details.language);
+    if let Err(error) = app.record_export(&viewer.actor, "call_lines.xlsx", id).await {
+        return error_page(&chrome, &error.into());
+    }
     match koprogo_documents::call_sheet(&letters, lang) {
         Ok(xlsx) => file(xlsx, XLSX, &format!("appel-{}.xlsx", letters.call.details.as_of)),
         Err(error) => error_page(&chrome, &AppError::Internal(anyhow::anyhow!("call sheet: {error}")).into()),

@@ -3,6 +3,7 @@
 //! small stylesheet, and everything compiled into the binary.
 
 mod account;
+mod audit;
 mod buildings;
 mod calls;
 mod delete;
@@ -72,6 +73,8 @@ pub fn routes(app: App) -> Router<App> {
         .route("/reminders/send", axum::routing::post(reminders::send))
         .route("/reminders/{id}/letter.pdf", get(reminders::letter))
         .route("/buildings/{id}/reminder-policy", get(reminders::policy_form).post(reminders::save_policy))
+        .route("/audit", get(audit::list))
+        .route("/audit.csv", get(audit::csv))
         .route("/account", get(account::show))
         .route("/account/password", axum::routing::post(account::change_password))
         .route("/account/organization", axum::routing::post(account::switch_organization))
@@ -136,7 +139,7 @@ async fn login(
 
 async fn logout(State(app): State<App>, viewer: Viewer, Extension(settings): Extension<WebSettings>, _form: Form) -> Response {
     let mut response = Redirect::to("/login").into_response();
-    if let Err(error) = app.logout(viewer.family).await {
+    if let Err(error) = app.logout(&viewer.actor, viewer.family).await {
         tracing::warn!(%error, "logout failed; the cookies are cleared anyway");
     }
     session::end_session(&mut response, settings.secure_cookies);

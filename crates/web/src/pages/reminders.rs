@@ -133,6 +133,9 @@ pub async fn letter(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(i
         Ok(letter) => letter,
         Err(error) => return error_page(&chrome, &error.into()),
     };
+    if let Err(error) = app.record_export(&viewer.actor, "reminder.pdf", id).await {
+        return error_page(&chrome, &error.into());
+    }
     match koprogo_documents::reminder_letter(&letter, app.clock.now()) {
         Ok(pdf) => file(pdf, PDF, &format!("rappel-{}.pdf", letter.reminder.sent_on)),
         Err(error) => error_page(&chrome, &AppError::Internal(anyhow::anyhow!("reminder letter: {error}")).into()),

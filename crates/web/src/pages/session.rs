@@ -64,7 +64,16 @@ pub struct Chrome {
 fn menu(lang: Lang, role: koprogo_domain::account::Role) -> Vec<(&'static str, String)> {
     use koprogo_domain::account::Role;
     let items: &[(&str, &str)] = match role {
-        Role::Syndic | Role::Accountant => &[
+        Role::Syndic => &[
+            ("/", "nav-dashboard"),
+            ("/expenses", "nav-expenses"),
+            ("/calls", "nav-calls"),
+            ("/payments", "nav-payments"),
+            ("/arrears", "nav-arrears"),
+            ("/reminders", "nav-reminders"),
+            ("/audit", "nav-audit"),
+        ],
+        Role::Accountant => &[
             ("/", "nav-dashboard"),
             ("/expenses", "nav-expenses"),
             ("/calls", "nav-calls"),
@@ -144,6 +153,7 @@ pub async fn require_viewer(State(app): State<App>, mut request: Request, next: 
     }
     match found {
         Ok((actor, family)) => {
+            koprogo_app::audit::note_actor(&actor);
             if let Some(chrome) = request.extensions_mut().get_mut::<Chrome>() {
                 chrome.nav = menu(chrome.lang, actor.role);
             }

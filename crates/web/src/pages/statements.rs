@@ -42,6 +42,13 @@ async fn statement_of(app: &App, viewer: &Viewer, owner: OwnerId, period: &Perio
     Ok(app.owner_statement(&viewer.actor, owner, building, from, to).await?)
 }
 
+/// The statement, for a file: its export goes into the trail.
+async fn exported(app: &App, viewer: &Viewer, owner: OwnerId, period: &Period, document: &str) -> Result<OwnerStatement, ApiError> {
+    let statement = statement_of(app, viewer, owner, period).await?;
+    app.record_export(&viewer.actor, document, owner.as_uuid()).await?;
+    Ok(statement)
+}
+
 /// The owner portal's entry: an owner's own statement.
 pub async fn own(chrome: Chrome, viewer: Viewer) -> Response {
     match viewer.actor.owner.as_ref() {
@@ -184,7 +191,7 @@ pub async fn show(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id)
 }
 
 pub async fn pdf(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id, Query(period): Query<Period>) -> Response {
-    match statement_of(&app, &viewer, OwnerId::from_uuid(id), &period).await {
+    match exported(&app, &viewer, OwnerId::from_uuid(id), &period, "statement.pdf").await {
         Ok(s) => match koprogo_documents::statement_pdf(&s, app.clock.now()) {
             Ok(pdf) => file(pdf, PDF, &format!("decompte-{}-{}.pdf", s.from, s.to)),
             Err(error) => error_page(&chrome, &AppError::Internal(anyhow::anyhow!("statement: {error}")).into()),
@@ -216,7 +223,9 @@ pub async fn xlsx(
 pub async fn ledger(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id, Query(period): Query<Period>) -> Response {
     let found = async {
         let (_, from, to) = period.parse()?;
-        Ok::<_, ApiError>(app.building_ledger(&viewer.actor, BuildingId::from_uuid(id), from, to).await?)
+        let ledger = app.building_ledger(&viewer.actor, BuildingId::from_uuid(id), from, to).await?;
+        app.record_export(&viewer.actor, "ledger.xlsx", id).await?;
+        Ok::<_, ApiError>(ledger)
     };
     match found.await {
         Ok(l) => match koprogo_documents::ledger_sheet(&l, chrome.lang.language()) {

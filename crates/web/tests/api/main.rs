@@ -1,6 +1,7 @@
 //! HTTP tests through the router: one binary for every area.
 
 mod access;
+mod audit;
 mod auth;
 mod browser;
 mod buildings;

@@ -257,6 +257,28 @@ impl World {
     }
 }
 
+/// Whether the answer must leave a trace in the audit trail: every change
+/// done, every refusal by the policy, every file of personal data taken.
+/// Runs that changed nothing (no reminder due, a bank file seen before) leave none.
+fn audited(method: &str, path: &str, status: u16, body: &Value) -> bool {
+    let file = [".pdf", ".xlsx", ".csv"].iter().any(|end| path.ends_with(end));
+    let preview = path.ends_with("/preview");
+    let nothing_done = body.as_array().is_some_and(|items| items.iter().all(|i| i["new"] == json!(false)));
+    match (method, status) {
+        (_, 403) => true,
+        ("get", 200) => file,
+        ("post", 200 | 201) => !preview && !nothing_done,
+        ("put" | "delete", 200 | 201 | 204) => true,
+        _ => false,
+    }
+}
+
+impl World {
+    async fn events(&self, chain: uuid::Uuid) -> u64 {
+        self.t.app.store.audit.head(chain).await.expect("the chain's head").map_or(0, |(seq, _)| seq)
+    }
+}
+
 #[tokio::test]
 async fn every_operation_answers_every_role_as_the_policy_says_on_sqlite() {
     policy_matrix(TestApp::new().await).await;
@@ -297,11 +319,21 @@ async fn policy_matrix(t: TestApp) {
                     "post" => Some(w.action_body(path, *kind)),
                     _ => None,
                 };
+                let chain = if *role == Role::PlatformAdmin { uuid::Uuid::nil() } else { w.t.tenant.as_uuid() };
+                let before = w.events(chain).await;
                 let response = w.t.call(method.to_uppercase().parse().expect("an HTTP method"), &url, Some(token), body).await;
                 let want = expected(*access, *role, method, path, *kind);
                 checked += 1;
                 if response.status.as_u16() != want {
                     mismatches.push(format!("{method} {path} as {role} on {kind:?}: {} (want {want}) {}", response.status, response.body));
+                }
+                let grew = w.events(chain).await > before;
+                if grew != audited(method, path, response.status.as_u16(), &response.body) {
+                    mismatches.push(format!(
+                        "{method} {path} as {role} on {kind:?}: {} and the audit trail {}",
+                        response.status,
+                        if grew { "grew" } else { "did not grow" }
+                    ));
                 }
             }
         }

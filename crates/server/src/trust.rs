@@ -1,0 +1,98 @@
+//! The trust commands: the audit trail verified from the command line, its
+//! heads signed with the server's key.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use koprogo_app::App;
+use koprogo_app::audit::anchor::{ChainReport, SignedHead, Signer};
+
+use crate::settings::{AuditHeadArgs, AuditVerifyArgs};
+
+/// The signing key at `path`, created (readable by its owner only) when
+/// missing. Two servers starting together on one key file both end up with
+/// the key the first one wrote.
+pub fn signer(path: &Path) -> anyhow::Result<Signer> {
+    for _ in 0..50 {
+        match read_key(path) {
+            Ok(Some(signer)) => return Ok(signer),
+            Ok(None) => match create_key(path) {
+                Ok(signer) => return Ok(signer),
+                Err(error) if error.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::AlreadyExists) => {}
+                Err(error) => return Err(error),
+            },
+            Err(error) => return Err(error),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    anyhow::bail!("{} is being written by another process and never completes", path.display())
+}
+
+/// The key in `path`; `None` when there is none yet (or it is still being written).
+fn read_key(path: &Path) -> anyhow::Result<Option<Signer>> {
+    let Ok(text) = std::fs::read_to_string(path) else { return Ok(None) };
+    if text.trim().len() < 64 {
+        return Ok(None);
+    }
+    {
+        let bytes: Vec<u8> = (0..text.trim().len())
+            .step_by(2)
+            .map(|i| text.trim().get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+            .collect::<Option<_>>()
+            .with_context(|| format!("{} is not a hex key", path.display()))?;
+        let seed = <[u8; 32]>::try_from(bytes).map_err(|_| anyhow::anyhow!("{} does not hold a 32-byte key", path.display()))?;
+        Ok(Some(Signer::from_seed(seed)))
+    }
+}
+
+fn create_key(path: &Path) -> anyhow::Result<Signer> {
+    let signer = Signer::generate().map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    let hex: String = signer.seed().iter().map(|b| format!("{b:02x}")).collect();
+    writeln!(file, "{hex}")?;
+    tracing::info!(path = %path.display(), public_key = %signer.public_key(), "created the audit signing key");
+    Ok(signer)
+}
+
+fn print(report: &ChainReport) {
+    let who = if report.organization.is_nil() { "platform".to_owned() } else { report.organization.to_string() };
+    match &report.broken {
+        None => println!("{who}: {} events, intact, head {}", report.events, report.head.as_deref().unwrap_or("(empty)")),
+        Some(broken) => println!("{who}: BROKEN at event {}: {} ({} events verified before it)", broken.seq, broken.reason, report.events),
+    }
+}
+
+pub async fn verify(app: &App, args: &AuditVerifyArgs) -> anyhow::Result<()> {
+    let anchor: Option<SignedHead> = match &args.anchor {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let view: koprogo_web::api::audit::SignedHeadView = serde_json::from_str(&text).context("the anchor is not a signed head")?;
+            Some(view.into())
+        }
+        None => None,
+    };
+    let reports = match (args.organization, &anchor) {
+        (Some(organization), _) => vec![app.verify_chain(organization, anchor.as_ref()).await?],
+        (None, Some(anchor)) => vec![app.verify_chain(anchor.organization, Some(anchor)).await?],
+        (None, None) => app.verify_all_chains().await?,
+    };
+    reports.iter().for_each(print);
+    let broken = reports.iter().filter(|r| r.broken.is_some()).count();
+    anyhow::ensure!(broken == 0, "{broken} of {} chains do not verify", reports.len());
+    Ok(())
+}
+
+pub async fn head(app: &App, args: &AuditHeadArgs) -> anyhow::Result<()> {
+    let signer = signer(&args.key.audit_key)?;
+    let head: koprogo_web::api::audit::SignedHeadView = app.sign_head(args.organization, &signer).await?.into();
+    println!("{}", serde_json::to_string_pretty(&head)?);
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! The organisation's audit trail on screen, for its syndic: newest first,
+//! filtered, with the chain's verification and the CSV export.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use koprogo_app::App;
+use koprogo_app::listing::{AuditSort, ListQuery};
+use koprogo_app::ports::audit::AuditFilter;
+
+use super::render::{error_page, page, percent_encode};
+use super::session::{Chrome, Viewer};
+use crate::error::ApiError;
+
+#[derive(serde::Deserialize, Default)]
+pub struct Filters {
+    page: Option<i64>,
+    action: Option<String>,
+    object_type: Option<String>,
+}
+
+pub struct EventRow {
+    pub seq: u64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+    pub outcome: String,
+    pub changes: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage<'a> {
+    chrome: &'a Chrome,
+    rows: Vec<EventRow>,
+    action: String,
+    object_type: String,
+    verdict: String,
+    intact: bool,
+    csv: String,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(filters): Query<Filters>) -> Response {
+    let query = match ListQuery::parse(filters.page, Some(50), AuditSort::Seq, Some("desc")) {
+        Ok(query) => query,
+        Err(violations) => return error_page(&chrome, &ApiError::invalid(&violations)),
+    };
+    let text = |raw: &Option<String>| raw.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let filter = AuditFilter { action: text(&filters.action), object_type: text(&filters.object_type), ..AuditFilter::default() };
+    let found = tokio::try_join!(app.audit_events(&viewer.actor, &query, &filter), app.verify_own_chain(&viewer.actor));
+    let (events, report) = match found {
+        Ok(found) => found,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    let rows = events
+        .items
+        .iter()
+        .map(|e| {
+            let b = &e.body;
+            let changes: Vec<String> = b
+                .changes
+                .iter()
+                .map(|c| format!("{}: {} → {}", c.field, c.before.as_deref().unwrap_or("∅"), c.after.as_deref().unwrap_or("∅")))
+                .collect();
+            EventRow {
+                seq: e.seq,
+                at: chrome.lang.time(b.at),
+                actor: b.actor_role.clone().unwrap_or_default(),
+                action: b.action.clone(),
+                object: format!("{} {}", b.object_type, b.object_id.map(|id| id.to_string()).unwrap_or_default()),
+                outcome: b.outcome.as_str().to_owned(),
+                changes: changes.join(" · "),
+            }
+        })
+        .collect();
+    let verdict = match &report.broken {
+        None => chrome.lang.t_with("audit-intact", &[("count", report.events.into())]),
+        Some(broken) => chrome.lang.t_with("audit-broken", &[("seq", broken.seq.into())]),
+    };
+    let query_string = format!(
+        "action={}&object_type={}",
+        percent_encode(filter.action.as_deref().unwrap_or_default()),
+        percent_encode(filter.object_type.as_deref().unwrap_or_default())
+    );
+    let pages = events.total.div_ceil(u64::from(query.per_page)).max(1);
+    let current = u64::from(query.page);
+    let link = |n: u64| format!("/audit?{query_string}&page={n}");
+    let template = AuditPage {
+        chrome: &chrome,
+        rows,
+        action: filter.action.clone().unwrap_or_default(),
+        object_type: filter.object_type.clone().unwrap_or_default(),
+        intact: report.broken.is_none(),
+        verdict,
+        csv: format!("/audit.csv?{query_string}"),
+        previous: (current > 1).then(|| link(current - 1)),
+        next: (current < pages).then(|| link(current + 1)),
+    };
+    page(&chrome, &template)
+}
+
+/// The filtered trail as CSV, for a signed-in browser.
+pub async fn csv(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(filters): Query<Filters>) -> Response {
+    let text = |raw: &Option<String>| raw.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let filter = AuditFilter { action: text(&filters.action), object_type: text(&filters.object_type), ..AuditFilter::default() };
+    let events = match app.export_audit(&viewer.actor, &filter).await {
+        Ok(events) => events,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    match crate::api::audit::audit_csv(&events) {
+        Ok(text) => crate::api::statements::file(text.into_bytes(), "text/csv; charset=utf-8", "journal-audit.csv"),
+        Err(error) => error_page(&chrome, &koprogo_app::AppError::Internal(error).into()),
+    }
+}
