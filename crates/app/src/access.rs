@@ -53,6 +53,10 @@ koprogo_domain::code_enum!(
         ExportLedger = "export_ledger",
         SendReminders = "send_reminders",
         ReadAudit = "read_audit",
+        ExportPersonalData = "export_personal_data",
+        RecordConsent = "record_consent",
+        EraseOwner = "erase_owner",
+        ReadRegister = "read_register",
         ManageUsers = "manage_users",
         ListOrganizations = "list_organizations",
     }
@@ -98,6 +102,10 @@ pub const POLICY: &[(Action, [Reach; 5])] = &[
     (Action::ExportLedger, [D, O, O, B, D]),
     (Action::SendReminders, [D, O, O, D, D]),
     (Action::ReadAudit, [D, O, D, D, D]),
+    (Action::ExportPersonalData, [D, O, D, D, U]),
+    (Action::RecordConsent, [D, O, D, D, U]),
+    (Action::EraseOwner, [D, O, D, D, D]),
+    (Action::ReadRegister, [P, O, O, O, O]),
     (Action::ManageUsers, [D, O, D, D, D]),
     (Action::ListOrganizations, [P, D, D, D, D]),
 ];

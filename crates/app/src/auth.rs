@@ -54,6 +54,8 @@ impl PasswordHashing {
 
     /// True when `password` matches `hash`; `None` hash runs the dummy check.
     pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool, AppError> {
+        // An erased login's hash (`!erased`) matches nothing, as an unknown account.
+        let hash = hash.filter(|h| !h.starts_with('!'));
         let (password, known) = (password.to_owned(), hash.is_some());
         let (hash, dummy, counter) = (hash.map(str::to_owned), self.dummy_hash.clone(), self.verifications.clone());
         self.run(move || {

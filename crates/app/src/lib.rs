@@ -18,6 +18,7 @@ pub mod listing;
 mod owner;
 pub mod payments;
 pub mod ports;
+pub mod privacy;
 pub mod reminders;
 pub mod statements;
 
@@ -53,6 +54,26 @@ pub struct App {
     breaker: Arc<breaker::Breaker>,
     /// Signs the audit heads the API exports (none: no export).
     signer: Option<Arc<audit::anchor::Signer>>,
+    /// Where erasures are logged beyond the database (none: erasure is refused).
+    erasures: Option<Arc<dyn privacy::ErasureLog>>,
+    pub operations: Arc<Operations>,
+}
+
+/// What the service's background work reports to the operations views.
+#[derive(Default)]
+pub struct Operations {
+    /// Unix seconds of the last backup that completed; 0: none yet.
+    last_backup: std::sync::atomic::AtomicI64,
+}
+
+impl Operations {
+    pub fn backup_succeeded(&self, at: chrono::DateTime<chrono::Utc>) {
+        self.last_backup.store(at.timestamp(), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn last_backup(&self) -> Option<i64> {
+        Some(self.last_backup.load(std::sync::atomic::Ordering::Relaxed)).filter(|t| *t > 0)
+    }
 }
 
 impl App {
@@ -64,6 +85,8 @@ impl App {
             throttle: Arc::new(LoginThrottle::new(settings.throttle)),
             breaker: Arc::default(),
             signer: None,
+            erasures: None,
+            operations: Arc::default(),
         })
     }
 

@@ -3,6 +3,7 @@
 use koprogo_domain::Invalid;
 use koprogo_domain::ids::{BuildingId, OwnerId, OwnershipId};
 use koprogo_domain::owner::{Owner, OwnerDetails, Ownership, OwnershipDetails, check_shares_fit};
+use koprogo_domain::privacy::Privacy;
 
 use crate::App;
 use crate::access::{Action, Actor, Grant, Reach};
@@ -16,7 +17,7 @@ impl App {
     pub async fn create_owner(&self, actor: &Actor, details: OwnerDetails) -> Result<Owner, AppError> {
         let grant = actor.grant(Action::WriteOwner)?;
         check_owner(&details)?;
-        let owner = Owner { id: OwnerId::generate(), created_at: self.clock.now(), details };
+        let owner = Owner { id: OwnerId::generate(), created_at: self.clock.now(), details, privacy: Privacy::default() };
         let event =
             self.change(actor, &grant, Entry::new("owner.created", "owner", owner.id.as_uuid(), diff(None, Some(&fields::owner(&owner)))));
         self.audited(vec![event], self.store.owners.insert_owner(grant.tenant, &owner)).await?;
@@ -59,7 +60,8 @@ impl App {
         let grant = actor.grant(Action::WriteOwner)?;
         check_owner(&details)?;
         let current = self.store.owners.owner(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
-        let owner = Owner { id, created_at: current.created_at, details };
+        current.privacy.ensure_not_erased()?;
+        let owner = Owner { id, created_at: current.created_at, details, privacy: current.privacy };
         let changes = diff(Some(&fields::owner(&current)), Some(&fields::owner(&owner)));
         let event = self.change(actor, &grant, Entry::new("owner.updated", "owner", id.as_uuid(), changes));
         found(self.audited(vec![event], self.store.owners.update_owner(grant.tenant, &owner)).await?)?;

@@ -23,10 +23,12 @@ use crate::listing::{BuildingSort, ExpenseSort, ListQuery, OwnerSort, OwnershipS
 
 pub mod audit;
 pub mod money;
+pub mod privacy;
 pub mod reminders;
 
 pub use audit::AuditStore;
 pub use money::{ChargeStore, PaymentStore};
+pub use privacy::{CatalogStore, PrivacyStore};
 pub use reminders::ReminderStore;
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -205,6 +207,8 @@ pub struct Store {
     pub payments: Arc<dyn PaymentStore>,
     pub reminders: Arc<dyn ReminderStore>,
     pub audit: Arc<dyn AuditStore>,
+    pub privacy: Arc<dyn PrivacyStore>,
+    pub catalog: Arc<dyn CatalogStore>,
     pub health: Arc<dyn HealthStore>,
 }
 

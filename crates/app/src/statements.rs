@@ -124,7 +124,7 @@ pub struct BuildingLedger {
 }
 
 /// Reads every page of a list (documents show all rows, lists show pages).
-async fn every_page<T, F, Fut>(mut page: F) -> Result<Vec<T>, AppError>
+pub(crate) async fn every_page<T, F, Fut>(mut page: F) -> Result<Vec<T>, AppError>
 where
     F: FnMut(u32) -> Fut,
     Fut: std::future::Future<Output = Result<Page<T>, AppError>>,

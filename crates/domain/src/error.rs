@@ -97,6 +97,14 @@ pub enum Rule {
     PaymentAlreadyAssigned,
     #[error("the statement's account {account} is not the working or reserve account of any building")]
     StatementAccountUnknown { account: String },
+    #[error("the owner still holds a unit (or will, from {from}): record the transfer before erasing them")]
+    OwnerStillHolds { from: chrono::NaiveDate },
+    #[error("the owner's personal data was erased; the record keeps only the accounts the law requires")]
+    OwnerErased,
+    #[error("convocations by e-mail need an e-mail address to send them to")]
+    ConsentNeedsEmail,
+    #[error("the organisation would be left without a syndic")]
+    LastSyndic,
 }
 
 impl Rule {
@@ -116,6 +124,10 @@ impl Rule {
             Rule::KeyOfAnotherBuilding => "distribution.key_of_another_building",
             Rule::PaymentAlreadyAssigned => "payment.already_assigned",
             Rule::StatementAccountUnknown { .. } => "bank_import.unknown_account",
+            Rule::OwnerStillHolds { .. } => "owner.still_holds_unit",
+            Rule::OwnerErased => "owner.erased",
+            Rule::ConsentNeedsEmail => "owner.consent_needs_email",
+            Rule::LastSyndic => "user.last_syndic",
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod money;
 pub mod owner;
 pub mod payment;
+pub mod privacy;
 pub mod reminder;
 pub mod text;
 pub mod unit;

@@ -61,6 +61,7 @@ pub struct Owner {
     /// When it was first recorded (UTC).
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub details: OwnerDetails,
+    pub privacy: crate::privacy::Privacy,
 }
 
 /// A part of a unit held by one owner, in hundredths of a percent (50 % = 5000).

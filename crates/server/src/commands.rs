@@ -23,7 +23,7 @@ async fn open(args: &DatabaseArgs, file: &FileSettings) -> anyhow::Result<Store>
     store.with_context(|| format!("opening {}", database.describe()))
 }
 
-async fn app(args: &DatabaseArgs, file: &FileSettings, settings: AppSettings) -> anyhow::Result<App> {
+pub async fn app(args: &DatabaseArgs, file: &FileSettings, settings: AppSettings) -> anyhow::Result<App> {
     let store = open(args, file).await?;
     App::new(store, Arc::new(SystemClock), settings).map_err(|e| anyhow::anyhow!("{e}"))
 }
@@ -34,6 +34,9 @@ pub async fn serve(args: ServeArgs, file: &FileSettings) -> anyhow::Result<()> {
         settings.throttle.ip_burst = burst;
     }
     let app = app(&args.database, file, settings).await?.with_signer(crate::trust::signer(&args.key.audit_key)?);
+    let app = crate::trust::with_erasures(app, &args.erasures)?;
+    // A database restored by hand from an old backup must not name the erased.
+    app.reapply_erasures().await?;
     if args.demo {
         crate::demo::seed_if_empty(&app).await?;
     }
@@ -44,6 +47,11 @@ pub async fn serve(args: ServeArgs, file: &FileSettings) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     tracing::info!(address = %listener.local_addr()?, "KoproGo is serving; API under /api/v1, document at /api/v1/openapi.json");
     tokio::spawn(purge_sessions_periodically(app.clone()));
+    if let Some(folder) = args.backup_dir.clone() {
+        let schedule =
+            BackupSchedule { folder, every: args.backup_every, keep: args.backup_keep, passphrase: args.passphrase.passphrase()? };
+        tokio::spawn(back_up_periodically(app.clone(), schedule));
+    }
     let mut settings = WebSettings {
         trusted_proxies: file.trusted_proxies.clone(),
         secure_cookies: args.secure_cookies || file.secure_cookies,
@@ -68,6 +76,41 @@ async fn purge_sessions_periodically(app: App) {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "expired tokens deleted"),
             Err(error) => tracing::warn!(error = %error, "purging expired tokens failed; retrying later"),
+        }
+    }
+}
+
+struct BackupSchedule {
+    folder: std::path::PathBuf,
+    every: std::time::Duration,
+    keep: usize,
+    passphrase: Option<String>,
+}
+
+/// A backup every `every` (the first one after one interval), the oldest
+/// beyond `keep` removed; each outcome logged, the last success in /metrics.
+async fn back_up_periodically(app: App, schedule: BackupSchedule) {
+    let start = tokio::time::Instant::now() + schedule.every;
+    let mut every = tokio::time::interval_at(start, schedule.every);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        match crate::backup::create(&app, &schedule.folder, schedule.passphrase.clone()).await {
+            Ok((path, manifest)) => {
+                app.operations.backup_succeeded(manifest.created_at);
+                let rows: u64 = manifest.tables.iter().map(|t| t.rows).sum();
+                tracing::info!(target: "koprogo::backup", path = %path.display(), rows, bytes = manifest.payload_bytes, "backup written");
+                match crate::backup::prune(&schedule.folder, schedule.keep) {
+                    Ok(removed) if !removed.is_empty() => {
+                        tracing::info!(target: "koprogo::backup", removed = removed.len(), "old backups removed")
+                    }
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(target: "koprogo::backup", error = %error, "removing old backups failed"),
+                }
+            }
+            Err(error) => {
+                tracing::error!(target: "koprogo::backup", error = %format!("{error:#}"), "backup failed; retrying at the next interval")
+            }
         }
     }
 }
@@ -167,4 +210,8 @@ pub async fn audit(command: crate::settings::AuditCommand, file: &FileSettings) 
         AuditCommand::Verify(args) => crate::trust::verify(&app(&args.database, file, AppSettings::default()).await?, &args).await,
         AuditCommand::Head(args) => crate::trust::head(&app(&args.database, file, AppSettings::default()).await?, &args).await,
     }
+}
+
+pub async fn backup(args: crate::settings::BackupArgs, file: &FileSettings) -> anyhow::Result<()> {
+    crate::trust::backup(&app(&args.database, file, AppSettings::default()).await?, &args).await
 }

@@ -1,7 +1,9 @@
 //! The `koprogo` binary: settings, logs and the composition root.
 
+mod backup;
 mod commands;
 mod demo;
+mod erasures;
 mod settings;
 mod telemetry;
 mod trust;
@@ -31,6 +33,9 @@ async fn main() -> std::process::ExitCode {
         Command::Seed(args) => commands::seed(args, &file).await,
         Command::User(settings::UserCommand::Create(args)) => commands::create_user(args, &file).await,
         Command::Audit(command) => commands::audit(command, &file).await,
+        Command::Backup(args) => commands::backup(args, &file).await,
+        Command::Restore(args) => trust::restore(&args, &file).await,
+        Command::Gdpr(command) => trust::gdpr(command, &file).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

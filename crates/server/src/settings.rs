@@ -42,6 +42,94 @@ pub enum Command {
     /// Verify the audit trail's chains, or export a chain's signed head.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write a backup (consistent snapshot and manifest) into a folder.
+    Backup(BackupArgs),
+    /// Restore a backup into a new database, check it, re-apply erasures.
+    Restore(RestoreArgs),
+    /// The persons' rights: the register of processing, searches, erasures.
+    #[command(subcommand)]
+    Gdpr(GdprCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GdprCommand {
+    /// Print the register of processing activities (Art. 30), from the data inventory, as Markdown.
+    Register,
+    /// Name every table and column where a text occurs (an e-mail, a name, an IBAN).
+    Search(GdprSearchArgs),
+    /// Erase again everyone in the erasure log whom the database still names.
+    Reapply(GdprReapplyArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct GdprSearchArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    pub text: String,
+}
+
+#[derive(Args, Debug)]
+pub struct GdprReapplyArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub erasures: ErasureArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ErasureArgs {
+    /// The erasure log (JSON lines of ids, kept outside the database so that a
+    /// restore re-applies it). Servers sharing a database share this file.
+    #[arg(long, env = "KOPROGO_ERASURE_LOG", default_value = "data/erasures.jsonl")]
+    pub erasure_log: PathBuf,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct PassphraseArgs {
+    /// A file whose first line is the backup passphrase (or set
+    /// KOPROGO_BACKUP_PASSPHRASE). Without one, backups are not encrypted.
+    #[arg(long)]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+impl PassphraseArgs {
+    pub fn passphrase(&self) -> anyhow::Result<Option<String>> {
+        if let Some(path) = &self.passphrase_file {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let first = text.lines().next().unwrap_or("").to_owned();
+            anyhow::ensure!(!first.is_empty(), "{} holds no passphrase", path.display());
+            return Ok(Some(first));
+        }
+        Ok(std::env::var("KOPROGO_BACKUP_PASSPHRASE").ok().filter(|p| !p.is_empty()))
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The folder to write the backup into.
+    #[arg(long)]
+    pub to: PathBuf,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// The database to restore into: a new SQLite file, or an empty PostgreSQL database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The backup file.
+    #[arg(long)]
+    pub from: PathBuf,
+    /// Move an existing SQLite file aside instead of refusing.
+    #[arg(long)]
+    pub replace: bool,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+    #[command(flatten)]
+    pub erasures: ErasureArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -118,6 +206,37 @@ pub struct ServeArgs {
     pub metrics_token: Option<String>,
     #[command(flatten)]
     pub key: KeyArgs,
+    #[command(flatten)]
+    pub erasures: ErasureArgs,
+    /// Take backups into this folder while serving.
+    #[arg(long, env = "KOPROGO_BACKUP_DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// How often: `24h` (default), `90m`, `7d`, `3600s`.
+    #[arg(long, env = "KOPROGO_BACKUP_EVERY", default_value = "24h", value_parser = parse_interval)]
+    pub backup_every: std::time::Duration,
+    /// How many backups to keep in the folder (default 7).
+    #[arg(long, env = "KOPROGO_BACKUP_KEEP", default_value_t = 7)]
+    pub backup_keep: usize,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+/// `24h`, `90m`, `7d`, `30s` or plain seconds; at least one second.
+pub fn parse_interval(raw: &str) -> Result<std::time::Duration, String> {
+    let raw = raw.trim();
+    let (number, unit) = raw.find(|c: char| !c.is_ascii_digit()).map_or((raw, "s"), |at| raw.split_at(at));
+    let number: u64 = number.parse().map_err(|_| format!("{raw:?} is not a duration like 24h, 90m or 7d"))?;
+    let seconds = match unit {
+        "s" => number,
+        "m" => number.saturating_mul(60),
+        "h" => number.saturating_mul(3600),
+        "d" => number.saturating_mul(86_400),
+        _ => return Err(format!("{raw:?}: the unit is s, m, h or d")),
+    };
+    if seconds == 0 {
+        return Err("the interval must be at least one second".to_owned());
+    }
+    Ok(std::time::Duration::from_secs(seconds))
 }
 
 #[derive(Args, Debug)]
@@ -221,5 +340,22 @@ impl Database {
                 format!("{shown} (pool {max_connections})")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_interval;
+    use std::time::Duration;
+
+    #[test]
+    fn intervals_read_as_people_write_them() {
+        assert_eq!(parse_interval("24h"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(parse_interval("90m"), Ok(Duration::from_secs(5_400)));
+        assert_eq!(parse_interval("7d"), Ok(Duration::from_secs(604_800)));
+        assert_eq!(parse_interval("3600"), Ok(Duration::from_secs(3_600)));
+        assert!(parse_interval("0h").is_err());
+        assert!(parse_interval("1w").is_err());
+        assert!(parse_interval("soon").is_err());
     }
 }

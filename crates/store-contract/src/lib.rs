@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod chase;
 mod money;
+mod privacy;
 mod property;
 pub mod sample;
 
@@ -15,6 +16,7 @@ pub use accounts::*;
 pub use audit::*;
 pub use chase::*;
 pub use money::*;
+pub use privacy::*;
 pub use property::*;
 
 #[macro_export]
@@ -57,6 +59,11 @@ macro_rules! store_contract {
             audit_chains_read_back_and_stay_apart,
             an_audited_change_and_its_event_are_kept_or_lost_together,
             concurrent_writers_never_fork_a_chain,
+            every_column_is_in_the_inventory,
+            an_erased_owner_keeps_a_pseudonym_and_the_amounts_only,
+            the_last_syndic_is_not_erased,
+            consent_is_recorded_with_its_date,
+            a_snapshot_describes_what_it_holds,
         );
     };
 }

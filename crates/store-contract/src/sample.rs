@@ -103,6 +103,7 @@ pub fn owner(last_name: &str) -> Owner {
             language: Language::Nl,
             bce_number: None,
         },
+        privacy: koprogo_domain::privacy::Privacy::default(),
     }
 }
 

@@ -3,6 +3,10 @@
 //! on every connection so that a stuck query or lock fails fast instead of
 //! holding a request.
 
+mod catalog;
+
+pub use catalog::restore_dump;
+
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,6 +33,8 @@ pub struct PgStore {
     id: usize,
     /// The connecting user, who owns the tables (migrations, ANALYZE).
     owner: PgConnectOptions,
+    /// The same, as given: for `pg_dump`.
+    url: String,
 }
 
 /// The connection that resolved a request's session, kept for its query.
@@ -128,6 +134,16 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Store, StoreErro
 
 /// As `connect`, also returning the adapter itself (for tests).
 pub async fn connect_store(url: &str, max_connections: u32) -> Result<(Store, Arc<PgStore>), StoreError> {
+    connect_with(url, max_connections, true).await
+}
+
+/// Connects without applying migrations: to check a restored database against
+/// its backup's manifest before anything changes it.
+pub async fn connect_unmigrated(url: &str) -> Result<Store, StoreError> {
+    Ok(connect_with(url, 2, false).await?.0)
+}
+
+async fn connect_with(url: &str, max_connections: u32, migrate: bool) -> Result<(Store, Arc<PgStore>), StoreError> {
     let options = PgConnectOptions::from_str(url)
         .map_err(|e| StoreError::Internal(anyhow::anyhow!("bad PostgreSQL URL: {e}")))?
         .application_name("koprogo")
@@ -137,9 +153,11 @@ pub async fn connect_store(url: &str, max_connections: u32) -> Result<(Store, Ar
             ("idle_in_transaction_session_timeout", "10s"),
             ("plan_cache_mode", "force_generic_plan"),
         ]);
-    let mut owner = sqlx::PgConnection::connect_with(&options).await.map_err(db_error)?;
-    MIGRATOR.run(&mut owner).await.map_err(|e| StoreError::Internal(e.into()))?;
-    owner.close().await.map_err(db_error)?;
+    if migrate {
+        let mut owner = sqlx::PgConnection::connect_with(&options).await.map_err(db_error)?;
+        MIGRATOR.run(&mut owner).await.map_err(|e| StoreError::Internal(e.into()))?;
+        owner.close().await.map_err(db_error)?;
+    }
     let pool = |size: u32, setup: &'static str| {
         PgPoolOptions::new()
             .max_connections(size.max(1))
@@ -155,7 +173,7 @@ pub async fn connect_store(url: &str, max_connections: u32) -> Result<(Store, Ar
     let platform = pool(max_connections.div_ceil(2), "SET ROLE koprogo_app; SET koprogo.scope = 'platform'").await.map_err(db_error)?;
     static STORES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let id = STORES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let this = Arc::new(PgStore { tenant, platform, id, owner: options });
+    let this = Arc::new(PgStore { tenant, platform, id, owner: options, url: url.to_owned() });
     let store = Store {
         accounts: this.clone(),
         buildings: this.clone(),
@@ -166,6 +184,8 @@ pub async fn connect_store(url: &str, max_connections: u32) -> Result<(Store, Ar
         payments: this.clone(),
         reminders: this.clone(),
         audit: this.clone(),
+        privacy: this.clone(),
+        catalog: this.clone(),
         health: this.clone(),
     };
     Ok((store, this))

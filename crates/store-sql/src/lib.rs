@@ -16,12 +16,14 @@
 mod accounts;
 pub mod audit;
 mod buildings;
+pub mod catalog;
 mod charges;
 mod errors;
 mod expenses;
 pub mod money_rows;
 mod owners;
 mod payments;
+pub mod privacy;
 pub mod reminders;
 pub mod rows;
 mod units;
@@ -129,5 +131,6 @@ macro_rules! sql_store {
         $crate::payment_store!($store, $db);
         $crate::reminder_store!($store, $db);
         $crate::audit_store!($store, $db);
+        $crate::privacy_store!($store, $db);
     };
 }

@@ -147,7 +147,8 @@ macro_rules! owner_store {
                     let mut tx = self.begin(tenant).await?;
                     let update = sqlx::query(
                         "UPDATE owners SET kind = $1, first_name = $2, last_name = $3, email = $4, phone = $5, street = $6, postal_code = $7, \
-                         city = $8, country = $9, iban = $10, language = $11, bce_number = $12, updated_at = $13 WHERE organization_id = $14 AND id = $15",
+                         city = $8, country = $9, iban = $10, language = $11, bce_number = $12, updated_at = $13 \
+                         WHERE organization_id = $14 AND id = $15 AND erased_at IS NULL",
                     );
                     let done = bind_owner(update, owner)
                         .bind(tenant.as_uuid())

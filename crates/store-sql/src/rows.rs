@@ -13,6 +13,7 @@ use koprogo_domain::expense::{AccountCode, Category, Expense, ExpenseDetails, Ex
 use koprogo_domain::identifiers::{BceNumber, Email, Iban, PostalCode};
 use koprogo_domain::ids::{BuildingId, ExpenseId, OwnerId, OwnershipId, TenantId, UnitId, UserId};
 use koprogo_domain::owner::{Owner, OwnerDetails, Ownership, OwnershipDetails, Period, PersonKind, PostalAddress, Share};
+use koprogo_domain::privacy::Privacy;
 use koprogo_domain::text::Text;
 use koprogo_domain::unit::{Quota, Surface, Unit, UnitDetails, UnitKind};
 use uuid::Uuid;
@@ -141,10 +142,12 @@ pub struct OwnerRow {
     pub language: String,
     pub bce_number: Option<String>,
     pub created_at: DateTime<Utc>,
+    pub email_consent_at: Option<DateTime<Utc>>,
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
-pub const OWNER_COLUMNS: &str =
-    "id, kind, first_name, last_name, email, phone, street, postal_code, city, country, iban, language, bce_number, created_at";
+pub const OWNER_COLUMNS: &str = "id, kind, first_name, last_name, email, phone, street, postal_code, city, country, iban, language, \
+     bce_number, created_at, email_consent_at, erased_at";
 
 impl TryFrom<OwnerRow> for Owner {
     type Error = anyhow::Error;
@@ -173,6 +176,7 @@ impl TryFrom<OwnerRow> for Owner {
                 language: field("language", Language::parse(&row.language))?,
                 bce_number: optional("bce_number", row.bce_number.as_deref(), BceNumber::parse)?,
             },
+            privacy: Privacy { email_consent_at: row.email_consent_at, erased_at: row.erased_at },
         })
     }
 }

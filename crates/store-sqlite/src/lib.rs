@@ -3,6 +3,10 @@
 //! queuing in the pool beats retrying on SQLITE_BUSY) and a few readers, in WAL
 //! mode so that readers never wait for the writer.
 
+mod catalog;
+
+pub use catalog::{digest_file, install_file};
+
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -79,6 +83,8 @@ impl SqliteStore {
             payments: this.clone(),
             reminders: this.clone(),
             audit: this.clone(),
+            privacy: this.clone(),
+            catalog: this.clone(),
             health: this,
         }
     }
@@ -96,12 +102,17 @@ fn options(url: &str) -> Result<SqliteConnectOptions, StoreError> {
         .busy_timeout(Duration::from_secs(5)))
 }
 
+/// The file a `sqlite://path?options` URL (or a plain path) names.
+pub fn file_of(url: &str) -> &str {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    path.split('?').next().unwrap_or(path)
+}
+
 /// Opens (creating it and its folder if needed) the database at `url`
 /// (`sqlite://data/koprogo.sqlite3` or a plain path) and applies migrations.
 pub async fn open(url: &str) -> Result<Store, StoreError> {
     let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-    let path = path.split('?').next().unwrap_or(path);
+    let path = file_of(&url);
     if let Some(folder) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(folder).map_err(|e| StoreError::Internal(anyhow::anyhow!("creating {}: {e}", folder.display())))?;
     }

@@ -102,7 +102,7 @@ pub async fn endpoint(
     if let Err(error) = allowed(&app, &settings, &headers).await {
         return error.into_response();
     }
-    let text = render(&metrics, &app.store.health.pools(), &process());
+    let text = render(&metrics, &app.store.health.pools(), &process(), app.operations.last_backup());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 
@@ -130,7 +130,7 @@ fn process() -> Process {
     Process { cpu_ticks: ticks, resident_bytes: resident }
 }
 
-fn render(metrics: &Metrics, pools: &[koprogo_app::ports::PoolUsage], process: &Process) -> String {
+fn render(metrics: &Metrics, pools: &[koprogo_app::ports::PoolUsage], process: &Process, last_backup: Option<i64>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# HELP koprogo_http_requests_total Requests answered, by route template, method and status class.");
     let _ = writeln!(out, "# TYPE koprogo_http_requests_total counter");
@@ -169,6 +169,11 @@ fn render(metrics: &Metrics, pools: &[koprogo_app::ports::PoolUsage], process: &
     if let Some(rss) = process.resident_bytes {
         let _ = writeln!(out, "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes {rss}");
     }
+    if let Some(at) = last_backup {
+        let _ = writeln!(out, "# HELP koprogo_backup_last_success_timestamp_seconds When the last scheduled backup completed.");
+        let _ =
+            writeln!(out, "# TYPE koprogo_backup_last_success_timestamp_seconds gauge\nkoprogo_backup_last_success_timestamp_seconds {at}");
+    }
     let _ = writeln!(out, "# TYPE koprogo_build_info gauge\nkoprogo_build_info{{version=\"{}\"}} 1", env!("CARGO_PKG_VERSION"));
     out
 }
@@ -185,7 +190,7 @@ mod tests {
         metrics.record(route(), "GET".to_owned(), StatusCode::OK, 30_000);
         metrics.record(route(), "GET".to_owned(), StatusCode::NOT_FOUND, 1_500);
         metrics.record("/health".to_owned(), "GET".to_owned(), StatusCode::SERVICE_UNAVAILABLE, 10);
-        let text = render(&metrics, &[], &Process { cpu_ticks: None, resident_bytes: None });
+        let text = render(&metrics, &[], &Process { cpu_ticks: None, resident_bytes: None }, Some(1_800_000_000));
         let labels = r#"route="/api/v1/buildings/{id}",method="GET",status="2xx""#;
         for (le, expected) in [("0.001", 1), ("0.025", 1), ("0.050", 2), ("+Inf", 2)] {
             let line = format!("koprogo_http_request_duration_seconds_bucket{{{labels},le=\"{le}\"}} {expected}\n");
@@ -195,5 +200,8 @@ mod tests {
         assert!(text.contains(&format!("koprogo_http_requests_total{{{labels}}} 2\n")));
         assert!(text.contains("status=\"4xx\"} 1\n"));
         assert!(text.contains("koprogo_http_server_errors_total 1\n"));
+        assert!(text.contains("koprogo_backup_last_success_timestamp_seconds 1800000000\n"));
+        let never = render(&metrics, &[], &Process { cpu_ticks: None, resident_bytes: None }, None);
+        assert!(!never.contains("koprogo_backup_last_success"), "no backup yet is no figure, not a zero");
     }
 }

@@ -92,7 +92,7 @@ pub struct AuditEventView {
     hash: String,
 }
 
-fn view(e: ChainedEvent) -> AuditEventView {
+pub(crate) fn view(e: ChainedEvent) -> AuditEventView {
     let b = e.body;
     AuditEventView {
         seq: e.seq,

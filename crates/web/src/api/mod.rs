@@ -11,6 +11,7 @@ pub(crate) mod expenses;
 pub(crate) mod owners;
 pub(crate) mod ownerships;
 pub(crate) mod payments;
+pub(crate) mod privacy;
 pub(crate) mod reminders;
 pub(crate) mod statements;
 pub(crate) mod units;
@@ -104,6 +105,12 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("get", "/api/v1/audit.csv", Access::Policy(Action::ReadAudit)),
     ("get", "/api/v1/audit/head", Access::Policy(Action::ReadAudit)),
     ("get", "/api/v1/audit/verify", Access::Policy(Action::ReadAudit)),
+    ("get", "/api/v1/owners/{id}/personal-data", Access::Policy(Action::ExportPersonalData)),
+    ("put", "/api/v1/owners/{id}/consent", Access::Policy(Action::RecordConsent)),
+    ("post", "/api/v1/owners/{id}/erase", Access::Policy(Action::EraseOwner)),
+    ("get", "/api/v1/auth/me/personal-data", Access::Session),
+    ("post", "/api/v1/auth/me/erase", Access::Session),
+    ("get", "/api/v1/privacy/register", Access::Policy(Action::ReadRegister)),
 ];
 
 #[derive(OpenApi)]
@@ -122,6 +129,7 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
         (name = "payments", description = "Payments, bank statements, owners' accounts, statements and arrears"),
         (name = "reminders", description = "Reminders to late payers: the association's rules, the letters sent"),
         (name = "audit", description = "The organisation's tamper-evident audit trail"),
+        (name = "privacy", description = "The persons' rights: access, consent, erasure, the register of processing"),
         (name = "admin", description = "Platform administration"),
     )
 )]
@@ -151,6 +159,7 @@ pub fn routes() -> axum::Router<App> {
         .merge(statements::routes())
         .merge(reminders::routes())
         .merge(audit::routes())
+        .merge(privacy::routes())
         .split_for_parts();
     // After the split: the nested routes' operations exist only now.
     docs::ProblemResponses.modify(&mut document);

@@ -133,9 +133,15 @@ pub struct OwnerView {
     language: String,
     bce_number: Option<String>,
     created_at: DateTime<Utc>,
+    /// When the owner agreed in writing to convocations by e-mail (absent: registered mail).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email_consent_at: Option<DateTime<Utc>>,
+    /// When the owner's identity was erased (the record keeps a pseudonym and the accounts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    erased_at: Option<DateTime<Utc>>,
 }
 
-fn view(tenant: Option<Uuid>, owner: Owner) -> OwnerView {
+pub(crate) fn view(tenant: Option<Uuid>, owner: Owner) -> OwnerView {
     let d = owner.details;
     let address = d.address.as_ref();
     OwnerView {
@@ -154,6 +160,8 @@ fn view(tenant: Option<Uuid>, owner: Owner) -> OwnerView {
         language: d.language.as_str().to_owned(),
         bce_number: d.bce_number.map(|n| n.dotted()),
         created_at: owner.created_at,
+        email_consent_at: owner.privacy.email_consent_at,
+        erased_at: owner.privacy.erased_at,
     }
 }
 

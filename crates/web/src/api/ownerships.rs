@@ -86,7 +86,7 @@ pub struct OwnershipView {
     created_at: DateTime<Utc>,
 }
 
-fn view(tenant: Option<Uuid>, o: Ownership) -> OwnershipView {
+pub(crate) fn view(tenant: Option<Uuid>, o: Ownership) -> OwnershipView {
     let d = o.details;
     OwnershipView {
         id: o.id.as_uuid(),

@@ -110,7 +110,7 @@ pub struct PaymentView {
     created_at: DateTime<Utc>,
 }
 
-fn view(p: Payment) -> PaymentView {
+pub(crate) fn view(p: Payment) -> PaymentView {
     let a = p.allocation;
     PaymentView {
         id: p.id.as_uuid(),
@@ -315,7 +315,7 @@ pub struct AccountLineView {
     reserve: Box<RawValue>,
 }
 
-fn account_line_view(l: AccountLine) -> AccountLineView {
+pub(crate) fn account_line_view(l: AccountLine) -> AccountLineView {
     AccountLineView {
         call_line_id: l.line.id.as_uuid(),
         call_id: l.line.call_id.as_uuid(),

@@ -169,7 +169,7 @@ pub struct ReminderView {
     created_at: DateTime<Utc>,
 }
 
-fn view(a: AddressedReminder) -> ReminderView {
+pub(crate) fn view(a: AddressedReminder) -> ReminderView {
     let r = a.reminder;
     ReminderView {
         id: r.id.as_uuid(),

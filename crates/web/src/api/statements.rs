@@ -196,24 +196,24 @@ async fn statement(
         called: balance(s.called()),
         paid: balance(s.paid()),
         closing: balance(s.closing),
-        charges: s
-            .charges
-            .into_iter()
-            .map(|c| ChargeView {
-                expense_id: c.expense_id.as_uuid(),
-                date: c.date,
-                supplier: c.supplier,
-                description: c.description,
-                fund: c.fund.as_str().to_owned(),
-                key_name: c.key_name,
-                unit_number: c.unit_number,
-                weight: c.weight,
-                weight_total: c.weight_total,
-                expense_amount: euros(c.expense_amount),
-                amount: euros(c.amount),
-            })
-            .collect(),
+        charges: s.charges.into_iter().map(charge_view).collect(),
     }))
+}
+
+pub(crate) fn charge_view(c: koprogo_app::ports::money::OwnerCharge) -> ChargeView {
+    ChargeView {
+        expense_id: c.expense_id.as_uuid(),
+        date: c.date,
+        supplier: c.supplier,
+        description: c.description,
+        fund: c.fund.as_str().to_owned(),
+        key_name: c.key_name,
+        unit_number: c.unit_number,
+        weight: c.weight,
+        weight_total: c.weight_total,
+        expense_amount: euros(c.expense_amount),
+        amount: euros(c.amount),
+    }
 }
 
 /// The statement as a PDF in the owner's language.

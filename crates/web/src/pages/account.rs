@@ -1,11 +1,11 @@
-//! The signed-in user's own page: change the password, and move to another
-//! organisation for users who belong to several.
+//! The signed-in user's own page: change the password, move to another
+//! organisation for users who belong to several, read or erase one's data.
 
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use koprogo_app::App;
 use koprogo_domain::ids::TenantId;
 
@@ -23,6 +23,7 @@ struct AccountPage<'a> {
     organizations: Vec<(String, String, String, bool)>,
     current_error: Option<String>,
     new_error: Option<String>,
+    erase_error: Option<String>,
     changed: bool,
 }
 
@@ -48,6 +49,7 @@ async fn account_page(
             .collect(),
         current_error: field("current_password"),
         new_error: field("new_password"),
+        erase_error: field("password").or_else(|| error.filter(|e| e.code() == "user.last_syndic").map(|e| chrome.lang.error(e.code()))),
         changed,
     };
     page_with_status(chrome, status, &template)
@@ -76,14 +78,16 @@ pub async fn change_password(
 ) -> Response {
     match app.change_password(&viewer.actor, form.get("current_password"), form.get("new_password")).await {
         Ok(session) => session::redirect_signed_in("/account?done=password", settings.secure_cookies, &session),
-        Err(error) => {
-            let error = ApiError::from(error);
-            if error.status() == StatusCode::UNPROCESSABLE_ENTITY {
-                account_page(&app, &chrome, &viewer, Some(&error), false, error.status()).await
-            } else {
-                error_page(&chrome, &error)
-            }
-        }
+        Err(error) => refused(&app, &chrome, &viewer, error.into()).await,
+    }
+}
+
+/// A refused form comes back with its errors beside the fields; anything else is an error page.
+async fn refused(app: &App, chrome: &Chrome, viewer: &Viewer, error: ApiError) -> Response {
+    if error.status() == StatusCode::UNPROCESSABLE_ENTITY {
+        account_page(app, chrome, viewer, Some(&error), false, error.status()).await
+    } else {
+        error_page(chrome, &error)
     }
 }
 
@@ -100,5 +104,23 @@ pub async fn switch_organization(
     match app.switch_organization(&viewer.actor, viewer.family, TenantId::from_uuid(tenant)).await {
         Ok(session) => session::redirect_signed_in("/", settings.secure_cookies, &session),
         Err(error) => error_page(&chrome, &error.into()),
+    }
+}
+
+/// Erases the signed-in login once its password is given; the session ends with it.
+pub async fn erase(
+    State(app): State<App>,
+    chrome: Chrome,
+    viewer: Viewer,
+    Extension(settings): Extension<WebSettings>,
+    form: Form,
+) -> Response {
+    match app.erase_own_account(&viewer.actor, form.get("password")).await {
+        Ok(()) => {
+            let mut response = axum::response::Redirect::to("/login").into_response();
+            session::end_session(&mut response, settings.secure_cookies);
+            response
+        }
+        Err(error) => refused(&app, &chrome, &viewer, error.into()).await,
     }
 }

@@ -221,6 +221,10 @@ mod tests {
             Rule::KeyOfAnotherBuilding,
             Rule::PaymentAlreadyAssigned,
             Rule::StatementAccountUnknown { account: String::new() },
+            Rule::OwnerStillHolds { from: day },
+            Rule::OwnerErased,
+            Rule::ConsentNeedsEmail,
+            Rule::LastSyndic,
         ];
         let codes = invalid.iter().map(Invalid::code).chain(rules.iter().map(Rule::code));
 

@@ -12,6 +12,7 @@ mod forms;
 pub mod i18n;
 mod owners;
 mod payments;
+mod privacy;
 mod reminders;
 mod render;
 pub mod session;
@@ -78,6 +79,14 @@ pub fn routes(app: App) -> Router<App> {
         .route("/account", get(account::show))
         .route("/account/password", axum::routing::post(account::change_password))
         .route("/account/organization", axum::routing::post(account::switch_organization))
+        .route("/account/erase", axum::routing::post(account::erase))
+        .route("/account/personal-data", get(privacy::my_data))
+        .route("/account/personal-data.json", get(privacy::my_data_json))
+        .route("/owners/{id}/personal-data", get(privacy::owner_data))
+        .route("/owners/{id}/personal-data.json", get(privacy::owner_data_json))
+        .route("/owners/{id}/consent", axum::routing::post(privacy::consent))
+        .route("/owners/{id}/erase", get(privacy::confirm_erase).post(privacy::erase))
+        .route("/privacy", get(privacy::register))
         .route("/logout", axum::routing::post(logout))
         .route_layer(middleware::from_fn_with_state(app, session::require_viewer));
     Router::new()

@@ -109,6 +109,13 @@ struct OwnerPage<'a> {
     address: String,
     iban: String,
     holdings: Vec<Holding>,
+    convocation: String,
+    /// Whether e-mail consent is given, when the viewer may record it.
+    consent: Option<bool>,
+    consent_action: String,
+    data_link: Option<String>,
+    erase_link: Option<String>,
+    erased: bool,
 }
 
 pub async fn owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id) -> Response {
@@ -144,6 +151,14 @@ pub async fn owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id
             .zip(&units)
             .map(|(o, unit)| holding(&chrome, o, format!("/units/{}", unit.id), unit.details.number.to_string()))
             .collect(),
+        convocation: super::privacy::convocation(&chrome, &owner),
+        consent: (viewer.actor.grant(Action::RecordConsent).is_ok() && owner.privacy.erased_at.is_none() && d.email.is_some())
+            .then_some(owner.privacy.email_consent_at.is_some()),
+        consent_action: format!("/owners/{}/consent", owner.id),
+        data_link: viewer.actor.grant(Action::ExportPersonalData).is_ok().then(|| format!("/owners/{}/personal-data", owner.id)),
+        erase_link: (viewer.actor.grant(Action::EraseOwner).is_ok() && owner.privacy.erased_at.is_none())
+            .then(|| format!("/owners/{}/erase", owner.id)),
+        erased: owner.privacy.erased_at.is_some(),
     };
     page(&chrome, &template)
 }

@@ -80,7 +80,8 @@ impl TestApp {
         let clock = Arc::new(FixedClock::at(chrono::Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).single().expect("time")));
         let app = App::new(store, clock.clone(), AppSettings { throttle, hashing_concurrency: 4 })
             .expect("app")
-            .with_signer(koprogo_app::audit::anchor::Signer::from_seed([42; 32]));
+            .with_signer(koprogo_app::audit::anchor::Signer::from_seed([42; 32]))
+            .with_erasure_log(Arc::new(koprogo_app::privacy::MemoryErasureLog::default()));
         let tenant = app.create_organization("Syndic Horizon").await.expect("organisation").id;
         let other_tenant = app.create_organization("Syndic Ailleurs").await.expect("organisation").id;
         let router = koprogo_web::router(app.clone(), koprogo_web::WebSettings::default());

@@ -18,5 +18,6 @@ mod money_pages;
 mod openapi;
 mod owners;
 mod pages;
+mod privacy;
 mod reminders;
 mod units;

@@ -181,7 +181,8 @@ impl World {
     async fn target(&self, area: &str, method: &str, action_path: &str, kind: Kind) -> String {
         let Some(objects) = self.objects(kind) else { return uuid::Uuid::now_v7().to_string() };
         let maker = if kind == Kind::Foreign { &self.stranger } else { &self.syndic };
-        let fresh = method == "delete" || ["/approve", "/pay", "/distribute", "/assign"].iter().any(|end| action_path.ends_with(end));
+        let fresh =
+            method == "delete" || ["/approve", "/pay", "/distribute", "/assign", "/erase"].iter().any(|end| action_path.ends_with(end));
         if !fresh {
             return match area {
                 "buildings" => objects.building.clone(),
@@ -261,7 +262,7 @@ impl World {
 /// done, every refusal by the policy, every file of personal data taken.
 /// Runs that changed nothing (no reminder due, a bank file seen before) leave none.
 fn audited(method: &str, path: &str, status: u16, body: &Value) -> bool {
-    let file = [".pdf", ".xlsx", ".csv"].iter().any(|end| path.ends_with(end));
+    let file = [".pdf", ".xlsx", ".csv", "/personal-data"].iter().any(|end| path.ends_with(end));
     let preview = path.ends_with("/preview");
     let nothing_done = body.as_array().is_some_and(|items| items.iter().all(|i| i["new"] == json!(false)));
     match (method, status) {
@@ -274,6 +275,13 @@ fn audited(method: &str, path: &str, status: u16, body: &Value) -> bool {
 }
 
 impl World {
+    /// The opposite of the owner's consent as it stands, so that every
+    /// accepted call changes something (and must leave an event).
+    async fn consent_flip(&self, owner: &str) -> Value {
+        let current = self.t.get(&format!("/api/v1/owners/{owner}"), &self.syndic).await;
+        json!({ "email": current.body.get("email_consent_at").is_none() })
+    }
+
     async fn events(&self, chain: uuid::Uuid) -> u64 {
         self.t.app.store.audit.head(chain).await.expect("the chain's head").map_or(0, |(seq, _)| seq)
     }
@@ -312,6 +320,7 @@ async fn policy_matrix(t: TestApp) {
                 let url = path.replace("{id}", &id);
                 let body = match *method {
                     "post" if kind.is_none() => Some(w.body(area, &id, None).await),
+                    "put" if path.ends_with("/consent") => Some(w.consent_flip(&id).await),
                     "put" if path.ends_with("/reminder-policy") => {
                         Some(json!({ "delays_days": [15, 15, 15], "fees": [0, 10, 20], "interest_rate": 0, "minimum": 1 }))
                     }
