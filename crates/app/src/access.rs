@@ -57,6 +57,7 @@ koprogo_domain::code_enum!(
         RecordConsent = "record_consent",
         EraseOwner = "erase_owner",
         ReadRegister = "read_register",
+        TransferAssociation = "transfer_association",
         ManageUsers = "manage_users",
         ListOrganizations = "list_organizations",
     }
@@ -106,6 +107,7 @@ pub const POLICY: &[(Action, [Reach; 5])] = &[
     (Action::RecordConsent, [D, O, D, D, U]),
     (Action::EraseOwner, [D, O, D, D, D]),
     (Action::ReadRegister, [P, O, O, O, O]),
+    (Action::TransferAssociation, [D, O, D, D, D]),
     (Action::ManageUsers, [D, O, D, D, D]),
     (Action::ListOrganizations, [P, D, D, D, D]),
 ];

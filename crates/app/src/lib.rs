@@ -21,6 +21,7 @@ pub mod ports;
 pub mod privacy;
 pub mod reminders;
 pub mod statements;
+mod transfer;
 
 use std::sync::Arc;
 

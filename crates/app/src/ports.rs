@@ -25,11 +25,13 @@ pub mod audit;
 pub mod money;
 pub mod privacy;
 pub mod reminders;
+pub mod transfer;
 
 pub use audit::AuditStore;
 pub use money::{ChargeStore, PaymentStore};
 pub use privacy::{CatalogStore, PrivacyStore};
 pub use reminders::ReminderStore;
+pub use transfer::TransferStore;
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -209,6 +211,7 @@ pub struct Store {
     pub audit: Arc<dyn AuditStore>,
     pub privacy: Arc<dyn PrivacyStore>,
     pub catalog: Arc<dyn CatalogStore>,
+    pub transfer: Arc<dyn TransferStore>,
     pub health: Arc<dyn HealthStore>,
 }
 

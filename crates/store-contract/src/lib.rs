@@ -11,6 +11,7 @@ mod money;
 mod privacy;
 mod property;
 pub mod sample;
+mod transfer;
 
 pub use accounts::*;
 pub use audit::*;
@@ -18,6 +19,7 @@ pub use chase::*;
 pub use money::*;
 pub use privacy::*;
 pub use property::*;
+pub use transfer::*;
 
 #[macro_export]
 macro_rules! store_contract {
@@ -64,6 +66,7 @@ macro_rules! store_contract {
             the_last_syndic_is_not_erased,
             consent_is_recorded_with_its_date,
             a_snapshot_describes_what_it_holds,
+            an_association_moves_with_its_whole_file,
         );
     };
 }

@@ -186,6 +186,7 @@ async fn connect_with(url: &str, max_connections: u32, migrate: bool) -> Result<
         audit: this.clone(),
         privacy: this.clone(),
         catalog: this.clone(),
+        transfer: this.clone(),
         health: this.clone(),
     };
     Ok((store, this))

@@ -26,6 +26,7 @@ mod payments;
 pub mod privacy;
 pub mod reminders;
 pub mod rows;
+pub mod transfer;
 mod units;
 
 pub use errors::{db_error, unique_or};
@@ -132,5 +133,6 @@ macro_rules! sql_store {
         $crate::reminder_store!($store, $db);
         $crate::audit_store!($store, $db);
         $crate::privacy_store!($store, $db);
+        $crate::transfer_store!($store, $db);
     };
 }

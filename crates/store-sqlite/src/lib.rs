@@ -85,6 +85,7 @@ impl SqliteStore {
             audit: this.clone(),
             privacy: this.clone(),
             catalog: this.clone(),
+            transfer: this.clone(),
             health: this,
         }
     }

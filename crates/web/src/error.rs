@@ -126,6 +126,7 @@ fn conflict_detail(code: &str) -> &'static str {
         "unit.has_ownerships" => "Remove the unit's ownerships first.",
         "owner.has_ownerships" => "Remove the owner's ownerships first.",
         "owner.has_account" => "A user account is linked to this owner.",
+        "import.exists" => "This organisation already holds part of this file: it was imported before.",
         "unknown_reference" | "membership.unknown_reference" => "A referenced object does not exist in this organisation.",
         _ => "The request conflicts with existing data.",
     }

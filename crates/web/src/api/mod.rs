@@ -14,6 +14,7 @@ pub(crate) mod payments;
 pub(crate) mod privacy;
 pub(crate) mod reminders;
 pub(crate) mod statements;
+pub(crate) mod transfer;
 pub(crate) mod units;
 
 use axum::Json;
@@ -111,6 +112,8 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("get", "/api/v1/auth/me/personal-data", Access::Session),
     ("post", "/api/v1/auth/me/erase", Access::Session),
     ("get", "/api/v1/privacy/register", Access::Policy(Action::ReadRegister)),
+    ("get", "/api/v1/buildings/{id}/export.zip", Access::Policy(Action::TransferAssociation)),
+    ("post", "/api/v1/associations/import", Access::Policy(Action::TransferAssociation)),
 ];
 
 #[derive(OpenApi)]
@@ -129,6 +132,7 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
         (name = "payments", description = "Payments, bank statements, owners' accounts, statements and arrears"),
         (name = "reminders", description = "Reminders to late payers: the association's rules, the letters sent"),
         (name = "audit", description = "The organisation's tamper-evident audit trail"),
+        (name = "transfer", description = "An association's whole file, exported and imported when it changes syndic"),
         (name = "privacy", description = "The persons' rights: access, consent, erasure, the register of processing"),
         (name = "admin", description = "Platform administration"),
     )
@@ -160,6 +164,7 @@ pub fn routes() -> axum::Router<App> {
         .merge(reminders::routes())
         .merge(audit::routes())
         .merge(privacy::routes())
+        .merge(transfer::routes())
         .split_for_parts();
     // After the split: the nested routes' operations exist only now.
     docs::ProblemResponses.modify(&mut document);

@@ -44,7 +44,7 @@ pub fn file(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response 
     ([(header::CONTENT_TYPE, HeaderValue::from_static(content_type)), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
-fn rendered(result: Result<Vec<u8>, koprogo_documents::DocumentError>) -> ApiResult<Vec<u8>> {
+pub(crate) fn rendered(result: Result<Vec<u8>, koprogo_documents::DocumentError>) -> ApiResult<Vec<u8>> {
     result.map_err(|error| ApiError::from(koprogo_app::AppError::Internal(anyhow::anyhow!("rendering a document: {error}"))))
 }
 

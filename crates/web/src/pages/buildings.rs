@@ -68,6 +68,7 @@ struct Dashboard<'a> {
     sort: &'static str,
     descending: bool,
     can_create: bool,
+    can_import: bool,
     previous: Option<String>,
     next: Option<String>,
     can_add_owner: bool,
@@ -120,6 +121,7 @@ pub async fn dashboard(State(app): State<App>, chrome: Chrome, viewer: Viewer, Q
         sort: sort.as_str(),
         descending: query.descending,
         can_create: viewer.actor.grant(Action::WriteBuilding).is_ok(),
+        can_import: viewer.actor.grant(Action::TransferAssociation).is_ok(),
         previous: (current > 1).then(|| link(current - 1)),
         next: (current < pages).then(|| link(current + 1)),
         can_add_owner: viewer.actor.grant(Action::WriteOwner).is_ok(),
@@ -146,6 +148,7 @@ struct BuildingPage<'a> {
     can_edit: bool,
     can_chase: bool,
     can_export: bool,
+    can_transfer: bool,
     previous: Option<String>,
     next: Option<String>,
 }
@@ -215,6 +218,7 @@ pub async fn show(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id)
         can_edit: viewer.actor.grant(Action::WriteBuilding).is_ok(),
         can_chase: viewer.actor.grant(Action::SendReminders).is_ok(),
         can_export: viewer.actor.grant(Action::ExportLedger).is_ok(),
+        can_transfer: viewer.actor.grant(Action::TransferAssociation).is_ok(),
     };
     page(&chrome, &template)
 }

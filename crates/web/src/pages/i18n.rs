@@ -167,6 +167,7 @@ mod tests {
     /// Conflict and page codes the API and the pages answer with.
     const CONFLICTS: &[&str] = &[
         "email_taken",
+        "import.exists",
         "unit.number_taken",
         "building.has_units",
         "building.has_expenses",

@@ -17,6 +17,7 @@ mod reminders;
 mod render;
 pub mod session;
 mod statements;
+mod transfer;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -74,6 +75,22 @@ pub fn routes(app: App) -> Router<App> {
         .route("/reminders/send", axum::routing::post(reminders::send))
         .route("/reminders/{id}/letter.pdf", get(reminders::letter))
         .route("/buildings/{id}/reminder-policy", get(reminders::policy_form).post(reminders::save_policy))
+        .merge(trust_pages())
+        .route("/logout", axum::routing::post(logout))
+        .route_layer(middleware::from_fn_with_state(app, session::require_viewer));
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/signup", get(signup_form).post(signup))
+        .route("/lang/{code}", get(switch_language))
+        .merge(private)
+        .layer(middleware::from_fn(session::chrome))
+        .route("/assets/app.css", get(stylesheet))
+}
+
+/// The user's account, the audit trail, the persons' rights and the
+/// association's file: signed-in pages like the others.
+fn trust_pages() -> Router<App> {
+    Router::new()
         .route("/audit", get(audit::list))
         .route("/audit.csv", get(audit::csv))
         .route("/account", get(account::show))
@@ -87,15 +104,13 @@ pub fn routes(app: App) -> Router<App> {
         .route("/owners/{id}/consent", axum::routing::post(privacy::consent))
         .route("/owners/{id}/erase", get(privacy::confirm_erase).post(privacy::erase))
         .route("/privacy", get(privacy::register))
-        .route("/logout", axum::routing::post(logout))
-        .route_layer(middleware::from_fn_with_state(app, session::require_viewer));
-    Router::new()
-        .route("/login", get(login_form).post(login))
-        .route("/signup", get(signup_form).post(signup))
-        .route("/lang/{code}", get(switch_language))
-        .merge(private)
-        .layer(middleware::from_fn(session::chrome))
-        .route("/assets/app.css", get(stylesheet))
+        .route("/buildings/{id}/export.zip", get(transfer::export))
+        .route(
+            "/associations/import",
+            get(transfer::import_form)
+                .post(transfer::import)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::transfer::IMPORT_LIMIT)),
+        )
 }
 
 async fn stylesheet() -> Response {

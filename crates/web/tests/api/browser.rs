@@ -85,6 +85,31 @@ impl Browser {
         self.open(app, Method::POST, path, Some(&with_token)).await
     }
 
+    /// Uploads a file as a page's upload form does (multipart, with the form token).
+    pub async fn upload(&mut self, app: &TestApp, path: &str, name: &str, file: &[u8]) -> Page {
+        let boundary = "koprogo-test-boundary";
+        let token = self.cookie("kp_csrf");
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n--{boundary}\r\n\
+             Content-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let cookies: Vec<String> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::COOKIE, cookies.join("; "))
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .expect("request");
+        let response = app.router.clone().oneshot(request).await.expect("infallible");
+        let (status, headers) = (response.status(), response.headers().clone());
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        Page { status, headers, html: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
     pub async fn sign_in(&mut self, app: &TestApp, email: &str) {
         self.get(app, "/login").await;
         let page = self.submit(app, "/login", &[("email", email), ("password", PASSWORD)]).await;

@@ -146,6 +146,16 @@ impl TestApp {
         (status, kind, bytes)
     }
 
+    /// A POST of raw bytes (a zip) with its content type.
+    pub async fn upload(&self, path: &str, token: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+        let request = Request::post(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(bytes))
+            .expect("request");
+        self.send(request).await
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Response {
         let response = self.router.clone().oneshot(request).await.expect("router is infallible");
         let status = response.status();

@@ -20,4 +20,5 @@ mod owners;
 mod pages;
 mod privacy;
 mod reminders;
+mod transfer;
 mod units;

@@ -262,7 +262,7 @@ impl World {
 /// done, every refusal by the policy, every file of personal data taken.
 /// Runs that changed nothing (no reminder due, a bank file seen before) leave none.
 fn audited(method: &str, path: &str, status: u16, body: &Value) -> bool {
-    let file = [".pdf", ".xlsx", ".csv", "/personal-data"].iter().any(|end| path.ends_with(end));
+    let file = [".pdf", ".xlsx", ".csv", ".zip", "/personal-data"].iter().any(|end| path.ends_with(end));
     let preview = path.ends_with("/preview");
     let nothing_done = body.as_array().is_some_and(|items| items.iter().all(|i| i["new"] == json!(false)));
     match (method, status) {
@@ -280,6 +280,15 @@ impl World {
     async fn consent_flip(&self, owner: &str) -> Value {
         let current = self.t.get(&format!("/api/v1/owners/{owner}"), &self.syndic).await;
         json!({ "email": current.body.get("email_consent_at").is_none() })
+    }
+
+    /// A new association of the stranger's organisation, exported: each import takes a fresh one.
+    async fn association_file(&self) -> Vec<u8> {
+        let building = self.t.create("/api/v1/buildings", &self.stranger, building_body("Moving")).await;
+        self.t.create("/api/v1/units", &self.stranger, unit_body(&building, "1", 10)).await;
+        let (status, _, bytes) = self.t.download(&format!("/api/v1/buildings/{building}/export.zip"), &self.stranger).await;
+        assert_eq!(status, 200);
+        bytes
     }
 
     async fn events(&self, chain: uuid::Uuid) -> u64 {
@@ -330,7 +339,11 @@ async fn policy_matrix(t: TestApp) {
                 };
                 let chain = if *role == Role::PlatformAdmin { uuid::Uuid::nil() } else { w.t.tenant.as_uuid() };
                 let before = w.events(chain).await;
-                let response = w.t.call(method.to_uppercase().parse().expect("an HTTP method"), &url, Some(token), body).await;
+                let response = if path.ends_with("/associations/import") {
+                    w.t.upload(&url, token, "application/zip", w.association_file().await).await
+                } else {
+                    w.t.call(method.to_uppercase().parse().expect("an HTTP method"), &url, Some(token), body).await
+                };
                 let want = expected(*access, *role, method, path, *kind);
                 checked += 1;
                 if response.status.as_u16() != want {

@@ -2,8 +2,7 @@
 //! call wizard with its preview, a bank file uploaded then the inbox
 //! emptied by hand, the owner's own statement, reminders sent from the page.
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use koprogo_bank::Communication;
 use koprogo_domain::account::Role;
 use koprogo_domain::communication::StructuredCommunication;
@@ -31,28 +30,6 @@ fn call_form(b: &Building) -> Vec<(&'static str, String)> {
 async fn submit(browser: &mut Browser, b: &Building, path: &str, fields: &[(&'static str, String)]) -> Page {
     let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     browser.submit(&b.t, path, &pairs).await
-}
-
-/// Uploads a file as the import form does (multipart, with the form token).
-async fn upload(browser: &mut Browser, b: &Building, file: &str) -> Page {
-    let boundary = "koprogo-test-boundary";
-    let token = browser.cookie("kp_csrf");
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n--{boundary}\r\n\
-         Content-Disposition: form-data; name=\"file\"; filename=\"statement.cod\"\r\nContent-Type: application/octet-stream\r\n\r\n{file}\r\n--{boundary}--\r\n"
-    );
-    let cookies: Vec<String> = browser.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri("/payments/import")
-        .header(header::COOKIE, cookies.join("; "))
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-        .body(Body::from(body))
-        .expect("request");
-    let response = tower::ServiceExt::oneshot(b.t.router.clone(), request).await.expect("infallible");
-    let (status, headers) = (response.status(), response.headers().clone());
-    let bytes = http_body_util::BodyExt::collect(response.into_body()).await.expect("body").to_bytes();
-    Page { status, headers, html: String::from_utf8(bytes.to_vec()).expect("utf-8") }
 }
 
 #[tokio::test]
@@ -100,10 +77,10 @@ async fn a_syndic_previews_issues_and_downloads_a_call_then_clears_the_inbox() {
     let x = lines.iter().find(|l| l["owner_id"] == json!(b.owners[0])).expect("X's line");
     let ogm = StructuredCommunication::parse(x["communication"].as_str().expect("communication")).expect("valid");
     let file = coda(&[("P1", 10_000, Communication::Structured(ogm)), ("P2", 4_242, Communication::None)].map(|(r, a, c)| (r, a, c, None)));
-    let imported = upload(&mut syndic, &b, &file).await;
+    let imported = syndic.upload(&b.t, "/payments/import", "statement.cod", file.as_bytes()).await;
     assert_eq!(imported.status, StatusCode::OK, "{}", imported.html);
     assert!(imported.html.contains("2 paiements enregistrés, dont 1 imputés automatiquement"), "{}", imported.html);
-    let broken = upload(&mut syndic, &b, "not a statement").await;
+    let broken = syndic.upload(&b.t, "/payments/import", "statement.cod", b"not a statement").await;
     assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(broken.html.contains("line 1"), "{}", broken.html);
 

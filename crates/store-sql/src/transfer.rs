@@ -1,0 +1,215 @@
+//! An association's file out of one organisation and into another: each
+//! table's rows read by column kind (so both databases give the same values)
+//! and loaded back the same way, in one transaction.
+
+/// The rows of `table` that belong to the building `$2` of the organisation `$1`.
+pub fn of_building(table: &str) -> Option<&'static str> {
+    Some(match table {
+        "buildings" => "id = $2",
+        "owners" => {
+            "id IN (SELECT s.owner_id FROM ownerships s JOIN units u ON u.organization_id = s.organization_id AND u.id = s.unit_id \
+             WHERE s.organization_id = $1 AND u.building_id = $2 \
+             UNION SELECT owner_id FROM call_lines WHERE organization_id = $1 AND building_id = $2 \
+             UNION SELECT owner_id FROM payments WHERE organization_id = $1 AND building_id = $2 AND owner_id IS NOT NULL \
+             UNION SELECT owner_id FROM reminders WHERE organization_id = $1 AND building_id = $2 \
+             UNION SELECT c.owner_id FROM charge_allocations c JOIN expenses e ON e.organization_id = c.organization_id AND e.id = c.expense_id \
+             WHERE c.organization_id = $1 AND e.building_id = $2)"
+        }
+        "ownerships" => "unit_id IN (SELECT id FROM units WHERE organization_id = $1 AND building_id = $2)",
+        "charge_allocations" => "expense_id IN (SELECT id FROM expenses WHERE organization_id = $1 AND building_id = $2)",
+        "units"
+        | "distribution_keys"
+        | "distribution_key_weights"
+        | "expenses"
+        | "fund_calls"
+        | "call_lines"
+        | "reserve_fund_waivers"
+        | "bank_imports"
+        | "payments"
+        | "reminder_policies"
+        | "reminders" => "building_id = $2",
+        _ => return None,
+    })
+}
+
+/// The building's totals are rebuilt by the triggers as its units and expenses load.
+pub fn rebuilt_by_triggers(table: &str, column: &str) -> bool {
+    table == "buildings" && matches!(column, "unit_count" | "allocated_quota" | "expense_count")
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! transfer_store {
+    ($store:ty, $db:ty) => {
+        const _: () = {
+            use koprogo_app::ports::CatalogStore;
+            use koprogo_app::ports::transfer::{ASSOCIATION_TABLES, ImportReport, Kind, TableRows, TransferStore, Value, kind_of};
+            use koprogo_domain::communication::StructuredCommunication;
+            use $crate::catalog::identifier;
+            use $crate::prelude::*;
+            use $crate::sqlx;
+            use $crate::transfer::{of_building, rebuilt_by_triggers};
+
+            type Db = $db;
+            type Args = <Db as Database>::Arguments;
+
+            fn value(row: &<Db as Database>::Row, at: usize, kind: Kind) -> Result<Value, sqlx::Error> {
+                Ok(match kind {
+                    Kind::Uuid => row.try_get::<Option<Uuid>, _>(at)?.map_or(Value::Null, Value::Uuid),
+                    Kind::Text => row.try_get::<Option<String>, _>(at)?.map_or(Value::Null, Value::Text),
+                    Kind::Integer => row.try_get::<Option<i64>, _>(at)?.map_or(Value::Null, Value::Integer),
+                    Kind::Boolean => row.try_get::<Option<bool>, _>(at)?.map_or(Value::Null, Value::Boolean),
+                    Kind::Date => row.try_get::<Option<NaiveDate>, _>(at)?.map_or(Value::Null, Value::Date),
+                    Kind::Timestamp => row.try_get::<Option<DateTime<Utc>>, _>(at)?.map_or(Value::Null, Value::Timestamp),
+                })
+            }
+
+            /// Binds a value as its column's kind wants it (a null keeps the column's type).
+            fn bind(query: sqlx::query::Query<'static, Db, Args>, kind: Kind, value: &Value) -> Result<sqlx::query::Query<'static, Db, Args>, StoreError> {
+                let wrong = || StoreError::Conflict("import.malformed");
+                Ok(match (kind, value) {
+                    (Kind::Uuid, Value::Uuid(v)) => query.bind(Some(*v)),
+                    (Kind::Uuid, Value::Null) => query.bind(None::<Uuid>),
+                    (Kind::Text, Value::Text(v)) => query.bind(Some(v.clone())),
+                    (Kind::Text, Value::Null) => query.bind(None::<String>),
+                    (Kind::Integer, Value::Integer(v)) => query.bind(Some(*v)),
+                    (Kind::Integer, Value::Null) => query.bind(None::<i64>),
+                    (Kind::Boolean, Value::Boolean(v)) => query.bind(Some(*v)),
+                    (Kind::Boolean, Value::Null) => query.bind(None::<bool>),
+                    (Kind::Date, Value::Date(v)) => query.bind(Some(*v)),
+                    (Kind::Date, Value::Null) => query.bind(None::<NaiveDate>),
+                    (Kind::Timestamp, Value::Timestamp(v)) => query.bind(Some(*v)),
+                    (Kind::Timestamp, Value::Null) => query.bind(None::<DateTime<Utc>>),
+                    _ => return Err(wrong()),
+                })
+            }
+
+            impl $store {
+                /// A communication the organisation already used gets the next of its sequence.
+                async fn free_communication(tx: &mut <Db as Database>::Connection, tenant: Uuid, digits: &str) -> StoreResult<Option<String>> {
+                    let taken: Option<i64> = sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM call_lines WHERE organization_id = $1 AND communication = $2")
+                        .bind(tenant)
+                        .bind(digits.to_owned())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    if taken.is_none() {
+                        return Ok(None);
+                    }
+                    let next: i64 = sqlx::query_scalar(
+                        "INSERT INTO counters (organization_id, name, value) VALUES ($1, 'structured_communications', 1) \
+                         ON CONFLICT (organization_id, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+                    )
+                    .bind(tenant)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    let fresh = StructuredCommunication::from_number(u64::try_from(next).unwrap_or(0) % 10_000_000_000).map_err(|e| anyhow::anyhow!("{e}"))?;
+                    Ok(Some(fresh.digits()))
+                }
+
+                /// The organisation's sequence moves past every communication it now holds.
+                async fn sequence_past(tx: &mut <Db as Database>::Connection, tenant: Uuid, highest: i64) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO counters (organization_id, name, value) VALUES ($1, 'structured_communications', $2) \
+                         ON CONFLICT (organization_id, name) DO UPDATE SET value = CASE WHEN counters.value < excluded.value THEN excluded.value ELSE counters.value END",
+                    )
+                    .bind(tenant)
+                    .bind(highest)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(())
+                }
+            }
+
+            #[$crate::async_trait::async_trait]
+            impl TransferStore for $store {
+                async fn export_association(&self, tenant: TenantId, building: BuildingId) -> StoreResult<Option<Vec<TableRows>>> {
+                    let schema = self.columns().await?;
+                    let mut c = self.reader(tenant).await?;
+                    let mut tables = Vec::with_capacity(ASSOCIATION_TABLES.len());
+                    for table in ASSOCIATION_TABLES {
+                        let filter = of_building(table).ok_or_else(|| StoreError::Internal(anyhow::anyhow!("no filter for {table}")))?;
+                        let columns: Vec<String> = schema.iter().filter(|(t, c)| t == table && c != "organization_id").map(|(_, c)| c.clone()).collect();
+                        // Integers as BIGINT: PostgreSQL's INTEGER columns would not read as i64.
+                        let list = columns
+                            .iter()
+                            .map(|c| identifier(c).map(|q| if kind_of(c) == Kind::Integer { format!("CAST({q} AS BIGINT)") } else { q }))
+                            .collect::<anyhow::Result<Vec<_>>>()?
+                            .join(", ");
+                        let sql = format!("SELECT {list} FROM {} WHERE organization_id = $1 AND {filter} ORDER BY 1", identifier(table)?);
+                        let found = sqlx::query(AssertSqlSafe(sql)).bind(tenant.as_uuid()).bind(building.as_uuid()).fetch_all(&mut *c).await.map_err(db_error)?;
+                        let kinds: Vec<Kind> = columns.iter().map(|c| kind_of(c)).collect();
+                        let rows = found
+                            .iter()
+                            .map(|row| kinds.iter().enumerate().map(|(at, kind)| value(row, at, *kind)).collect::<Result<Vec<_>, _>>())
+                            .collect::<Result<Vec<_>, _>>()
+                            .map_err(db_error)?;
+                        if *table == "buildings" && rows.is_empty() {
+                            return Ok(None);
+                        }
+                        tables.push(TableRows { table: (*table).to_owned(), columns, rows });
+                    }
+                    Ok(Some(tables))
+                }
+
+                async fn import_association(&self, tenant: TenantId, file: &[TableRows]) -> StoreResult<ImportReport> {
+                    let schema = self.columns().await?;
+                    let org = tenant.as_uuid();
+                    let mut tx = self.begin(tenant).await?;
+                    let mut report = ImportReport::default();
+                    // First past the file's own numbers, so that a renumbered line takes none of them.
+                    let mut highest = 0i64;
+                    for part in file.iter().filter(|p| p.table == "call_lines") {
+                        let at = part.columns.iter().position(|c| c == "communication").ok_or(StoreError::Conflict("import.malformed"))?;
+                        for row in &part.rows {
+                            let Some(Value::Text(digits)) = row.get(at) else { return Err(StoreError::Conflict("import.malformed")) };
+                            let parsed = StructuredCommunication::parse(digits).map_err(|_| StoreError::Conflict("import.malformed"))?;
+                            highest = highest.max(i64::try_from(parsed.number()).unwrap_or(0));
+                        }
+                    }
+                    Self::sequence_past(&mut *tx, org, highest).await?;
+                    for part in file {
+                        let known = ASSOCIATION_TABLES.contains(&part.table.as_str())
+                            && part.columns.iter().all(|c| c != "organization_id" && schema.iter().any(|(t, sc)| *t == part.table && sc == c));
+                        if !known {
+                            return Err(StoreError::Conflict("import.malformed"));
+                        }
+                        let names = part.columns.iter().map(|c| identifier(c)).collect::<anyhow::Result<Vec<_>>>()?;
+                        let binds: Vec<String> = (2..part.columns.len() + 2).map(|n| format!("${n}")).collect();
+                        let sql = format!("INSERT INTO {} (organization_id, {}) VALUES ($1, {})", identifier(&part.table)?, names.join(", "), binds.join(", "));
+                        let communication_at = part.columns.iter().position(|c| c == "communication").filter(|_| part.table == "call_lines");
+                        for row in &part.rows {
+                            if row.len() != part.columns.len() {
+                                return Err(StoreError::Conflict("import.malformed"));
+                            }
+                            let mut row = row.clone();
+                            if let Some(Value::Text(digits)) = communication_at.and_then(|at| row.get(at)).cloned() {
+                                if let Some(fresh) = Self::free_communication(&mut *tx, org, &digits).await? {
+                                    let id = part.columns.iter().position(|c| c == "id").and_then(|at| row.get(at)).and_then(|v| match v { Value::Uuid(id) => Some(*id), _ => None });
+                                    report.renumbered.push((id.unwrap_or_default(), digits.clone(), fresh.clone()));
+                                    if let Some(slot) = communication_at.and_then(|at| row.get_mut(at)) {
+                                        *slot = Value::Text(fresh);
+                                    }
+                                }
+                            }
+                            let mut query = sqlx::query(AssertSqlSafe(sql.clone())).bind(org);
+                            for (column, value) in part.columns.iter().zip(&row) {
+                                let value = if rebuilt_by_triggers(&part.table, column) { &Value::Integer(0) } else { value };
+                                query = bind(query, kind_of(column), value)?;
+                            }
+                            query.execute(&mut *tx).await.map_err(|e| match unique_or(e, "import.exists") {
+                                StoreError::Conflict("unknown_reference") => StoreError::Conflict("import.malformed"),
+                                other => other,
+                            })?;
+                            report.rows += 1;
+                        }
+                    }
+                    Self::commit(tx).await?;
+                    Ok(report)
+                }
+            }
+        };
+    };
+}
