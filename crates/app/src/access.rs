@@ -58,6 +58,8 @@ koprogo_domain::code_enum!(
         EraseOwner = "erase_owner",
         ReadRegister = "read_register",
         TransferAssociation = "transfer_association",
+        ReadOperations = "read_operations",
+        ManageBilling = "manage_billing",
         ManageUsers = "manage_users",
         ListOrganizations = "list_organizations",
     }
@@ -108,6 +110,8 @@ pub const POLICY: &[(Action, [Reach; 5])] = &[
     (Action::EraseOwner, [D, O, D, D, D]),
     (Action::ReadRegister, [P, O, O, O, O]),
     (Action::TransferAssociation, [D, O, D, D, D]),
+    (Action::ReadOperations, [P, D, D, D, D]),
+    (Action::ManageBilling, [P, D, D, D, D]),
     (Action::ManageUsers, [D, O, D, D, D]),
     (Action::ListOrganizations, [P, D, D, D, D]),
 ];

@@ -52,7 +52,7 @@ impl App {
         let current = self.store.buildings.building(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
         let changes = diff(Some(&fields::building(&current.building)), None);
         let event = self.change(actor, &grant, Entry::new("building.deleted", "building", id.as_uuid(), changes));
-        found(self.audited(vec![event], self.store.buildings.delete_building(grant.tenant, id)).await?)
+        found(self.audited(vec![event], self.store.buildings.delete_building(grant.tenant, id, self.clock.now())).await?)
     }
 
     pub async fn create_unit(&self, actor: &Actor, details: UnitDetails) -> Result<Unit, AppError> {

@@ -8,6 +8,7 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod billing;
 mod breaker;
 mod building;
 pub mod charges;
@@ -58,6 +59,7 @@ pub struct App {
     /// Where erasures are logged beyond the database (none: erasure is refused).
     erasures: Option<Arc<dyn privacy::ErasureLog>>,
     pub operations: Arc<Operations>,
+    billing: Arc<billing::BillingSettings>,
 }
 
 /// What the service's background work reports to the operations views.
@@ -88,6 +90,7 @@ impl App {
             signer: None,
             erasures: None,
             operations: Arc::default(),
+            billing: Arc::default(),
         })
     }
 

@@ -22,6 +22,7 @@ use crate::error::StoreError;
 use crate::listing::{BuildingSort, ExpenseSort, ListQuery, OwnerSort, OwnershipSort, Page, UnitSort};
 
 pub mod audit;
+pub mod billing;
 pub mod money;
 pub mod privacy;
 pub mod reminders;
@@ -68,10 +69,11 @@ pub trait BuildingStore: Send + Sync {
         holds: &(dyn Fn(u64) -> Result<(), Rule> + Sync),
     ) -> StoreResult<bool>;
 
+    /// Deletes it; billing keeps its life and ends it `at`.
     /// # Errors
     /// `Conflict("building.has_units")` or `Conflict("building.has_expenses")`:
     /// deleting would orphan them. `Ok(false)` when missing.
-    async fn delete_building(&self, tenant: TenantId, id: BuildingId) -> StoreResult<bool>;
+    async fn delete_building(&self, tenant: TenantId, id: BuildingId, at: DateTime<Utc>) -> StoreResult<bool>;
 }
 
 /// Checks a unit's quota against (quota base, quotas of the building's other units).
@@ -186,6 +188,27 @@ pub trait HealthStore: Send + Sync {
     async fn refresh_statistics(&self) -> StoreResult<()>;
     /// The database connections: open and idle, per pool.
     fn pools(&self) -> Vec<PoolUsage>;
+    /// Waits for connections and time spent in statements, process-wide.
+    fn timings(&self) -> DbTimings;
+}
+
+/// A latency histogram: count, sum, and cumulative counts under each bound (µs).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Timing {
+    pub count: u64,
+    pub sum_us: u64,
+    pub buckets: Vec<(u64, u64)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DbTimings {
+    /// Tasks waiting for a connection now.
+    pub waiting: u32,
+    pub acquire: Timing,
+    /// List pages (rows and total).
+    pub list: Timing,
+    /// Commits of changes with their audit events.
+    pub commit: Timing,
 }
 
 /// One connection pool, as the operations view shows it.
@@ -212,6 +235,7 @@ pub struct Store {
     pub privacy: Arc<dyn PrivacyStore>,
     pub catalog: Arc<dyn CatalogStore>,
     pub transfer: Arc<dyn TransferStore>,
+    pub billing: Arc<dyn billing::BillingStore>,
     pub health: Arc<dyn HealthStore>,
 }
 

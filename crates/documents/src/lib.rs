@@ -8,12 +8,14 @@
 
 pub mod epc;
 pub mod format;
+mod invoice;
 mod layout;
 mod letters;
 mod render;
 mod sheets;
 mod statement;
 
+pub use invoice::invoice_pdf;
 pub use letters::{call_letters, reminder_letter};
 pub use sheets::{call_sheet, ledger_sheet, statement_sheet};
 pub use statement::statement_pdf;

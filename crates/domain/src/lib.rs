@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod billing;
 pub mod building;
 pub mod charges;
 pub mod communication;

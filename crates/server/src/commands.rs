@@ -34,7 +34,7 @@ pub async fn serve(args: ServeArgs, file: &FileSettings) -> anyhow::Result<()> {
         settings.throttle.ip_burst = burst;
     }
     let app = app(&args.database, file, settings).await?.with_signer(crate::trust::signer(&args.key.audit_key)?);
-    let app = crate::trust::with_erasures(app, &args.erasures)?;
+    let app = crate::trust::with_erasures(app, &args.erasures)?.with_billing(args.billing.settings()?);
     // A database restored by hand from an old backup must not name the erased.
     app.reapply_erasures().await?;
     if args.demo {
@@ -47,6 +47,7 @@ pub async fn serve(args: ServeArgs, file: &FileSettings) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     tracing::info!(address = %listener.local_addr()?, "KoproGo is serving; API under /api/v1, document at /api/v1/openapi.json");
     tokio::spawn(purge_sessions_periodically(app.clone()));
+    tokio::spawn(bill_monthly(app.clone()));
     if let Some(folder) = args.backup_dir.clone() {
         let schedule =
             BackupSchedule { folder, every: args.backup_every, keep: args.backup_keep, passphrase: args.passphrase.passphrase()? };
@@ -56,6 +57,12 @@ pub async fn serve(args: ServeArgs, file: &FileSettings) -> anyhow::Result<()> {
         trusted_proxies: file.trusted_proxies.clone(),
         secure_cookies: args.secure_cookies || file.secure_cookies,
         metrics_token: args.metrics_token.clone().or_else(|| file.metrics_token.clone()),
+        carbon: koprogo_web::ops::Carbon {
+            watts_per_vcpu: args.carbon.co2_watts_per_vcpu,
+            grid_g_per_kwh: args.carbon.co2_grid,
+            network_g_per_kb: args.carbon.co2_network,
+            ..koprogo_web::ops::Carbon::default()
+        },
         ..WebSettings::default()
     };
     if let Some(seconds) = args.header_timeout.or(file.header_timeout) {
@@ -76,6 +83,19 @@ async fn purge_sessions_periodically(app: App) {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "expired tokens deleted"),
             Err(error) => tracing::warn!(error = %error, "purging expired tokens failed; retrying later"),
+        }
+    }
+}
+
+/// Each hour, the month that is over gets its invoices if it has none yet
+/// (idempotent: two instances may both try).
+async fn bill_monthly(app: App) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        let last_month = koprogo_domain::billing::Month::of(app.clock.now().date_naive()).previous();
+        if let Err(error) = app.run_billing(None, last_month).await {
+            tracing::warn!(target: "koprogo::billing", error = %error, period = %last_month, "the monthly invoicing failed; retrying in an hour");
         }
     }
 }
@@ -210,6 +230,21 @@ pub async fn audit(command: crate::settings::AuditCommand, file: &FileSettings) 
         AuditCommand::Verify(args) => crate::trust::verify(&app(&args.database, file, AppSettings::default()).await?, &args).await,
         AuditCommand::Head(args) => crate::trust::head(&app(&args.database, file, AppSettings::default()).await?, &args).await,
     }
+}
+
+pub async fn billing(command: crate::settings::BillingCommand, file: &FileSettings) -> anyhow::Result<()> {
+    let crate::settings::BillingCommand::Run(args) = command;
+    let app = app(&args.database, file, AppSettings::default()).await?.with_billing(args.billing.settings()?);
+    let period = match &args.period {
+        Some(raw) => koprogo_domain::billing::Month::parse(raw).map_err(|e| anyhow::anyhow!("--period {raw:?}: {e}"))?,
+        None => koprogo_domain::billing::Month::of(app.clock.now().date_naive()).previous(),
+    };
+    let made = app.run_billing(None, period).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    for invoice in &made {
+        println!("{} {} {} buildings, total {}", invoice.number, invoice.tenant, invoice.lines.len(), invoice.total.to_decimal_string());
+    }
+    println!("{period}: {} invoices issued", made.len());
+    Ok(())
 }
 
 pub async fn backup(args: crate::settings::BackupArgs, file: &FileSettings) -> anyhow::Result<()> {

@@ -36,6 +36,7 @@ async fn main() -> std::process::ExitCode {
         Command::Backup(args) => commands::backup(args, &file).await,
         Command::Restore(args) => trust::restore(&args, &file).await,
         Command::Gdpr(command) => trust::gdpr(command, &file).await,
+        Command::Billing(command) => commands::billing(command, &file).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

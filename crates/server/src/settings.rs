@@ -49,6 +49,25 @@ pub enum Command {
     /// The persons' rights: the register of processing, searches, erasures.
     #[command(subcommand)]
     Gdpr(GdprCommand),
+    /// The platform's monthly invoices.
+    #[command(subcommand)]
+    Billing(BillingCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BillingCommand {
+    /// Invoice a month that is over (`YYYY-MM`, default the last one); running it again creates nothing new.
+    Run(BillingRunArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BillingRunArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[arg(long)]
+    pub period: Option<String>,
+    #[command(flatten)]
+    pub billing: BillingArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -219,6 +238,68 @@ pub struct ServeArgs {
     pub backup_keep: usize,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
+    #[command(flatten)]
+    pub billing: BillingArgs,
+    #[command(flatten)]
+    pub carbon: CarbonArgs,
+}
+
+/// The platform's prices and costs.
+#[derive(Args, Debug, Clone)]
+pub struct BillingArgs {
+    /// Price per active building per month, in euros.
+    #[arg(long, env = "KOPROGO_PRICE_PER_BUILDING", default_value = "1.00")]
+    pub price_per_building: String,
+    /// Free months from the month of sign-up.
+    #[arg(long, env = "KOPROGO_TRIAL_MONTHS", default_value_t = 3)]
+    pub trial_months: u32,
+    /// VAT rate in percent on the invoices (0 where it does not apply).
+    #[arg(long, env = "KOPROGO_VAT_RATE", default_value = "21")]
+    pub vat_rate: String,
+    /// What the servers cost per month, in euros (for the gross margin).
+    #[arg(long, env = "KOPROGO_INFRASTRUCTURE_COST", default_value = "5.00")]
+    pub infrastructure_cost: String,
+    /// The seller on the invoices.
+    #[arg(long, env = "KOPROGO_SELLER_NAME", default_value = "KoproGo")]
+    pub seller_name: String,
+    #[arg(long, env = "KOPROGO_SELLER_ADDRESS", default_value = "")]
+    pub seller_address: String,
+    #[arg(long, env = "KOPROGO_SELLER_VAT_NUMBER", default_value = "")]
+    pub seller_vat_number: String,
+}
+
+impl BillingArgs {
+    pub fn settings(&self) -> anyhow::Result<koprogo_app::billing::BillingSettings> {
+        use koprogo_domain::money::Cents;
+        let euros = |name: &str, raw: &str| Cents::parse_euros(raw).map_err(|e| anyhow::anyhow!("--{name} {raw:?}: {e}"));
+        // A percentage to two decimals reads like an amount: 21 is 2 100 hundredths.
+        let vat = euros("vat-rate", &self.vat_rate)?.get();
+        anyhow::ensure!((0..=10_000).contains(&vat), "--vat-rate {:?} is not a percentage", self.vat_rate);
+        Ok(koprogo_app::billing::BillingSettings {
+            pricing: koprogo_domain::billing::Pricing {
+                per_building: euros("price-per-building", &self.price_per_building)?,
+                trial_months: self.trial_months,
+                vat_basis_points: u32::try_from(vat)?,
+            },
+            infrastructure_per_month: euros("infrastructure-cost", &self.infrastructure_cost)?,
+            seller_name: self.seller_name.clone(),
+            seller_address: self.seller_address.clone(),
+            seller_vat_number: self.seller_vat_number.clone(),
+        })
+    }
+}
+
+/// The constants of CO2 per request (the seed's method).
+#[derive(Args, Debug, Clone)]
+pub struct CarbonArgs {
+    #[arg(long, env = "KOPROGO_CO2_WATTS_PER_VCPU", default_value_t = 5.0)]
+    pub co2_watts_per_vcpu: f64,
+    /// Grid intensity, g CO2 per kWh.
+    #[arg(long, env = "KOPROGO_CO2_GRID", default_value_t = 60.0)]
+    pub co2_grid: f64,
+    /// Network emissions, g CO2 per KB sent.
+    #[arg(long, env = "KOPROGO_CO2_NETWORK", default_value_t = 0.006)]
+    pub co2_network: f64,
 }
 
 /// `24h`, `90m`, `7d`, `30s` or plain seconds; at least one second.

@@ -11,7 +11,7 @@ use koprogo_domain::owner::Ownership;
 use koprogo_domain::owner::check_shares_fit;
 use koprogo_domain::unit::Quota;
 
-use crate::sample::{self, day, query, tenant};
+use crate::sample::{self, at, day, query, tenant};
 
 async fn ownerships(store: &Store, t: TenantId, filter: OwnershipFilter) -> Page<Ownership> {
     store.owners.ownerships(t, &query(OwnershipSort::StartDate), &filter, &Visibility::default()).await.unwrap()
@@ -62,7 +62,7 @@ pub async fn other_tenants_see_nothing(store: Store) {
     assert!(!store.expenses.delete_expense(theirs, expense.id, &|_| Ok(())).await.unwrap());
     assert!(!store.units.delete_unit(theirs, unit.id).await.unwrap());
     assert!(!store.owners.delete_owner(theirs, owner.id).await.unwrap());
-    assert!(!store.buildings.delete_building(theirs, building.id).await.unwrap());
+    assert!(!store.buildings.delete_building(theirs, building.id, at()).await.unwrap());
     assert!(store.buildings.building(mine, building.id).await.unwrap().is_some());
 }
 
@@ -283,7 +283,7 @@ pub async fn deleting_what_others_depend_on_is_refused(store: Store) {
     store.owners.insert_owner(t, &owner).await.unwrap();
     let stake = sample::ownership(unit.id, owner.id, "100", day(2020, 1, 1), None);
     store.owners.save_ownership(t, &stake, &|_| Ok(())).await.unwrap();
-    assert!(matches!(store.buildings.delete_building(t, building.id).await, Err(StoreError::Conflict("building.has_units"))));
+    assert!(matches!(store.buildings.delete_building(t, building.id, at()).await, Err(StoreError::Conflict("building.has_units"))));
     assert!(matches!(store.units.delete_unit(t, unit.id).await, Err(StoreError::Conflict("unit.has_ownerships"))));
     assert!(matches!(store.owners.delete_owner(t, owner.id).await, Err(StoreError::Conflict("owner.has_ownerships"))));
     assert!(store.owners.delete_ownership(t, stake.id).await.unwrap());
@@ -291,9 +291,9 @@ pub async fn deleting_what_others_depend_on_is_refused(store: Store) {
     assert!(store.owners.delete_owner(t, owner.id).await.unwrap());
     let expense = sample::expense(building.id, 1);
     store.expenses.insert_expense(t, &expense).await.unwrap();
-    assert!(matches!(store.buildings.delete_building(t, building.id).await, Err(StoreError::Conflict("building.has_expenses"))));
+    assert!(matches!(store.buildings.delete_building(t, building.id, at()).await, Err(StoreError::Conflict("building.has_expenses"))));
     store.expenses.delete_expense(t, expense.id, &|_| Ok(())).await.unwrap();
-    assert!(store.buildings.delete_building(t, building.id).await.unwrap());
+    assert!(store.buildings.delete_building(t, building.id, at()).await.unwrap());
     assert_eq!(store.buildings.buildings(t, &query(BuildingSort::Name), &Visibility::default()).await.unwrap().total, 0);
 }
 

@@ -67,7 +67,7 @@ impl PgStore {
         if let Some(connection) = self.held(tenant) {
             return Ok(connection);
         }
-        let mut connection = self.tenant.acquire().await.map_err(db_error)?;
+        let mut connection = koprogo_store_sql::timing::acquiring(self.tenant.acquire()).await.map_err(db_error)?;
         sqlx::query("SELECT set_config('koprogo.tenant', $1, false)")
             .bind(tenant.as_uuid().to_string())
             .execute(&mut *connection)
@@ -82,7 +82,7 @@ impl PgStore {
         let begin = sqlx::AssertSqlSafe(format!("BEGIN; SELECT set_config('koprogo.tenant', '{}', true)", tenant.as_uuid()));
         match self.held(tenant) {
             Some(connection) => Transaction::begin(connection, Some(begin.into_sql_str())).await.map_err(db_error),
-            None => self.tenant.begin_with(begin).await.map_err(db_error),
+            None => koprogo_store_sql::timing::acquiring(self.tenant.begin_with(begin)).await.map_err(db_error),
         }
     }
 
@@ -187,6 +187,7 @@ async fn connect_with(url: &str, max_connections: u32, migrate: bool) -> Result<
         privacy: this.clone(),
         catalog: this.clone(),
         transfer: this.clone(),
+        billing: this.clone(),
         health: this.clone(),
     };
     Ok((store, this))

@@ -9,7 +9,7 @@ use koprogo_store_postgres::testing::{fresh_database_url, session};
 use sqlx::Row as _;
 
 /// Every table row-level security guards.
-const TENANT_TABLES: [&str; 18] = [
+const TENANT_TABLES: [&str; 19] = [
     "buildings",
     "units",
     "owners",
@@ -28,7 +28,11 @@ const TENANT_TABLES: [&str; 18] = [
     "reminders",
     "audit_events",
     "audit_heads",
+    "billed_buildings",
 ];
+/// Tenant tables this test leaves empty (the platform's invoices, made by a
+/// monthly run): their row-level security is checked enabled and forced.
+const EMPTY_HERE: [&str; 2] = ["invoices", "invoice_lines"];
 /// Tables with an `organization_id` that stay outside, read before any
 /// organisation is known (migration 0003 says why).
 const IDENTITY_TABLES: [&str; 3] = ["memberships", "board_seats", "sessions"];
@@ -73,7 +77,7 @@ async fn without_its_filters_a_tenant_connection_sees_only_its_organisation() {
     for (table, enabled, forced) in &guarded {
         if !IDENTITY_TABLES.contains(&table.as_str()) {
             assert!(*enabled && *forced, "{table} holds tenant rows without row-level security enabled and forced");
-            assert!(TENANT_TABLES.contains(&table.as_str()), "{table}: add it to TENANT_TABLES");
+            assert!(TENANT_TABLES.contains(&table.as_str()) || EMPTY_HERE.contains(&table.as_str()), "{table}: add it to TENANT_TABLES");
         }
     }
     for table in TENANT_TABLES {

@@ -350,6 +350,10 @@ macro_rules! account_store {
                 fn pools(&self) -> Vec<koprogo_app::ports::PoolUsage> {
                     self.pool_usage()
                 }
+
+                fn timings(&self) -> koprogo_app::ports::DbTimings {
+                    $crate::timing::snapshot()
+                }
             }
         };
     };

@@ -135,11 +135,14 @@ macro_rules! audit_store {
 
                 /// Commits, after appending the audit events the use case recorded for this change.
                 async fn commit(mut tx: sqlx::Transaction<'static, Db>) -> StoreResult<()> {
+                    let started = std::time::Instant::now();
                     let events = koprogo_app::audit::take_pending();
                     if !events.is_empty() {
                         Self::append_events(&mut *tx, events).await?;
                     }
-                    tx.commit().await.map_err(db_error)
+                    tx.commit().await.map_err(db_error)?;
+                    $crate::timing::COMMIT.record(started);
+                    Ok(())
                 }
 
                 async fn audit_reader(&self, organization: Uuid) -> StoreResult<sqlx::pool::PoolConnection<Db>> {

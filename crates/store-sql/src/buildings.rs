@@ -21,6 +21,7 @@ macro_rules! store_support {
             {
                 use $crate::sqlx::Row as _;
                 let mut connection = self.reader(tenant).await?;
+                let started = std::time::Instant::now();
                 let rows = qb.build().fetch_all(&mut *connection).await.map_err($crate::db_error)?;
                 let carried = rows.first().and_then(|r| r.try_get::<Option<i64>, _>("total_count").ok().flatten());
                 let items = rows.iter().map(R::from_row).collect::<Result<Vec<_>, _>>().map_err($crate::db_error)?;
@@ -37,6 +38,7 @@ macro_rules! store_support {
                         u64::try_from(value).unwrap_or(0)
                     }
                 };
+                $crate::timing::LIST.record(started);
                 Ok((items, total))
             }
 
@@ -175,7 +177,7 @@ macro_rules! building_store {
                     Ok(true)
                 }
 
-                async fn delete_building(&self, tenant: TenantId, id: BuildingId) -> StoreResult<bool> {
+                async fn delete_building(&self, tenant: TenantId, id: BuildingId, at: DateTime<Utc>) -> StoreResult<bool> {
                     let mut tx = self.begin(tenant).await?;
                     let row = sqlx::query(
                         "UPDATE buildings SET updated_at = updated_at WHERE organization_id = $1 AND id = $2 RETURNING unit_count, expense_count",
@@ -199,6 +201,13 @@ macro_rules! building_store {
                     ] {
                         sqlx::query(statement).bind(tenant.as_uuid()).bind(id.as_uuid()).execute(&mut *tx).await.map_err(db_error)?;
                     }
+                    sqlx::query("UPDATE billed_buildings SET active_until = $3 WHERE organization_id = $1 AND building_id = $2")
+                        .bind(tenant.as_uuid())
+                        .bind(id.as_uuid())
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
                     Self::commit(tx).await?;
                     Ok(true)
                 }

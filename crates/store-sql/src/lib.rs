@@ -15,6 +15,7 @@
 
 mod accounts;
 pub mod audit;
+pub mod billing;
 mod buildings;
 pub mod catalog;
 mod charges;
@@ -26,6 +27,7 @@ mod payments;
 pub mod privacy;
 pub mod reminders;
 pub mod rows;
+pub mod timing;
 pub mod transfer;
 mod units;
 
@@ -134,5 +136,6 @@ macro_rules! sql_store {
         $crate::audit_store!($store, $db);
         $crate::privacy_store!($store, $db);
         $crate::transfer_store!($store, $db);
+        $crate::billing_store!($store, $db);
     };
 }

@@ -52,7 +52,7 @@ impl SqliteStore {
     }
 
     async fn reader(&self, _tenant: TenantId) -> Result<PoolConnection<Sqlite>, StoreError> {
-        self.read.acquire().await.map_err(koprogo_store_sql::db_error)
+        koprogo_store_sql::timing::acquiring(self.read.acquire()).await.map_err(koprogo_store_sql::db_error)
     }
 
     async fn begin(&self, _tenant: TenantId) -> Result<Transaction<'static, Sqlite>, StoreError> {
@@ -68,7 +68,7 @@ impl SqliteStore {
     }
 
     async fn begin_platform(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.write.begin().await.map_err(koprogo_store_sql::db_error)
+        koprogo_store_sql::timing::acquiring(self.write.begin()).await.map_err(koprogo_store_sql::db_error)
     }
 
     fn into_store(self) -> Store {
@@ -86,6 +86,7 @@ impl SqliteStore {
             privacy: this.clone(),
             catalog: this.clone(),
             transfer: this.clone(),
+            billing: this.clone(),
             health: this,
         }
     }

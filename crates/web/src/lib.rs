@@ -6,6 +6,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod metrics;
+pub mod ops;
 pub mod pages;
 mod serve;
 pub mod wire;
@@ -40,16 +41,30 @@ pub struct WebSettings {
     /// A bearer token that may read `/metrics` (for a Prometheus scraper),
     /// besides platform admins' own tokens.
     pub metrics_token: Option<String>,
+    /// The constants of CO2 per request on the operations dashboard.
+    pub carbon: ops::Carbon,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self { trusted_proxies: Vec::new(), header_timeout: std::time::Duration::from_secs(10), secure_cookies: false, metrics_token: None }
+        Self {
+            trusted_proxies: Vec::new(),
+            header_timeout: std::time::Duration::from_secs(10),
+            secure_cookies: false,
+            metrics_token: None,
+            carbon: ops::Carbon::default(),
+        }
     }
 }
 
 /// The whole application as a router; tests call it without a socket.
 pub fn router(app: App, settings: WebSettings) -> Router {
+    monitored_router(app, settings).0
+}
+
+/// The router with the counters and the operations samples it shows, for the
+/// sampler that fills them (and the tests that play it).
+pub fn monitored_router(app: App, settings: WebSettings) -> (Router, std::sync::Arc<ops::Ops>, std::sync::Arc<metrics::Metrics>) {
     let security_headers = [
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
@@ -59,6 +74,7 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         ("cache-control", "no-store"),
     ];
     let counters = std::sync::Arc::new(metrics::Metrics::default());
+    let operations = std::sync::Arc::new(ops::Ops::new(settings.carbon));
     let scrape = Router::new().route("/metrics", get(metrics::endpoint)).with_state((app.clone(), counters.clone()));
     let audited = app.clone();
     let mut router = api::routes()
@@ -71,7 +87,7 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         })
         .with_state(app)
         .merge(scrape)
-        .layer(middleware::from_fn_with_state(counters, metrics::track))
+        .layer(middleware::from_fn_with_state(counters.clone(), metrics::track))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| -> Response {
             tracing::error!("a handler panicked");
@@ -81,7 +97,9 @@ pub fn router(app: App, settings: WebSettings) -> Router {
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value)));
     }
-    router
+    let router = router
+        .layer(axum::Extension(operations.clone()))
+        .layer(axum::Extension(counters.clone()))
         .layer(middleware::from_fn_with_state(audited, extract::audit_context))
         .layer(axum::Extension(settings))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
@@ -89,7 +107,8 @@ pub fn router(app: App, settings: WebSettings) -> Router {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
         }))
         .layer(middleware::from_fn(extract::request_id))
-        .layer(SetResponseHeaderLayer::if_not_present(header::SERVER, HeaderValue::from_static("koprogo")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::SERVER, HeaderValue::from_static("koprogo")));
+    (router, operations, counters)
 }
 
 /// Readiness: 200 when the database answers, else 503 with `Retry-After`.
@@ -106,5 +125,9 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let header_timeout = settings.header_timeout;
-    serve::run(listener, router(app, settings), header_timeout, shutdown).await
+    let (router, operations, counters) = monitored_router(app.clone(), settings);
+    let sampler = tokio::spawn(ops::run(operations, counters, app));
+    let served = serve::run(listener, router, header_timeout, shutdown).await;
+    sampler.abort();
+    served
 }

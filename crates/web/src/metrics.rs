@@ -32,16 +32,68 @@ struct Series {
     buckets: [u64; BUCKETS_MS.len()],
 }
 
-/// The counters, shared by the middleware and the endpoint.
-#[derive(Default)]
+/// The counters, shared by the middleware, the endpoint and the operations sampler.
 pub struct Metrics {
     series: Mutex<BTreeMap<(String, String, &'static str), Series>>,
     in_flight: AtomicI64,
     errors: AtomicU64,
+    requests: AtomicU64,
+    /// Response bytes (bodies of known length), for CO2 per request.
+    bytes_sent: AtomicU64,
+    /// Latencies (µs) since the sampler last took them: exact percentiles per window.
+    window: Mutex<hdrhistogram::Histogram<u64>>,
+}
+
+/// 1 µs to 60 s at two significant digits: a few kilobytes, whatever the traffic.
+fn latency_histogram() -> hdrhistogram::Histogram<u64> {
+    hdrhistogram::Histogram::new_with_bounds(1, 60_000_000, 2)
+        .unwrap_or_else(|_| hdrhistogram::Histogram::new(2).unwrap_or_else(|_| unreachable!("2 digits are valid")))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self {
+            series: Mutex::default(),
+            in_flight: AtomicI64::default(),
+            errors: AtomicU64::default(),
+            requests: AtomicU64::default(),
+            bytes_sent: AtomicU64::default(),
+            window: Mutex::new(latency_histogram()),
+        }
+    }
+}
+
+/// What the operations sampler reads from the counters.
+pub struct Totals {
+    pub requests: u64,
+    pub errors: u64,
+    pub bytes: u64,
+    pub in_flight: i64,
 }
 
 impl Metrics {
+    pub fn totals(&self) -> Totals {
+        Totals {
+            requests: self.requests.load(Ordering::Relaxed),
+            errors: self.errors.load(Ordering::Relaxed),
+            bytes: self.bytes_sent.load(Ordering::Relaxed),
+            in_flight: self.in_flight.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The latencies recorded since the last call, leaving an empty window.
+    pub fn take_window(&self) -> hdrhistogram::Histogram<u64> {
+        match self.window.lock() {
+            Ok(mut window) => std::mem::replace(&mut *window, latency_histogram()),
+            Err(_) => latency_histogram(),
+        }
+    }
+
     fn record(&self, route: String, method: String, status: StatusCode, micros: u64) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut window) = self.window.lock() {
+            window.saturating_record(micros.max(1));
+        }
         let class = match status.as_u16() {
             100..=199 => "1xx",
             200..=299 => "2xx",
@@ -73,6 +125,9 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: 
     let response = next.run(request).await;
     metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let length = response.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let body = length.or_else(|| axum::body::HttpBody::size_hint(response.body()).exact()).unwrap_or(0);
+    metrics.bytes_sent.fetch_add(body, Ordering::Relaxed);
     metrics.record(route, method, response.status(), micros);
     response
 }
@@ -102,18 +157,52 @@ pub async fn endpoint(
     if let Err(error) = allowed(&app, &settings, &headers).await {
         return error.into_response();
     }
-    let text = render(&metrics, &app.store.health.pools(), &process(), app.operations.last_backup());
+    let mut text = render(&metrics, &app.store.health.pools(), &process(), app.operations.last_backup());
+    database_timings(&mut text, &app.store.health.timings());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 
-/// CPU seconds and resident memory of this process, from /proc (Linux).
-struct Process {
-    /// CPU time in hundredths of a second (clock ticks).
-    cpu_ticks: Option<u64>,
-    resident_bytes: Option<u64>,
+fn seconds(us: u64) -> String {
+    format!("{}.{:06}", us / 1_000_000, us % 1_000_000)
 }
 
-fn process() -> Process {
+/// One histogram series in seconds; `labels` inside the braces, or empty.
+fn histogram(out: &mut String, name: &str, labels: &str, timing: &koprogo_app::ports::Timing) {
+    let sep = if labels.is_empty() { String::new() } else { format!("{labels},") };
+    for (bound, count) in &timing.buckets {
+        let _ = writeln!(out, "{name}_bucket{{{sep}le=\"{}\"}} {count}", seconds(*bound));
+    }
+    let _ = writeln!(out, "{name}_bucket{{{sep}le=\"+Inf\"}} {}", timing.count);
+    let braces = if labels.is_empty() { String::new() } else { format!("{{{labels}}}") };
+    let _ = writeln!(out, "{name}_sum{braces} {}\n{name}_count{braces} {}", seconds(timing.sum_us), timing.count);
+}
+
+/// Connection waits and time in the database.
+fn database_timings(out: &mut String, t: &koprogo_app::ports::DbTimings) {
+    let _ = writeln!(out, "# HELP koprogo_db_connections_waiting Requests waiting for a database connection.");
+    let _ = writeln!(out, "# TYPE koprogo_db_connections_waiting gauge\nkoprogo_db_connections_waiting {}", t.waiting);
+    let _ = writeln!(
+        out,
+        "# HELP koprogo_db_acquire_seconds Time waiting for a database connection.\n# TYPE koprogo_db_acquire_seconds histogram"
+    );
+    histogram(out, "koprogo_db_acquire_seconds", "", &t.acquire);
+    let _ = writeln!(
+        out,
+        "# HELP koprogo_db_query_seconds Time in the database: list pages with their totals, commits with their audit events."
+    );
+    let _ = writeln!(out, "# TYPE koprogo_db_query_seconds histogram");
+    histogram(out, "koprogo_db_query_seconds", "kind=\"list\"", &t.list);
+    histogram(out, "koprogo_db_query_seconds", "kind=\"commit\"", &t.commit);
+}
+
+/// CPU seconds and resident memory of this process, from /proc (Linux).
+pub struct Process {
+    /// CPU time in hundredths of a second (clock ticks).
+    pub cpu_ticks: Option<u64>,
+    pub resident_bytes: Option<u64>,
+}
+
+pub fn process() -> Process {
     let ticks = std::fs::read_to_string("/proc/self/stat").ok().and_then(|stat| {
         let after = stat.rsplit_once(')')?.1;
         let fields: Vec<&str> = after.split_whitespace().collect();

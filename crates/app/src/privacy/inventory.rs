@@ -354,6 +354,18 @@ pub const INVENTORY: &[Table] = &[
         ],
     },
     Table { name: "audit_heads", personal: &[], other: &["organization_id", "seq", "hash"] },
+    Table { name: "billed_buildings", personal: &[], other: &["organization_id", "building_id", "name", "active_from", "active_until"] },
+    Table {
+        name: "invoices",
+        personal: &[],
+        other: &["organization_id", "id", "number", "period", "issued_at", "net_cents", "vat_basis_points", "vat_cents", "total_cents"],
+    },
+    Table {
+        name: "invoice_lines",
+        personal: &[],
+        other: &["organization_id", "invoice_id", "building_id", "building_name", "amount_cents"],
+    },
+    Table { name: "invoice_numbers", personal: &[], other: &["year", "last_number"] },
 ];
 
 /// Columns of the schema the inventory does not classify, and columns it

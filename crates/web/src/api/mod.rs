@@ -4,6 +4,7 @@
 mod admin;
 pub mod audit;
 mod auth;
+pub(crate) mod billing;
 pub(crate) mod buildings;
 pub(crate) mod charges;
 mod docs;
@@ -114,6 +115,10 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("get", "/api/v1/privacy/register", Access::Policy(Action::ReadRegister)),
     ("get", "/api/v1/buildings/{id}/export.zip", Access::Policy(Action::TransferAssociation)),
     ("post", "/api/v1/associations/import", Access::Policy(Action::TransferAssociation)),
+    ("post", "/api/v1/admin/billing/run", Access::Policy(Action::ManageBilling)),
+    ("get", "/api/v1/admin/invoices", Access::Policy(Action::ManageBilling)),
+    ("get", "/api/v1/admin/invoices/{id}/invoice.pdf", Access::Policy(Action::ManageBilling)),
+    ("get", "/api/v1/admin/business", Access::Policy(Action::ManageBilling)),
 ];
 
 #[derive(OpenApi)]
@@ -165,6 +170,7 @@ pub fn routes() -> axum::Router<App> {
         .merge(audit::routes())
         .merge(privacy::routes())
         .merge(transfer::routes())
+        .merge(billing::routes())
         .split_for_parts();
     // After the split: the nested routes' operations exist only now.
     docs::ProblemResponses.modify(&mut document);

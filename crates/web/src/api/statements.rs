@@ -59,7 +59,7 @@ pub fn reader_language(asked: Option<&str>, headers: &HeaderMap, fallback: Langu
 
 #[derive(Deserialize)]
 pub struct LangQuery {
-    lang: Option<String>,
+    pub(crate) lang: Option<String>,
 }
 
 /// Every letter of the call in one PDF, each in its owner's language, with

@@ -222,7 +222,7 @@ pub struct ImportView {
 /// Imports an association's file (the zip of `GET /buildings/{id}/export.zip`)
 /// into the caller's organisation, in one transaction.
 #[utoipa::path(post, path = "/api/v1/associations/import", tag = "transfer", security(("bearer" = [])),
-    request_body(content = Vec<u8>, content_type = "application/zip", description = "The exported zip"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The exported zip, as bytes"),
     responses((status = 201, body = ImportView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn import(State(app): State<App>, auth: Authenticated, body: Bytes) -> ApiResult<(StatusCode, Json<ImportView>)> {
     Ok((StatusCode::CREATED, Json(import_zip(&app, &auth.actor, &body).await?)))

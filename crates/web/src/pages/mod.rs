@@ -5,11 +5,13 @@
 mod account;
 mod audit;
 mod buildings;
+mod business;
 mod calls;
 mod delete;
 mod expenses;
 mod forms;
 pub mod i18n;
+mod ops;
 mod owners;
 mod payments;
 mod privacy;
@@ -104,6 +106,10 @@ fn trust_pages() -> Router<App> {
         .route("/owners/{id}/consent", axum::routing::post(privacy::consent))
         .route("/owners/{id}/erase", get(privacy::confirm_erase).post(privacy::erase))
         .route("/privacy", get(privacy::register))
+        .route("/ops", get(ops::dashboard))
+        .route("/business", get(business::dashboard))
+        .route("/business/run", axum::routing::post(business::run))
+        .route("/business/invoices/{id}", get(business::invoice_pdf))
         .route("/buildings/{id}/export.zip", get(transfer::export))
         .route(
             "/associations/import",

@@ -83,7 +83,7 @@ fn menu(lang: Lang, role: koprogo_domain::account::Role) -> Vec<(&'static str, S
         ],
         Role::BoardMember => &[("/", "nav-dashboard"), ("/expenses", "nav-expenses"), ("/calls", "nav-calls"), ("/arrears", "nav-arrears")],
         Role::Owner => &[("/", "nav-dashboard"), ("/statement", "nav-statement"), ("/calls", "nav-calls")],
-        Role::PlatformAdmin => &[("/", "nav-dashboard")],
+        Role::PlatformAdmin => &[("/", "nav-dashboard"), ("/ops", "nav-ops"), ("/business", "nav-business")],
     };
     items.iter().map(|(path, key)| (*path, lang.t(key))).chain([("/account", lang.t("nav-password"))]).collect()
 }

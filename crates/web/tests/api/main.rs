@@ -3,6 +3,7 @@
 mod access;
 mod audit;
 mod auth;
+mod billing;
 mod browser;
 mod buildings;
 mod documents;

@@ -45,6 +45,14 @@ async fn metrics_are_for_admins_and_count_each_request_by_route() {
     assert!(text.contains("koprogo_db_connections{pool=\"write\",state=\"max\"} 1\n"), "{text}");
     assert!(text.contains("process_resident_memory_bytes ") && text.contains("koprogo_build_info{version="));
     assert!(text.contains("koprogo_http_requests_in_flight 1\n"), "the scrape itself is in flight");
+    // The database's share: three list pages at least (the counters are process-wide).
+    let count = |series: &str| -> u64 {
+        let line = text.lines().find(|l| l.starts_with(series)).unwrap_or_else(|| panic!("{series} missing in {text}"));
+        line.rsplit(' ').next().and_then(|n| n.parse().ok()).expect("a count")
+    };
+    assert!(count("koprogo_db_query_seconds_count{kind=\"list\"}") >= 3);
+    assert!(count("koprogo_db_acquire_seconds_count") >= 3);
+    assert!(text.contains("koprogo_db_connections_waiting "));
 }
 
 #[tokio::test]
