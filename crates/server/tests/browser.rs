@@ -270,6 +270,21 @@ fn a_syndic_and_an_owner_use_the_web_interface_in_chromium() {
     browser.open(&format!("{site}/statement"));
     browser.wait_for("Solde final");
     browser.screenshot("statement", 360);
+    browser.click(".logout button");
+    browser.wait_for(r#"id="password""#);
+
+    // The platform admin's operations and business dashboards.
+    browser.fill("#email", "admin@demo.koprogo.be");
+    browser.fill("#password", "koprogo-demo-2026");
+    browser.click("main button[type=submit]");
+    browser.wait_for("/ops");
+    browser.open(&format!("{site}/ops"));
+    browser.wait_for("Latence P95");
+    browser.screenshot("ops", 360);
+    browser.screenshot("ops", 1280);
+    browser.open(&format!("{site}/business"));
+    browser.wait_for("Revenu mensuel récurrent");
+    browser.screenshot("business", 360);
     drop(browser);
     terminate(server.take());
 }
