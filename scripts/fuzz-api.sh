@@ -14,10 +14,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 examples=${1:-100}
 command -v st >/dev/null || python3 -m pip install -q --disable-pip-version-check schemathesis==4.32.5
-# CI fuzzes the debug build it has just compiled for the tests (set FUZZ_PROFILE=dev).
+# CI fuzzes the binary its test run has just built (FUZZ_BIN=target/debug/koprogo):
+# building it again with the binary's own feature set would double the disk used.
 profile=${FUZZ_PROFILE:-release}
-cargo build -q -p koprogo --profile "$profile"
-bin=target/$([ "$profile" = dev ] && echo debug || echo "$profile")/koprogo
+if [ -n "${FUZZ_BIN:-}" ]; then
+    bin=$FUZZ_BIN
+else
+    cargo build -q -p koprogo --profile "$profile"
+    bin=target/$([ "$profile" = dev ] && echo debug || echo "$profile")/koprogo
+fi
 work=$(mktemp -d)
 port=18190
 KOPROGO_LOG=warn KOPROGO_LOGIN_IP_BURST=1000 "$bin" serve --demo --listen "127.0.0.1:$port" \
