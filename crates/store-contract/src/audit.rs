@@ -95,3 +95,23 @@ pub async fn concurrent_writers_never_fork_a_chain(store: Store) {
     }
     assert_eq!(total, 8 * 40);
 }
+
+/// The one-statement append trusts the head this process last saw only if the
+/// stored head still matches: a hint that is wrong, behind or ahead (another
+/// instance wrote, a restore went back) falls back to the locking path.
+pub async fn a_stale_head_hint_never_misplaces_an_event(store: Store) {
+    use koprogo_store_sql::audit::{head_hint, remember_head};
+    let t = tenant(&store).await;
+    store.audit.append(vec![audit_event(t, "building.created")]).await.unwrap();
+    let (seq, hash) = head_hint(t.as_uuid()).expect("an append leaves a hint");
+    assert_eq!(store.audit.head(t.as_uuid()).await.unwrap(), Some((seq, hash.clone())));
+    let stale = [(seq, "f".repeat(64)), (seq + 5, hash.clone()), (0, koprogo_domain::audit::GENESIS.to_owned()), (seq, hash)];
+    for hint in stale {
+        remember_head(t.as_uuid(), hint);
+        store.audit.append(vec![audit_event(t, "unit.created")]).await.unwrap();
+    }
+    let chain = whole_chain(&store, t.as_uuid()).await;
+    assert_eq!(chain.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3, 4, 5], "no gap, no repeat");
+    assert_eq!(verified(&chain), store.audit.head(t.as_uuid()).await.unwrap());
+    assert_eq!(head_hint(t.as_uuid()), store.audit.head(t.as_uuid()).await.unwrap(), "the hint follows the head");
+}

@@ -61,6 +61,7 @@ macro_rules! store_contract {
             audit_chains_read_back_and_stay_apart,
             an_audited_change_and_its_event_are_kept_or_lost_together,
             concurrent_writers_never_fork_a_chain,
+            a_stale_head_hint_never_misplaces_an_event,
             every_column_is_in_the_inventory,
             an_erased_owner_keeps_a_pseudonym_and_the_amounts_only,
             the_last_syndic_is_not_erased,

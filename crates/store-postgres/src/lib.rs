@@ -48,6 +48,8 @@ impl PgStore {
     /// The session lookup sets the session's organisation on its connection
     /// in the same statement; the connection is then kept for the request.
     const SETS_TENANT: &'static str = ", set_config('koprogo.tenant', COALESCE(s.organization_id::text, ''), false) AS tenant_set";
+    /// The audit append locks the chain head it links after.
+    const LOCKS_HEAD: &'static str = " FOR UPDATE";
 
     async fn session_reader(&self) -> Result<PoolConnection<Postgres>, StoreError> {
         self.tenant.acquire().await.map_err(db_error)

@@ -11,7 +11,8 @@
 //! `begin_platform()`. PostgreSQL uses the tenant for row-level security.
 //! For the session lookup: `session_reader()`, `SETS_TENANT` (a select-list
 //! suffix that sets the session's tenant on that connection, or nothing) and
-//! `keep_for_request(tenant, connection)`.
+//! `keep_for_request(tenant, connection)`. For the audit append: `LOCKS_HEAD`
+//! (` FOR UPDATE` where rows lock, or nothing).
 
 mod accounts;
 pub mod audit;

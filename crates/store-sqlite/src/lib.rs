@@ -29,6 +29,8 @@ pub struct SqliteStore {
 /// tenant only matters to PostgreSQL's row-level security.
 impl SqliteStore {
     const SETS_TENANT: &'static str = "";
+    /// One writer at a time: the audit append needs no row lock.
+    const LOCKS_HEAD: &'static str = "";
 
     async fn session_reader(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
         self.read.acquire().await.map_err(koprogo_store_sql::db_error)
