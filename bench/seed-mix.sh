@@ -93,9 +93,9 @@ report, kind, volume, connections, label = json.load(open(sys.argv[1])), *sys.ar
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 l, s = report["latency"], report.get("server") or {}
-row = "| {} | {} | {} | {} | {} | {:.0f} | {:.2f} % | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.1f} | {:.0f} | {:.1f} | {:.4f} | {} |".format(
+row = "| {} | {} | {} | {} | {} | {:.0f} | {:.2f} % | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.1f} / {:.1f} | {:.0f} | {:.1f} | {:.4f} | {} |".format(
     datetime.date.today().isoformat(), commit, kind, volume, connections, report["mean_rps"], report["success_rate_percent"],
-    l["p50_ms"], l["p90_ms"], l["p99_ms"], l["p999_ms"], (s.get("peak_rss_kib", 0)) / 1024,
+    l["p50_ms"], l["p90_ms"], l["p99_ms"], l["p999_ms"], s.get("peak_rss_kib", 0) / 1024, s.get("median_rss_kib", 0) / 1024,
     report["bytes_per_request"], s.get("cpu_seconds", 0) * 100 / report["duration_s"], report["co2"]["total_g_per_request"],
     (label + " — " if label else "") + f"{cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} CPUs, {platform.release()}")
 with open("docs/PERFORMANCE.md", "a") as f:

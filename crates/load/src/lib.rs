@@ -86,18 +86,19 @@ pub async fn run(config: &Config) -> anyhow::Result<Report> {
             *flood_logins.entry(status).or_insert(0u64) += count;
         }
     }
-    let peak_rss = sampler.await.unwrap_or(0);
-    let server = match (cpu_before, server_cpu(&config.server_pids)) {
-        (Some(before), Some(after)) => {
-            let lifetime = config.server_pids.iter().filter_map(|p| report::memory_kib(*p)).map(|(_, hwm)| hwm).max().unwrap_or(0);
-            Some(ServerUsage { cpu_seconds: after - before, peak_rss_kib: peak_rss, lifetime_peak_rss_kib: lifetime })
-        }
-        _ => None,
-    };
+    let server = server_usage(&config.server_pids, cpu_before, sampler.await.unwrap_or((0, 0)));
     let mode = config.rate.map_or_else(|| "closed-loop".to_owned(), |r| format!("open-loop at {r} req/s"));
     let mut report = report::build(tally, mode, config.connections, elapsed, server, config.carbon);
     report.login_flood = flood_logins;
     Ok(report)
+}
+
+/// What the server used while the load ran: CPU since `cpu_before`, and the
+/// sampled resident memory (peak, median).
+fn server_usage(pids: &[u32], cpu_before: Option<f64>, (peak_rss, median_rss): (u64, u64)) -> Option<ServerUsage> {
+    let (before, after) = (cpu_before?, server_cpu(pids)?);
+    let lifetime = pids.iter().filter_map(|p| report::memory_kib(*p)).map(|(_, hwm)| hwm).max().unwrap_or(0);
+    Some(ServerUsage { cpu_seconds: after - before, peak_rss_kib: peak_rss, median_rss_kib: median_rss, lifetime_peak_rss_kib: lifetime })
 }
 
 fn server_cpu(pids: &[u32]) -> Option<f64> {
@@ -107,13 +108,15 @@ fn server_cpu(pids: &[u32]) -> Option<f64> {
     pids.iter().map(|p| report::cpu_seconds(*p)).sum()
 }
 
-/// Every 200 ms: the servers' resident memory (peak kept); every second, a progress line.
-async fn sample_server(plan: Arc<Plan>, pids: Vec<u32>, progress: bool) -> u64 {
-    let mut peak = 0;
+/// Every 200 ms: the servers' resident memory (peak and median kept: the peak
+/// catches the logins' argon2 blocks, the median the steady state); every
+/// second, a progress line.
+async fn sample_server(plan: Arc<Plan>, pids: Vec<u32>, progress: bool) -> (u64, u64) {
+    let mut samples = Vec::new();
     let mut tick = 0u64;
     while !plan.stop.load(Ordering::Relaxed) && Instant::now() < plan.deadline + Duration::from_secs(1) {
         let rss: u64 = pids.iter().filter_map(|p| report::memory_kib(*p)).map(|(rss, _)| rss).sum();
-        peak = peak.max(rss);
+        samples.push(rss);
         tick += 1;
         if progress && tick.is_multiple_of(5) {
             let elapsed = plan.start.elapsed().as_secs_f64();
@@ -127,5 +130,6 @@ async fn sample_server(plan: Arc<Plan>, pids: Vec<u32>, progress: bool) -> u64 {
     if progress {
         eprintln!();
     }
-    peak
+    samples.sort_unstable();
+    (samples.last().copied().unwrap_or(0), samples.get(samples.len() / 2).copied().unwrap_or(0))
 }

@@ -31,8 +31,29 @@ pub struct ServerUsage {
     pub cpu_seconds: f64,
     /// Highest resident set seen while the load ran (KiB).
     pub peak_rss_kib: u64,
+    /// The middle of the samples taken while the load ran (KiB): the steady state.
+    pub median_rss_kib: u64,
     /// The kernel's high-water mark of the process (VmHWM, KiB).
     pub lifetime_peak_rss_kib: u64,
+}
+
+impl ServerUsage {
+    fn write(&self, f: &mut std::fmt::Formatter<'_>, duration_s: f64) -> std::fmt::Result {
+        writeln!(
+            f,
+            "  server CPU          {:>12.2} s   ({:.1} % of one core)",
+            self.cpu_seconds,
+            self.cpu_seconds * 100.0 / duration_s.max(0.001)
+        )?;
+        writeln!(
+            f,
+            "  server RSS          {:>12.1} MiB median under load, peak {:.1} MiB (lifetime peak {:.1} MiB)",
+            self.median_rss_kib as f64 / 1024.0,
+            self.peak_rss_kib as f64 / 1024.0,
+            self.lifetime_peak_rss_kib as f64 / 1024.0
+        )?;
+        Ok(())
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -160,18 +181,7 @@ impl std::fmt::Display for Report {
         writeln!(f, "  bytes sent          {:>12}", self.bytes_sent)?;
         writeln!(f, "  bytes per request   {:>12.0}", self.bytes_per_request)?;
         if let Some(server) = &self.server {
-            writeln!(
-                f,
-                "  server CPU          {:>12.2} s   ({:.1} % of one core)",
-                server.cpu_seconds,
-                server.cpu_seconds * 100.0 / self.duration_s.max(0.001)
-            )?;
-            writeln!(
-                f,
-                "  server peak RSS     {:>12.1} MiB under load (lifetime peak {:.1} MiB)",
-                server.peak_rss_kib as f64 / 1024.0,
-                server.lifetime_peak_rss_kib as f64 / 1024.0
-            )?;
+            server.write(f, self.duration_s)?;
         }
         let c = &self.co2;
         writeln!(
