@@ -121,6 +121,10 @@ pub trait AccountStore: Send + Sync {
     /// Replaces the password hash and ends every session of the user, in one
     /// transaction.
     async fn set_password(&self, user: UserId, password_hash: &str) -> StoreResult<()>;
+    /// Replaces the password hash by a stronger one of the same password,
+    /// sessions kept, only if it is still `old` (a password changed meanwhile
+    /// wins); true when replaced.
+    async fn upgrade_password_hash(&self, user: UserId, old: &str, new: &str) -> StoreResult<bool>;
     /// Deletes the expired tokens of `user`, or of everyone; returns how many.
     async fn purge_sessions(&self, user: Option<UserId>, now: DateTime<Utc>) -> StoreResult<u64>;
     /// True when no organisation exists (the demo seed refuses anything else).
@@ -288,7 +292,7 @@ impl App {
             Err(_) => None,
         };
         let verified = self.passwords.verify(password, found.as_ref().map(|(_, hash)| hash.as_str())).await?;
-        let Some((user, _)) = found.as_ref().filter(|_| verified).cloned() else {
+        let Some((user, stored)) = found.as_ref().filter(|_| verified).cloned() else {
             tracing::info!(target: "koprogo::auth", outcome = "failure", "login refused");
             // Of a known account, its id; of an unknown one, nothing (never the address typed).
             let known = found.map_or_else(Uuid::nil, |(user, _)| user.id.as_uuid());
@@ -296,6 +300,9 @@ impl App {
             return Err(AppError::Unauthenticated);
         };
         self.store.accounts.purge_sessions(Some(user.id), self.clock.now()).await?;
+        if crate::auth::below_policy(&stored) {
+            self.upgrade_hash(&user, password, &stored).await?;
+        }
         if user.is_platform_admin {
             return self.open_session(user, None, Role::PlatformAdmin).await;
         }
@@ -306,6 +313,17 @@ impl App {
         };
         let (tenant, role) = (chosen.0.id, chosen.1.role);
         self.open_session(user, Some(tenant), role).await
+    }
+
+    /// A hash weaker than the policy (made before it, or imported) is replaced
+    /// while the password is at hand: the only moment it can be.
+    async fn upgrade_hash(&self, user: &User, password: &str, stored: &str) -> Result<(), AppError> {
+        let hash = self.passwords.hash(password).await?;
+        let event = self.identity_event(None, None, "auth.password_rehashed", user.id.as_uuid(), Vec::new());
+        if self.audited(vec![event], self.store.accounts.upgrade_password_hash(user.id, stored, &hash)).await? {
+            tracing::info!(target: "koprogo::auth", user = %user.id, "password hash upgraded to the policy's parameters");
+        }
+        Ok(())
     }
 
     async fn open_session(&self, user: User, tenant: Option<TenantId>, role: Role) -> Result<Session, AppError> {

@@ -24,6 +24,17 @@ fn argon2() -> Result<Argon2<'static>, AppError> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
+/// True when a stored hash is weaker than the policy (RELIABILITY G1: argon2id
+/// with m ≥ 19 456 KiB and t ≥ 2, or m ≥ 47 104 KiB and t ≥ 1, p = 1), or does
+/// not parse as one: such a hash is replaced at the next successful login.
+pub fn below_policy(hash: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else { return true };
+    let Ok(params) = Params::try_from(&parsed) else { return true };
+    let (m, t, p) = (params.m_cost(), params.t_cost(), params.p_cost());
+    let strong = (m >= 19 * 1024 && t >= 2) || (m >= 46 * 1024 && t >= 1);
+    parsed.algorithm.as_str() != "argon2id" || p != 1 || !strong
+}
+
 /// Hashes and verifies passwords on the blocking pool, at most `permits` at a
 /// time, so that a burst of logins cannot starve the other requests.
 #[derive(Clone)]
@@ -183,6 +194,21 @@ mod tests {
         assert_eq!(hashing.verifications(), 2);
         assert!(!hashing.verify("correct horse battery", None).await.unwrap());
         assert_eq!(hashing.verifications(), 3, "an unknown account costs a full verification too");
+    }
+
+    #[tokio::test]
+    async fn hashes_below_the_policy_are_told_and_still_verify() {
+        let hashing = PasswordHashing::new(1).unwrap();
+        assert!(!below_policy(&hashing.hash("x").await.unwrap()));
+        let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(4096, 1, 1, None).unwrap());
+        let weak = weak.hash_password(b"correct horse battery").unwrap().to_string();
+        assert!(below_policy(&weak), "{weak}");
+        assert!(hashing.verify("correct horse battery", Some(&weak)).await.unwrap(), "verified with its own parameters");
+        let argon2i = Argon2::new(Algorithm::Argon2i, Version::V0x13, Params::new(19 * 1024, 2, 1, None).unwrap());
+        assert!(below_policy(&argon2i.hash_password(b"x").unwrap().to_string()));
+        let big = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(47104, 1, 1, None).unwrap());
+        assert!(!below_policy(&big.hash_password(b"x").unwrap().to_string()), "the other OWASP configuration");
+        assert!(below_policy("$2b$12$bcrypt.hash.of.another.system"));
     }
 
     #[test]

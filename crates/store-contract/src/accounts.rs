@@ -152,6 +152,21 @@ pub async fn a_new_password_ends_every_session(store: Store) {
     );
 }
 
+/// A stronger hash of the same password replaces the stored one only if that
+/// is still the one it upgrades, and leaves the sessions alone.
+pub async fn a_hash_is_upgraded_only_from_itself(store: Store) {
+    let org = organization("A");
+    let user = sample::user("a@x.be");
+    store.accounts.register(&org, &user, "weak hash", Role::Syndic).await.expect("the store call succeeds");
+    let record = session(user.id, Some(org.id), 21);
+    store.accounts.insert_session(&record).await.expect("the store call succeeds");
+    assert!(!store.accounts.upgrade_password_hash(user.id, "another hash", "strong hash").await.expect("the store call succeeds"));
+    assert!(store.accounts.upgrade_password_hash(user.id, "weak hash", "strong hash").await.expect("the store call succeeds"));
+    let (_, hash) = store.accounts.user_by_email(&user.email).await.expect("the store call succeeds").expect("the user is there");
+    assert_eq!(hash, "strong hash");
+    assert!(store.accounts.actor(&record.access_digest, at()).await.expect("the store call succeeds").is_some(), "the session goes on");
+}
+
 pub async fn refresh_tokens_rotate_once(store: Store) {
     let org = organization("A");
     let user = sample::user("a@x.be");

@@ -53,6 +53,7 @@ macro_rules! store_contract {
             sessions_resolve_expire_and_end,
             refresh_tokens_rotate_once,
             a_new_password_ends_every_session,
+            a_hash_is_upgraded_only_from_itself,
             organizations_list_their_usage,
             a_refused_distribution_leaves_nothing_behind,
             calls_number_their_lines_and_payments_find_them,

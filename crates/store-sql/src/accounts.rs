@@ -316,6 +316,24 @@ macro_rules! account_store {
                     Self::commit(tx).await
                 }
 
+                async fn upgrade_password_hash(&self, user: UserId, old: &str, new: &str) -> StoreResult<bool> {
+                    let mut tx = self.begin_platform().await?;
+                    let replaced = sqlx::query("UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2")
+                        .bind(user.as_uuid())
+                        .bind(old.to_owned())
+                        .bind(new.to_owned())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?
+                        .rows_affected();
+                    if replaced == 0 {
+                        // Nothing changed: no audit event either.
+                        koprogo_app::audit::take_pending();
+                    }
+                    Self::commit(tx).await?;
+                    Ok(replaced == 1)
+                }
+
                 async fn end_family(&self, family: Uuid) -> StoreResult<()> {
                     let mut tx = self.begin_platform().await?;
                     sqlx::query("DELETE FROM sessions WHERE family = $1").bind(family).execute(&mut *tx).await.map_err(db_error)?;

@@ -126,3 +126,34 @@ async fn a_role_change_applies_to_the_next_request() {
     t.app.grant_membership(demoted).await.unwrap();
     assert_eq!(t.post("/api/v1/buildings", &token, crate::helpers::building_body("B")).await.status, StatusCode::FORBIDDEN);
 }
+
+/// RELIABILITY G1: a hash made with weaker parameters than the policy (before
+/// it, or imported) is replaced at the next successful login, sessions kept.
+#[tokio::test]
+async fn a_hash_below_the_policy_is_replaced_at_the_next_login() {
+    use argon2::password_hash::PasswordHasher;
+    use koprogo_domain::identifiers::Email;
+    let t = TestApp::new().await;
+    let token = t.syndic().await;
+    let accounts = &t.app.store.accounts;
+    let email = Email::parse("syndic@horizon.be").unwrap();
+    let (user, policy_hash) = accounts.user_by_email(&email).await.unwrap().unwrap();
+    let weak = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, argon2::Params::new(1024, 1, 1, None).unwrap());
+    let weak = weak.hash_password(PASSWORD.as_bytes()).unwrap().to_string();
+    assert!(accounts.upgrade_password_hash(user.id, &policy_hash, &weak).await.unwrap());
+    assert!(!accounts.upgrade_password_hash(user.id, &policy_hash, &weak).await.unwrap(), "only from the hash it replaces");
+    assert!(koprogo_app::auth::below_policy(&weak));
+
+    t.login("syndic@horizon.be").await;
+    let (_, upgraded) = accounts.user_by_email(&email).await.unwrap().unwrap();
+    assert_ne!(upgraded, weak);
+    assert!(!koprogo_app::auth::below_policy(&upgraded), "{upgraded}");
+    assert_eq!(t.get("/api/v1/auth/me", &token).await.status, StatusCode::OK, "the earlier session goes on");
+    t.login("syndic@horizon.be").await;
+    let (_, again) = accounts.user_by_email(&email).await.unwrap().unwrap();
+    assert_eq!(again, upgraded, "a hash within the policy is left alone");
+    let platform = t.app.store.audit.chain(uuid::Uuid::nil(), 0, 1000).await.unwrap();
+    let rehashed: Vec<_> = platform.iter().filter(|e| e.body.action == "auth.password_rehashed").collect();
+    assert_eq!(rehashed.len(), 1);
+    assert_eq!(rehashed[0].body.object_id, Some(user.id.as_uuid()));
+}
