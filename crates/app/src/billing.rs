@@ -70,7 +70,7 @@ fn active_at(customer: &Customer, at: DateTime<Utc>) -> bool {
 
 impl App {
     pub fn with_billing(mut self, settings: BillingSettings) -> Self {
-        self.billing = std::sync::Arc::new(settings);
+        self.parts_mut().billing = std::sync::Arc::new(settings);
         self
     }
 

@@ -70,7 +70,7 @@ pub struct Reapplied {
 impl App {
     /// With the log that erasures are written to (without one, erasure is refused).
     pub fn with_erasure_log(mut self, log: Arc<dyn ErasureLog>) -> Self {
-        self.erasures = Some(log);
+        self.parts_mut().erasures = Some(log);
         self
     }
 
