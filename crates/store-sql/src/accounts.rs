@@ -221,10 +221,13 @@ macro_rules! account_store {
                 async fn actor(&self, digest: &[u8; 32], now: DateTime<Utc>) -> StoreResult<Option<(Actor, Uuid)>> {
                     let mut connection = self.session_reader().await?;
                     let row: Option<ActorRow> = sqlx::query_as(AssertSqlSafe(format!(
-                        "SELECT s.family, s.user_id, s.organization_id, u.is_platform_admin, m.role, m.owner_id{} FROM sessions s \
-                         JOIN users u ON u.id = s.user_id \
-                         LEFT JOIN memberships m ON m.organization_id = s.organization_id AND m.user_id = s.user_id \
-                         WHERE s.token_digest = $1 AND s.kind = 'access' AND s.expires_at > $2",
+                        // Sub-selects, not joins: each is a primary-key probe whatever
+                        // the tables' sizes (joins got hash plans over whole tables).
+                        "SELECT s.family, s.user_id, s.organization_id, \
+                         (SELECT u.is_platform_admin FROM users u WHERE u.id = s.user_id) AS is_platform_admin, \
+                         (SELECT m.role FROM memberships m WHERE m.organization_id = s.organization_id AND m.user_id = s.user_id) AS role, \
+                         (SELECT m.owner_id FROM memberships m WHERE m.organization_id = s.organization_id AND m.user_id = s.user_id) AS owner_id{} \
+                         FROM sessions s WHERE s.token_digest = $1 AND s.kind = 'access' AND s.expires_at > $2",
                         <$store>::SETS_TENANT
                     )))
                     .bind(digest.to_vec())

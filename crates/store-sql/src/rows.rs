@@ -315,16 +315,18 @@ pub struct ActorRow {
     pub family: Uuid,
     pub user_id: Uuid,
     pub organization_id: Option<Uuid>,
-    pub is_platform_admin: bool,
+    /// `None`: the session's user is gone.
+    pub is_platform_admin: Option<bool>,
     pub role: Option<String>,
     pub owner_id: Option<Uuid>,
 }
 
 impl ActorRow {
-    /// `None` when the session's membership is gone: the token no longer works.
+    /// `None` when the session's user or membership is gone: the token no longer works.
     pub fn into_actor(self, board_buildings: Vec<BuildingId>, owner: Option<OwnerScope>) -> Parsed<Option<Actor>> {
+        let Some(is_platform_admin) = self.is_platform_admin else { return Ok(None) };
         let role = match (self.organization_id, self.role.as_deref()) {
-            (None, _) if self.is_platform_admin => Role::PlatformAdmin,
+            (None, _) if is_platform_admin => Role::PlatformAdmin,
             (Some(_), Some(role)) => field("role", Role::parse(role))?,
             _ => return Ok(None),
         };
