@@ -8,8 +8,9 @@
 #
 # --volume N seeds N x (50 organisations, 500 buildings, 20 000 units and owners,
 # 100 000 expenses); the load then acts as the demo syndic and the 50 volume
-# syndics. PostgreSQL: the server on 127.0.0.1:5432 (KOPROGO_BENCH_PG), database
-# koprogo_bench recreated each run.
+# syndics. PostgreSQL: the machine's server over its Unix socket, as a one-machine
+# deployment connects (KOPROGO_BENCH_PG=postgres://postgres@127.0.0.1:5432 for
+# TCP), database koprogo_bench recreated each run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-pg_server=${KOPROGO_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+pg_server=${KOPROGO_BENCH_PG:-postgres://postgres@%2Fvar%2Frun%2Fpostgresql}
 port=18090
 work=$(mktemp -d)
 server_pid=""
