@@ -136,11 +136,15 @@ macro_rules! account_store {
                     .fetch_all(self.platform())
                     .await
                     .map_err(db_error)?;
-                    let seats: Vec<(Uuid, Uuid)> = sqlx::query_as("SELECT organization_id, building_id FROM board_seats WHERE user_id = $1 ORDER BY building_id")
-                        .bind(user.as_uuid())
-                        .fetch_all(self.platform())
-                        .await
-                        .map_err(db_error)?;
+                    // Only a board member has seats: everyone else is spared the query.
+                    let mut seats: Vec<(Uuid, Uuid)> = Vec::new();
+                    if rows.iter().any(|row| row.try_get::<&str, _>("role").is_ok_and(|role| role == Role::BoardMember.as_str())) {
+                        seats = sqlx::query_as("SELECT organization_id, building_id FROM board_seats WHERE user_id = $1 ORDER BY building_id")
+                            .bind(user.as_uuid())
+                            .fetch_all(self.platform())
+                            .await
+                            .map_err(db_error)?;
+                    }
                     let mut found = Vec::with_capacity(rows.len());
                     for row in rows {
                         let organization = Organization::try_from(<OrganizationRow as sqlx::FromRow<_>>::from_row(&row).map_err(db_error)?)?;

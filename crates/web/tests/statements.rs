@@ -64,6 +64,8 @@ async fn each_endpoint_keeps_to_its_statement_budget_whatever_the_page_size() {
         (Method::GET, format!("/api/v1/expenses?building_id={building}&status=draft&per_page=100"), None, 3),
         (Method::GET, format!("/api/v1/buildings/{building}"), None, 2),
         (Method::GET, format!("/api/v1/owners/{owner}"), None, 2),
+        // The user and their memberships (a board member's seats only for a board member).
+        (Method::GET, "/api/v1/auth/me".into(), None, 3),
         // A write: the bearer check, the change, and its audit event inserted
         // after the head this process last saw (a trigger moves the head).
         (Method::POST, "/api/v1/buildings".into(), Some(building_body("B")), 3),
