@@ -245,6 +245,8 @@ fn a_syndic_and_an_owner_use_the_web_interface_in_chromium() {
     sign_up_and_meet_validation_errors(&browser, &site);
     record_a_unit_an_owner_and_an_expense(&browser, &site);
     browser.click(".logout button");
+    // The logout's own navigation must land before the next one starts.
+    browser.wait_for(r#"id="password""#);
 
     // The demo syndic's dashboard, on a phone and on a desktop.
     browser.open(&format!("{site}/lang/fr?back=/login"));
