@@ -334,11 +334,11 @@ macro_rules! account_store {
                         .map_err(db_error)?
                         .rows_affected();
                     if replaced == 0 {
-                        // Nothing changed: no audit event either.
-                        koprogo_app::audit::take_pending();
+                        // Nothing changed: rolled back, and its pending event with it.
+                        return Ok(false);
                     }
                     Self::commit(tx).await?;
-                    Ok(replaced == 1)
+                    Ok(true)
                 }
 
                 async fn end_family(&self, family: Uuid) -> StoreResult<()> {
