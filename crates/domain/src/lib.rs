@@ -11,6 +11,7 @@ pub mod billing;
 pub mod building;
 pub mod charges;
 pub mod communication;
+pub mod day;
 pub mod error;
 pub mod expense;
 pub mod identifiers;

@@ -159,10 +159,14 @@ fn unpack(file: &Path, work: &Path, passphrase: Option<&str>) -> anyhow::Result<
         file.to_owned()
     };
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path)?).context("the backup is not a KoproGo archive")?;
-    let manifest: Manifest = serde_json::from_reader(zip.by_name("manifest.json").context("the backup has no manifest")?)?;
+    ensure!(!zip.has_duplicate_names(), "two entries of the backup have the same name: it is not one of ours");
+    // A manifest is a few kilobytes; the snapshot is what the manifest says, and no more is unpacked.
+    let manifest: Manifest =
+        serde_json::from_reader(std::io::Read::take(zip.by_name("manifest.json").context("the backup has no manifest")?, 4 * 1024 * 1024))?;
     ensure!(manifest.format == FORMAT, "unknown backup format {:?} (this version reads {FORMAT})", manifest.format);
     let payload = work.join(PAYLOAD);
-    std::io::copy(&mut zip.by_name(&manifest.payload).context("the backup has no snapshot")?, &mut std::fs::File::create(&payload)?)?;
+    let snapshot = zip.by_name(&manifest.payload).context("the backup has no snapshot")?;
+    std::io::copy(&mut std::io::Read::take(snapshot, manifest.payload_bytes.saturating_add(1)), &mut std::fs::File::create(&payload)?)?;
     let (bytes, sha256) = file_sha256(&payload)?;
     ensure!(
         bytes == manifest.payload_bytes && sha256 == manifest.payload_sha256,

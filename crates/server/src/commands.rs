@@ -68,6 +68,15 @@ pub async fn serve(args: ServeArgs, file: &FileSettings) -> anyhow::Result<()> {
     if let Some(seconds) = args.header_timeout.or(file.header_timeout) {
         settings.header_timeout = std::time::Duration::from_secs(seconds.max(1));
     }
+    if let Some(seconds) = args.body_timeout.or(file.body_timeout) {
+        settings.body_pace.grace = std::time::Duration::from_secs(seconds.max(1));
+    }
+    if let Some(rate) = args.body_min_rate.or(file.body_min_rate) {
+        settings.body_pace.min_bytes_per_second = rate.max(1);
+    }
+    if let Some(clients) = args.max_clients.or(file.max_clients) {
+        settings.max_clients = clients.max(1);
+    }
     koprogo_web::serve(listener, app, settings, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

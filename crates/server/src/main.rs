@@ -28,7 +28,7 @@ async fn main() -> std::process::ExitCode {
     };
     telemetry::init(cli.log.as_deref().or(file.log.as_deref()), cli.log_format.as_deref().or(file.log_format.as_deref()));
     let outcome = match cli.command {
-        Command::Serve(args) => commands::serve(args, &file).await,
+        Command::Serve(args) => commands::serve(*args, &file).await,
         Command::Migrate(args) => commands::migrate(&args, &file).await,
         Command::Seed(args) => commands::seed(args, &file).await,
         Command::User(settings::UserCommand::Create(args)) => commands::create_user(args, &file).await,

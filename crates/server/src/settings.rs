@@ -31,7 +31,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Serve the API (migrations are applied first).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply the database migrations and exit.
     Migrate(DatabaseArgs),
     /// Load data into an empty database.
@@ -215,6 +215,16 @@ pub struct ServeArgs {
     /// Seconds a client has to send its request head (default 10).
     #[arg(long, env = "KOPROGO_HEADER_TIMEOUT")]
     pub header_timeout: Option<u64>,
+    /// Seconds a request body may take before it must keep up with
+    /// `--body-min-rate` (default 10).
+    #[arg(long, env = "KOPROGO_BODY_TIMEOUT")]
+    pub body_timeout: Option<u64>,
+    /// Bytes per second a request body must average after its grace period (default 1024).
+    #[arg(long, env = "KOPROGO_BODY_MIN_RATE")]
+    pub body_min_rate: Option<u64>,
+    /// Client connections served at once; past it new ones wait (default 512).
+    #[arg(long, env = "KOPROGO_MAX_CLIENTS")]
+    pub max_clients: Option<usize>,
     /// Mark session cookies `Secure`: set it when users reach the service
     /// over HTTPS (through a TLS proxy).
     #[arg(long, env = "KOPROGO_SECURE_COOKIES")]
@@ -379,6 +389,9 @@ pub struct FileSettings {
     pub trusted_proxies: Vec<IpAddr>,
     pub login_ip_burst: Option<u32>,
     pub header_timeout: Option<u64>,
+    pub body_timeout: Option<u64>,
+    pub body_min_rate: Option<u64>,
+    pub max_clients: Option<usize>,
     #[serde(default)]
     pub secure_cookies: bool,
     pub metrics_token: Option<String>,

@@ -116,3 +116,40 @@ fn a_client_trickling_its_headers_is_cut_off_while_others_are_served() {
     assert!(waited < Duration::from_secs(4), "the slow client was cut after the header timeout, not after {waited:?}");
     terminate(child);
 }
+
+/// Opens a POST that announces 100 000 bytes and sends one.
+fn trickling_body(port: u16) -> TcpStream {
+    let mut slow = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let head =
+        "POST /api/v1/auth/register HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{";
+    slow.write_all(head.as_bytes()).expect("head");
+    slow.set_read_timeout(Some(Duration::from_secs(8))).expect("timeout");
+    slow
+}
+
+#[test]
+fn a_client_trickling_its_body_is_cut_off_and_clients_past_the_cap_wait_their_turn() {
+    let dir = scratch("slowpost");
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let args = ["serve", "--listen", &listen, "--body-timeout", "1", "--body-min-rate", "100", "--max-clients", "2"];
+    let mut child = serve(&dir, &args);
+    wait_ready(port, &mut child);
+    let started = Instant::now();
+    let (mut first, mut second) = (trickling_body(port), trickling_body(port));
+    std::thread::sleep(Duration::from_millis(200));
+    // Both slots are held: this one is answered once a slow body is cut.
+    assert_eq!(http(port, "GET", "/health", None, None).0, 200);
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_secs(4), "the third client waited {waited:?}");
+    for slow in [&mut first, &mut second] {
+        let mut answer = Vec::new();
+        let _ = slow.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+        assert!(answer.contains("application/problem+json"), "{answer}");
+    }
+    let cut = started.elapsed();
+    assert!(cut < Duration::from_secs(4), "the slow bodies were cut after {cut:?}, not after their pace allowed");
+    terminate(child);
+}

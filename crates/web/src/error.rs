@@ -89,6 +89,26 @@ impl ApiError {
     }
 }
 
+/// A body that could not be read: too large for its route (413), arriving
+/// slower than its pace (408, `serve::BodyPace`), or cut off (400).
+impl From<axum::extract::rejection::BytesRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::BytesRejection) -> Self {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&rejection);
+        while let Some(error) = cause {
+            if error.is::<crate::serve::TooSlow>() {
+                return Self::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", "The body arrived too slowly; send it again.");
+            }
+            cause = error.source();
+        }
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The body is larger than this address accepts.")
+            }
+            _ => Self::new(StatusCode::BAD_REQUEST, "unreadable_body", "The body could not be read."),
+        }
+    }
+}
+
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         match error {

@@ -139,9 +139,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             StatusCode::PAYLOAD_TOO_LARGE => {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The body is larger than 1 MiB.")
             }
-            status => ApiError::new(status, "unreadable_body", "The body could not be read."),
+            _ => ApiError::from(rejection),
         })?;
         parse_json(&bytes).map(Self)
+    }
+}
+
+/// A body taken as bytes (a bank file, a zip), its read errors as problems.
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(request, state).await.map(Self).map_err(ApiError::from)
     }
 }
 

@@ -8,7 +8,7 @@ pub mod extract;
 pub mod metrics;
 pub mod ops;
 pub mod pages;
-mod serve;
+pub mod serve;
 pub mod wire;
 
 use std::net::IpAddr;
@@ -35,6 +35,11 @@ pub struct WebSettings {
     pub trusted_proxies: Vec<IpAddr>,
     /// A client must send its request head within this time (slowloris).
     pub header_timeout: std::time::Duration,
+    /// How a request body must arrive: after a grace period, at a minimum
+    /// average rate; a body that trickles slower is cut off.
+    pub body_pace: serve::BodyPace,
+    /// Connections served at once; past it, new ones wait to be accepted.
+    pub max_clients: usize,
     /// Marks the session cookies `Secure`: on when the service is reached over
     /// HTTPS (behind a TLS proxy), off for plain-HTTP development.
     pub secure_cookies: bool,
@@ -50,6 +55,8 @@ impl Default for WebSettings {
         Self {
             trusted_proxies: Vec::new(),
             header_timeout: std::time::Duration::from_secs(10),
+            body_pace: serve::BodyPace::default(),
+            max_clients: 512,
             secure_cookies: false,
             metrics_token: None,
             carbon: ops::Carbon::default(),
@@ -124,10 +131,11 @@ pub async fn serve(
     settings: WebSettings,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let header_timeout = settings.header_timeout;
+    let limits =
+        serve::Limits { header_timeout: settings.header_timeout, body_pace: settings.body_pace, max_clients: settings.max_clients };
     let (router, operations, counters) = monitored_router(app.clone(), settings);
     let sampler = tokio::spawn(ops::run(operations, counters, app));
-    let served = serve::run(listener, router, header_timeout, shutdown).await;
+    let served = serve::run(listener, router, limits, shutdown).await;
     sampler.abort();
     served
 }

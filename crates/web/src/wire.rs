@@ -57,12 +57,13 @@ pub fn parse_amount(raw: &str) -> Result<koprogo_domain::money::Cents, Invalid> 
     if amount.get() < 0 { Err(Invalid::OutOfRange { min: 0, max: 10_000_000_000 }) } else { Ok(amount) }
 }
 
-/// `2026-03-01` or an RFC 3339 date-time (whose UTC date is taken).
+/// `2026-03-01` or an RFC 3339 date-time (whose UTC date is taken), in 1900–2199.
 pub fn parse_date(raw: &str) -> Result<NaiveDate, Invalid> {
     let raw = raw.trim();
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .or_else(|_| chrono::DateTime::parse_from_rfc3339(raw).map(|t| t.with_timezone(&chrono::Utc).date_naive()))
-        .map_err(|_| Invalid::Date)
+        .map_err(|_| Invalid::Date)?;
+    koprogo_domain::day::check_day(day)
 }
 
 pub fn parse_optional_date(raw: Option<&str>) -> Result<Option<NaiveDate>, Invalid> {

@@ -3,7 +3,6 @@
 //! `/owners/{id}/account` and the `/arrears` of every owner.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -26,7 +25,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiQuery, Authenticated};
+use crate::extract::{ApiJson, ApiQuery, Authenticated, RawBody};
 use crate::wire::{Id, Paged, Paging, Scalar, body_id, euros, finish, optional, parse_date, query_id, required};
 
 pub fn routes() -> OpenApiRouter<App> {
@@ -251,7 +250,7 @@ fn statement_view(r: ImportReport) -> StatementView {
 #[utoipa::path(post, path = "/api/v1/bank-statements", tag = "payments", security(("bearer" = [])),
     request_body(content = String, content_type = "text/plain", description = "The file's bytes"),
     responses((status = 201, body = Vec<StatementView>)))]
-async fn import(State(app): State<App>, auth: Authenticated, body: Bytes) -> ApiResult<(StatusCode, Json<Vec<StatementView>>)> {
+async fn import(State(app): State<App>, auth: Authenticated, RawBody(body): RawBody) -> ApiResult<(StatusCode, Json<Vec<StatementView>>)> {
     let statements = koprogo_bank::parse(&body).map_err(|e| {
         ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "file", "statement_file", &format!("The file was refused at {e}."))
     })?;

@@ -3,10 +3,9 @@
 //! tables as CSV for a spreadsheet, and the call letters as PDF; and the
 //! import of such a file into the caller's organisation.
 
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -24,7 +23,7 @@ use uuid::Uuid;
 
 use super::statements::{file, rendered};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::Authenticated;
+use crate::extract::{Authenticated, RawBody};
 use crate::wire::Id;
 
 pub const FORMAT: &str = "koprogo-association/1";
@@ -82,17 +81,74 @@ fn refused(why: &str) -> ApiError {
     ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "file", "association_file", &format!("The file was refused: {why}."))
 }
 
+/// What `data.json` may unpack to: a large association's ten years are tens
+/// of megabytes; a zip bomb is refused when it gets here, not after.
+pub(crate) const DATA_LIMIT: u64 = 128 * 1024 * 1024;
+/// Rows an import may hold. SQLite has one writer, and an import holds it for
+/// its whole transaction: the bound keeps other organisations' writes waiting
+/// seconds, not minutes (docs/RELIABILITY.md gives the measured time).
+pub(crate) const ROW_LIMIT: usize = 200_000;
+/// Entries an archive may list (its letters are one per call).
+const ENTRY_LIMIT: usize = 10_000;
+
+/// A reader that fails once more than `left` bytes came out of it, so that a
+/// lying size header cannot make us unpack more than we decided to.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    exceeded: bool,
+}
+
+impl<R: std::io::Read> std::io::Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let room = usize::try_from(self.left.saturating_add(1)).unwrap_or(usize::MAX).min(buf.len());
+        let n = self.inner.read(&mut buf[..room])?;
+        match self.left.checked_sub(n as u64) {
+            Some(left) => self.left = left,
+            None => {
+                self.exceeded = true;
+                return Err(std::io::Error::other(TooLarge));
+            }
+        }
+        Ok(n)
+    }
+}
+
+#[derive(Debug)]
+struct TooLarge;
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "data.json unpacks to more than {} MiB", DATA_LIMIT / 1024 / 1024)
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
 /// The tables of `data.json`, every value checked against its column's kind.
+/// The entry is decompressed as it is parsed, never whole into memory.
 fn read_data(bytes: &[u8]) -> ApiResult<Vec<TableRows>> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| refused("it is not a zip archive"))?;
-    let mut text = String::new();
-    zip.by_name("data.json")
-        .map_err(|_| refused("it holds no data.json"))?
-        .read_to_string(&mut text)
-        .map_err(|_| refused("data.json is unreadable"))?;
-    let data: DataFile = serde_json::from_str(&text).map_err(|e| refused(&format!("data.json: {e}")))?;
+    if zip.has_duplicate_names() {
+        return Err(refused("two of its entries have the same name"));
+    }
+    if zip.len() > ENTRY_LIMIT {
+        return Err(refused(&format!("it lists more than {ENTRY_LIMIT} entries")));
+    }
+    let entry = zip.by_name("data.json").map_err(|_| refused("it holds no data.json"))?;
+    let mut reader = std::io::BufReader::new(Capped { inner: entry, left: DATA_LIMIT, exceeded: false });
+    let parsed = DataFile::deserialize(&mut serde_json::Deserializer::from_reader(&mut reader));
+    let data = match parsed {
+        Ok(data) => data,
+        Err(_) if reader.get_ref().exceeded => return Err(refused(&TooLarge.to_string())),
+        Err(e) => return Err(refused(&format!("data.json: {e}"))),
+    };
     if data.format != FORMAT {
         return Err(refused(&format!("its format is {:?}, this service reads {FORMAT}", data.format)));
+    }
+    let rows: usize = data.tables.iter().map(|t| t.rows.len()).sum();
+    if rows > ROW_LIMIT {
+        return Err(refused(&format!("it holds {rows} rows, an import takes at most {ROW_LIMIT}")));
     }
     data.tables
         .into_iter()
@@ -224,7 +280,7 @@ pub struct ImportView {
 #[utoipa::path(post, path = "/api/v1/associations/import", tag = "transfer", security(("bearer" = [])),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The exported zip, as bytes"),
     responses((status = 201, body = ImportView), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn import(State(app): State<App>, auth: Authenticated, body: Bytes) -> ApiResult<(StatusCode, Json<ImportView>)> {
+async fn import(State(app): State<App>, auth: Authenticated, RawBody(body): RawBody) -> ApiResult<(StatusCode, Json<ImportView>)> {
     Ok((StatusCode::CREATED, Json(import_zip(&app, &auth.actor, &body).await?)))
 }
 

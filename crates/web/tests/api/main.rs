@@ -12,6 +12,7 @@ mod expenses;
 mod faults;
 mod forms;
 mod helpers;
+mod hostile_files;
 mod matrix;
 mod metrics;
 mod money;

@@ -2,6 +2,8 @@
 //! the syndic it leaves, imported by the one it joins (ids kept, so that the
 //! history and the bank's references still meet).
 
+mod check;
+
 use koprogo_domain::audit::Change;
 use koprogo_domain::ids::BuildingId;
 use uuid::Uuid;
@@ -41,10 +43,11 @@ impl App {
                 _ => None,
             })
             .ok_or_else(|| AppError::invalid("file", koprogo_domain::Invalid::Required))?;
+        let file = check::check_file(file, self.clock.now())?;
         let rows: usize = file.iter().map(|t| t.rows.len()).sum();
         let changes = vec![Change { field: "rows".to_owned(), before: None, after: Some(rows.to_string()) }];
         let event = self.change(actor, &grant, Entry::new("association.imported", "building", building, changes));
-        match self.audited(vec![event], self.store.transfer.import_association(grant.tenant, file)).await {
+        match self.audited(vec![event], self.store.transfer.import_association(grant.tenant, &file)).await {
             Ok(report) => Ok((building, report)),
             Err(crate::StoreError::Conflict("import.malformed")) => {
                 Err(AppError::invalid("file", koprogo_domain::Invalid::UnknownReference))
