@@ -30,6 +30,22 @@ fn text<'a>(node: Node<'a, '_>, path: &[&str]) -> Option<&'a str> {
     at(node, path).and_then(|n| n.text()).map(str::trim).filter(|t| !t.is_empty())
 }
 
+/// An ISO 20022 decimal amount in cents: `18.150` is 18.15 (the schema
+/// allows five decimals); `18.155` is not a sum of money in euros.
+fn euros(raw: &str) -> Option<Cents> {
+    let trimmed = match raw.split_once('.') {
+        Some((whole, fraction)) if fraction.len() > 2 => {
+            let (kept, extra) = fraction.split_at(2);
+            if !extra.chars().all(|c| c == '0') {
+                return None;
+            }
+            format!("{whole}.{kept}")
+        }
+        _ => raw.to_owned(),
+    };
+    Cents::parse_euros(&trimmed).ok()
+}
+
 struct Reader<'a, 'input> {
     doc: &'a Document<'input>,
 }
@@ -52,8 +68,7 @@ impl<'a, 'input> Reader<'a, 'input> {
             return Err(error(self.doc, amount, format!("the currency is {currency}, only EUR is read")));
         }
         let raw = amount.text().unwrap_or("").trim();
-        let cents =
-            Cents::parse_euros(raw).map_err(|_| error(self.doc, amount, format!("`{raw}` is not an amount with at most two decimals")))?;
+        let cents = euros(raw).ok_or_else(|| error(self.doc, amount, format!("`{raw}` is not an amount in whole cents")))?;
         match self.required(node, &["CdtDbtInd"])? {
             "CRDT" => Ok(cents),
             "DBIT" => Cents::new(-cents.get()).map_err(|_| error(self.doc, amount, "the amount is out of range")),
@@ -71,9 +86,50 @@ impl<'a, 'input> Reader<'a, 'input> {
         Ok((self.amount(balance)?, self.date(balance, &["Dt", "Dt"]).or_else(|_| self.date(balance, &["Dt", "DtTm"]))?))
     }
 
-    fn entry(&self, entry: Node<'a, 'input>, statement_id: &str, index: usize) -> Result<Movement, FileError> {
+    /// The movements of one entry: one per `TxDtls` when a batched entry
+    /// gives each transaction's amount and they add up to the entry's, else
+    /// the entry itself with its first details.
+    fn entry(&self, entry: Node<'a, 'input>, statement_id: &str, index: usize) -> Result<Vec<Movement>, FileError> {
         let amount = self.amount(entry)?;
-        let details = at(entry, &["NtryDtls", "TxDtls"]);
+        let all: Vec<Node<'a, 'input>> = entry
+            .children()
+            .filter(|c| c.tag_name().name() == "NtryDtls")
+            .flat_map(|d| d.children().filter(|c| c.tag_name().name() == "TxDtls"))
+            .collect();
+        if all.len() > 1 {
+            let sign = amount.get().signum();
+            let parts: Option<Vec<i64>> = all
+                .iter()
+                .map(|d| {
+                    let node = at(*d, &["AmtDtls", "TxAmt", "Amt"]).or_else(|| child(*d, "Amt"))?;
+                    euros(node.text()?.trim()).map(|c| c.get() * sign)
+                })
+                .collect();
+            if let Some(parts) = parts.filter(|p| p.iter().sum::<i64>() == amount.get()) {
+                return all
+                    .iter()
+                    .zip(parts)
+                    .enumerate()
+                    .map(|(n, (details, part))| {
+                        let part = Cents::new(part).map_err(|_| error(self.doc, *details, "the amount is out of range"))?;
+                        let mut movement = self.movement(entry, Some(*details), part, statement_id, index)?;
+                        movement.bank_reference = format!("{}/{}", movement.bank_reference, n + 1);
+                        Ok(movement)
+                    })
+                    .collect();
+            }
+        }
+        Ok(vec![self.movement(entry, all.first().copied(), amount, statement_id, index)?])
+    }
+
+    fn movement(
+        &self,
+        entry: Node<'a, 'input>,
+        details: Option<Node<'a, 'input>>,
+        amount: Cents,
+        statement_id: &str,
+        index: usize,
+    ) -> Result<Movement, FileError> {
         let booked = self.date(entry, &["BookgDt", "Dt"]).or_else(|_| self.date(entry, &["BookgDt", "DtTm"]))?;
         let value_date = self.date(entry, &["ValDt", "Dt"]).unwrap_or(booked);
         let reference =
@@ -117,14 +173,16 @@ impl<'a, 'input> Reader<'a, 'input> {
         let (old_balance, _) = self.balance(node, &["OPBD", "PRCD"])?;
         let (new_balance, new_balance_date) = self.balance(node, &["CLBD"])?;
         let mut movements = Vec::new();
+        let mut entries = Vec::new();
         for (index, entry) in node.children().filter(|c| c.tag_name().name() == "Ntry").enumerate() {
             if text(entry, &["Sts"]).or_else(|| text(entry, &["Sts", "Cd"])).is_some_and(|s| s != "BOOK") {
                 continue; // pending or informational entries are not on the account yet
             }
-            movements.push(self.entry(entry, id, index + 1)?);
+            entries.push(self.amount(entry)?.get());
+            movements.extend(self.entry(entry, id, index + 1)?);
         }
         if let Some(summary) = child(node, "TxsSummry") {
-            self.check_summary(summary, &movements)?;
+            self.check_summary(summary, &entries)?;
         }
         let statement = Statement { account, statement_number: id.to_owned(), old_balance, new_balance, new_balance_date, movements };
         check_balances(&statement, usize::try_from(self.doc.text_pos_at(node.range().start).row).unwrap_or(0))?;
@@ -132,17 +190,17 @@ impl<'a, 'input> Reader<'a, 'input> {
     }
 
     /// The statement's own counts and sums of credits and debits, when it gives them.
-    fn check_summary(&self, summary: Node<'a, 'input>, movements: &[Movement]) -> Result<(), FileError> {
+    fn check_summary(&self, summary: Node<'a, 'input>, entries: &[i64]) -> Result<(), FileError> {
         for (tag, credit) in [("TtlCdtNtries", true), ("TtlDbtNtries", false)] {
             let Some(totals) = child(summary, tag) else { continue };
-            let own: Vec<i64> = movements.iter().map(|m| m.amount.get()).filter(|a| (*a >= 0) == credit).collect();
+            let own: Vec<i64> = entries.iter().copied().filter(|a| (*a >= 0) == credit).collect();
             if let Some(count) = text(totals, &["NbOfNtries"])
                 && count.parse::<usize>().ok() != Some(own.len())
             {
                 return Err(error(self.doc, totals, format!("{tag} counts {count} entries, the statement has {}", own.len())));
             }
             if let Some(sum) = text(totals, &["Sum"]) {
-                let expected = Cents::parse_euros(sum).map_err(|_| error(self.doc, totals, format!("`{sum}` is not an amount")))?;
+                let expected = euros(sum).ok_or_else(|| error(self.doc, totals, format!("`{sum}` is not an amount")))?;
                 let actual: i64 = own.iter().map(|a| a.abs()).sum();
                 if expected.get() != actual {
                     return Err(error(
@@ -240,6 +298,40 @@ mod tests {
         assert!(parse(malformed.as_bytes()).unwrap_err().reason.contains("malformed"));
         assert!(parse(SAMPLE.replace("CRDT</CdtDbtInd><Sts>BOOK", "BOTH</CdtDbtInd><Sts>BOOK").as_bytes()).is_err());
         assert!(parse(b"<Document/>").is_err());
+    }
+
+    #[test]
+    fn iso_decimals_with_trailing_zeros_are_whole_cents_and_others_are_refused() {
+        assert_eq!(euros("18.150").map(Cents::get), Some(1815));
+        assert_eq!(euros("18.15000").map(Cents::get), Some(1815));
+        assert_eq!(euros("18").map(Cents::get), Some(1800));
+        assert_eq!(euros("18.155"), None);
+        let three = SAMPLE.replace("484.00", "484.000").replace("1471.50", "1471.500");
+        assert_eq!(parse(three.as_bytes()).unwrap()[0].movements[0].amount.get(), 48_400);
+        assert!(parse(SAMPLE.replace(">484.00<", ">484.001<").as_bytes()).unwrap_err().reason.contains("whole cents"));
+    }
+
+    #[test]
+    fn a_batched_entry_gives_every_payer() {
+        let batch = r#"<NtryDtls>
+          <TxDtls><AmtDtls><TxAmt><Amt Ccy="EUR">300.00</Amt></TxAmt></AmtDtls>
+            <RltdPties><Dbtr><Nm>Dupont Marie</Nm></Dbtr><DbtrAcct><Id><IBAN>BE71096123456769</IBAN></Id></DbtrAcct></RltdPties>
+            <RmtInf><Strd><CdtrRefInf><Ref>123456789002</Ref></CdtrRefInf></Strd></RmtInf></TxDtls>
+          <TxDtls><Amt Ccy="EUR">184.000</Amt>
+            <RltdPties><Dbtr><Nm>Peeters Jan</Nm></Dbtr></RltdPties>
+            <RmtInf><Ustrd>Provisions lot 4</Ustrd></RmtInf></TxDtls>
+        </NtryDtls>"#;
+        let start = SAMPLE.find("<NtryDtls>").unwrap();
+        let end = SAMPLE.find("</NtryDtls>").unwrap() + "</NtryDtls>".len();
+        let file = format!("{}{batch}{}", &SAMPLE[..start], &SAMPLE[end..]);
+        let s = &parse(file.as_bytes()).unwrap()[0];
+        let payers: Vec<(i64, Option<&str>)> = s.movements.iter().map(|m| (m.amount.get(), m.counterparty_name.as_deref())).collect();
+        assert_eq!(payers, [(30_000, Some("Dupont Marie")), (18_400, Some("Peeters Jan")), (-1250, None)]);
+        assert_eq!(s.movements[0].bank_reference, "42/B1/1");
+        assert_eq!(s.movements[1].communication, Communication::Free("Provisions lot 4".to_owned()));
+        // Parts that do not add up to the entry leave it whole, with its first details.
+        let odd = file.replace("184.000", "180.00");
+        assert_eq!(parse(odd.as_bytes()).unwrap()[0].movements[0].amount.get(), 48_400);
     }
 
     #[test]

@@ -66,9 +66,48 @@ pub fn format_of(bytes: &[u8]) -> &'static str {
     if text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') { "camt.053" } else { "coda" }
 }
 
-/// Reads a statement file whatever its format (`format_of`).
+/// Reads a statement file whatever its format (`format_of`). Its texts come
+/// out printable: a NUL, an escape or a C1 control is whatever the payer's
+/// bank let through, and neither database nor letter should carry it.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Statement>, FileError> {
-    if format_of(bytes) == "camt.053" { camt::parse(bytes) } else { coda::parse(bytes) }
+    let mut statements = if format_of(bytes) == "camt.053" { camt::parse(bytes)? } else { coda::parse(bytes)? };
+    for statement in &mut statements {
+        statement.account = printable(&statement.account);
+        statement.statement_number = printable(&statement.statement_number);
+        for m in &mut statement.movements {
+            for day in [m.value_date, m.entry_date] {
+                koprogo_domain::day::check_day(day)
+                    .map_err(|_| FileError::at(0, format!("movement {} is dated {day}, outside 1900-2199", m.bank_reference)))?;
+            }
+            m.bank_reference = printable(&m.bank_reference);
+            if let Communication::Free(text) = &m.communication {
+                let text = printable(text);
+                m.communication = if text.is_empty() { Communication::None } else { Communication::Free(text) };
+            }
+            for field in [&mut m.counterparty_account, &mut m.counterparty_bic, &mut m.counterparty_name] {
+                *field = field.as_deref().map(printable).filter(|t| !t.is_empty());
+            }
+        }
+    }
+    Ok(statements)
+}
+
+/// `text` with each run of control characters turned into one space, trimmed.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.chars() {
+        if c.is_control() {
+            gap = true;
+            continue;
+        }
+        if gap && !out.is_empty() {
+            out.push(' ');
+        }
+        gap = false;
+        out.push(c);
+    }
+    out.trim().to_owned()
 }
 
 /// The sum of the movements must take the old balance to the new one.
@@ -86,4 +125,14 @@ fn check_balances(statement: &Statement, line: usize) -> Result<(), FileError> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_become_one_space() {
+        assert_eq!(super::printable("a\u{0}\u{1b}[31mb\u{85}"), "a [31mb");
+        assert_eq!(super::printable("\u{0}x\ty\r\n"), "x y");
+        assert_eq!(super::printable("Zoë"), "Zoë");
+    }
 }

@@ -55,6 +55,20 @@ impl Iban {
     }
 }
 
+/// The IBAN of an old Belgian account number (12 digits, `539-0075470-34`),
+/// as CODA files with account structure 0 still write it: `BE`, the two
+/// ISO 13616 check digits computed over the number, then the number.
+/// `None` when it is not 12 digits.
+pub fn belgian_account_to_iban(number: &str) -> Option<String> {
+    let digits: String = number.chars().filter(|c| !matches!(c, '-' | ' ' | '.')).collect();
+    if digits.len() != 12 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    // B = 11, E = 14, then 00 in place of the check digits.
+    let expanded = digits.chars().chain("111400".chars()).filter_map(|c| c.to_digit(10));
+    Some(format!("BE{:02}{digits}", 98 - mod97(expanded)))
+}
+
 fn belgian_bban_is_valid(bban: &str) -> bool {
     let Some(digits) = digits_of(bban) else { return false };
     if digits.len() != 12 {
@@ -158,6 +172,14 @@ impl Email {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_old_belgian_account_number_becomes_its_iban() {
+        assert_eq!(belgian_account_to_iban("539007547034").as_deref(), Some("BE68539007547034"));
+        assert_eq!(belgian_account_to_iban("539-0075470-34").as_deref(), Some("BE68539007547034"));
+        assert_eq!(belgian_account_to_iban("53900754703"), None);
+        assert_eq!(belgian_account_to_iban("BE6853900754"), None);
+    }
 
     #[test]
     fn belgian_ibans_need_both_checks() {
