@@ -141,6 +141,13 @@ impl Grant {
         self.visible.buildings.as_ref().is_none_or(|ids| ids.contains(&building))
     }
 
+    /// False when a list is filtered on a building outside the actor's reach:
+    /// such a list answers empty, exactly as for a building that does not
+    /// exist, whatever the rows the actor may see elsewhere would share with it.
+    pub fn reaches(&self, building: Option<BuildingId>) -> bool {
+        building.is_none_or(|b| self.sees_building(b))
+    }
+
     pub fn sees_unit(&self, unit: UnitId, building: BuildingId) -> bool {
         self.sees_building(building) && self.visible.units.as_ref().is_none_or(|ids| ids.contains(&unit))
     }

@@ -149,6 +149,8 @@ pub struct Registration<'a> {
     pub first_name: &'a str,
     pub last_name: &'a str,
     pub language: Option<&'a str>,
+    /// Where the sign-up comes from, for its throttle.
+    pub ip: Option<std::net::IpAddr>,
 }
 
 pub struct NewAccount<'a> {
@@ -158,6 +160,8 @@ pub struct NewAccount<'a> {
     pub last_name: &'a str,
     pub language: Language,
     pub is_platform_admin: bool,
+    /// Set by the demo seed alone: its published password is accepted.
+    pub demo: bool,
 }
 
 /// The user an identity event is about, as an actor of the trail.
@@ -182,6 +186,7 @@ impl App {
 
     /// Self-service sign-up: a new organisation whose first user is its syndic.
     pub async fn register(&self, form: Registration<'_>) -> Result<Session, AppError> {
+        self.throttle.sign_up(form.ip)?;
         let mut v = Violations::new();
         let org_name = v.check("organization_name", Name::parse(form.organization_name));
         let account = NewAccount {
@@ -191,8 +196,9 @@ impl App {
             last_name: form.last_name,
             language: v.check("language", form.language.map_or(Ok(Language::Fr), Language::parse)).unwrap_or(Language::Fr),
             is_platform_admin: false,
+            demo: false,
         };
-        let parsed = self.parse_account(&account, &mut v);
+        let parsed = self.parse_account(&account, &mut v, &[form.organization_name]);
         let (Some(org_name), Some((user, password)), true) = (org_name, parsed, v.is_empty()) else {
             return Err(AppError::Invalid(v));
         };
@@ -206,9 +212,14 @@ impl App {
         self.open_session(user, Some(organization.id), Role::Syndic).await
     }
 
-    fn parse_account(&self, account: &NewAccount<'_>, v: &mut Violations) -> Option<(User, Password)> {
+    fn parse_account(&self, account: &NewAccount<'_>, v: &mut Violations, known: &[&str]) -> Option<(User, Password)> {
         let email = v.check("email", Email::parse(account.email));
-        let password = v.check("password", Password::parse(account.password));
+        let personal: Vec<&str> = [account.email, account.first_name, account.last_name].into_iter().chain(known.iter().copied()).collect();
+        let password = if account.demo && account.password == koprogo_domain::account::DEMO_PASSWORD {
+            v.check("password", Password::parse(account.password))
+        } else {
+            v.check("password", Password::parse_new(account.password, &personal))
+        };
         let first_name = v.check("first_name", Name::parse(account.first_name));
         let last_name = v.check("last_name", Name::parse(account.last_name));
         let user = User {
@@ -226,7 +237,7 @@ impl App {
     /// Creates a user (command line and administration); no session.
     pub async fn create_user(&self, account: NewAccount<'_>) -> Result<User, AppError> {
         let mut v = Violations::new();
-        let Some((user, password)) = self.parse_account(&account, &mut v).filter(|_| v.is_empty()) else {
+        let Some((user, password)) = self.parse_account(&account, &mut v, &[]).filter(|_| v.is_empty()) else {
             return Err(AppError::Invalid(v));
         };
         let hash = self.passwords.hash(password.expose()).await?;
@@ -400,8 +411,9 @@ impl App {
     /// caller.
     pub async fn change_password(&self, actor: &Actor, current: &str, new: &str) -> Result<Session, AppError> {
         let mut v = Violations::new();
-        let new = v.check("new_password", Password::parse(new));
         let user = self.store.accounts.user(actor.user_id).await?.ok_or(AppError::Unauthenticated)?;
+        let personal = [user.email.as_str(), user.first_name.as_str(), user.last_name.as_str()];
+        let new = v.check("new_password", Password::parse_new(new, &personal));
         let stored = self.store.accounts.user_by_email(&user.email).await?.map(|(_, hash)| hash);
         if !self.passwords.verify(current, stored.as_deref()).await? {
             v.push("current_password", Invalid::Mismatch);

@@ -133,19 +133,31 @@ pub struct ThrottleSettings {
     /// Attempts allowed at once on one account, then one more every `account_period`.
     pub account_burst: u32,
     pub account_period: Duration,
+    /// Sign-ups allowed at once from one IP, then one more every `signup_period`.
+    pub signup_burst: u32,
+    pub signup_period: Duration,
 }
 
 impl Default for ThrottleSettings {
     /// 10 at once then 10 a minute per IP; 10 at once then one every 90 s
-    /// (10 per 15 min) per account (RELIABILITY G2).
+    /// (10 per 15 min) per account (RELIABILITY G2); 5 sign-ups at once then
+    /// one every 2 minutes per IP (an organisation is not made every second).
     fn default() -> Self {
-        Self { ip_burst: 10, ip_period: Duration::from_secs(6), account_burst: 10, account_period: Duration::from_secs(90) }
+        Self {
+            ip_burst: 10,
+            ip_period: Duration::from_secs(6),
+            account_burst: 10,
+            account_period: Duration::from_secs(90),
+            signup_burst: 5,
+            signup_period: Duration::from_secs(120),
+        }
     }
 }
 
 pub struct LoginThrottle {
     per_ip: DefaultKeyedRateLimiter<IpAddr>,
     per_account: DefaultKeyedRateLimiter<String>,
+    signups: DefaultKeyedRateLimiter<IpAddr>,
     clock: DefaultClock,
 }
 
@@ -158,6 +170,7 @@ impl LoginThrottle {
         Self {
             per_ip: RateLimiter::keyed(quota(settings.ip_burst, settings.ip_period)),
             per_account: RateLimiter::keyed(quota(settings.account_burst, settings.account_period)),
+            signups: RateLimiter::keyed(quota(settings.signup_burst, settings.signup_period)),
             clock: DefaultClock::default(),
         }
     }
@@ -177,6 +190,17 @@ impl LoginThrottle {
             }
         }
         Ok(())
+    }
+
+    /// Counts one sign-up from `ip`; refuses with the wait past the limit.
+    pub fn sign_up(&self, ip: Option<IpAddr>) -> Result<(), AppError> {
+        if self.signups.len() > 100_000 {
+            self.signups.retain_recent();
+        }
+        match ip.map_or(Ok(()), |ip| self.signups.check_key(&ip)) {
+            Ok(()) => Ok(()),
+            Err(not_until) => Err(AppError::RateLimited { retry_after_secs: not_until.wait_time_from(self.clock.now()).as_secs().max(1) }),
+        }
     }
 }
 

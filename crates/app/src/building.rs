@@ -75,6 +75,9 @@ impl App {
 
     pub async fn units(&self, actor: &Actor, query: &ListQuery<UnitSort>, building: Option<BuildingId>) -> Result<Page<Unit>, AppError> {
         let grant = actor.grant(Action::ReadUnit)?;
+        if !grant.reaches(building) {
+            return Ok(Page::empty());
+        }
         Ok(self.store.units.units(grant.tenant, query, building, &grant.visible).await?)
     }
 

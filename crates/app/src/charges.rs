@@ -79,6 +79,9 @@ impl App {
     /// The keys of one building, or of every building the actor sees.
     pub async fn keys(&self, actor: &Actor, building: Option<BuildingId>) -> Result<Vec<DistributionKey>, AppError> {
         let grant = actor.grant(Action::ReadCharges)?;
+        if !grant.reaches(building) {
+            return Ok(Vec::new());
+        }
         let mut keys = self.store.charges.keys(grant.tenant, building).await?;
         keys.retain(|k| grant.sees_building(k.building_id));
         Ok(keys)
@@ -198,6 +201,9 @@ impl App {
         building: Option<BuildingId>,
     ) -> Result<Page<FundCall>, AppError> {
         let grant = actor.grant(Action::ReadCharges)?;
+        if !grant.reaches(building) {
+            return Ok(Page::empty());
+        }
         Ok(self.store.charges.calls(grant.tenant, query, building, &grant.visible).await?)
     }
 

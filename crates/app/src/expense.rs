@@ -32,6 +32,9 @@ impl App {
 
     pub async fn expenses(&self, actor: &Actor, query: &ListQuery<ExpenseSort>, filter: &ExpenseFilter) -> Result<Page<Expense>, AppError> {
         let grant = actor.grant(Action::ReadExpense)?;
+        if !grant.reaches(filter.building) {
+            return Ok(Page::empty());
+        }
         Ok(self.store.expenses.expenses(grant.tenant, query, filter, &grant.visible).await?)
     }
 

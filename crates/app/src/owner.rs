@@ -53,6 +53,9 @@ impl App {
 
     pub async fn owners(&self, actor: &Actor, query: &ListQuery<OwnerSort>, building: Option<BuildingId>) -> Result<Page<Owner>, AppError> {
         let grant = actor.grant(Action::ReadOwner)?;
+        if !grant.reaches(building) {
+            return Ok(Page::empty());
+        }
         Ok(self.store.owners.owners(grant.tenant, query, building, &grant.visible).await?)
     }
 

@@ -202,6 +202,9 @@ impl App {
 
     pub async fn payments(&self, actor: &Actor, query: &ListQuery<PaymentSort>, filter: &PaymentFilter) -> Result<Page<Payment>, AppError> {
         let grant = actor.grant(Action::ReadPayments)?;
+        if !grant.reaches(filter.building) {
+            return Ok(Page::empty());
+        }
         Ok(self.store.payments.payments(grant.tenant, query, filter, &grant.visible).await?)
     }
 
@@ -245,6 +248,9 @@ impl App {
     /// Every owner's position, by building: called, paid, balance and overdue, by fund.
     pub async fn arrears(&self, actor: &Actor, building: Option<BuildingId>) -> Result<Vec<OwnerPosition>, AppError> {
         let grant = actor.grant(Action::ReadPayments)?;
+        if !grant.reaches(building) {
+            return Ok(Vec::new());
+        }
         let today = self.clock.now().date_naive();
         Ok(self.store.payments.positions(grant.tenant, building, None, today, &grant.visible).await?)
     }

@@ -174,6 +174,9 @@ impl App {
         filter: &ReminderFilter,
     ) -> Result<Page<AddressedReminder>, AppError> {
         let grant = actor.grant(Action::ReadPayments)?;
+        if !grant.reaches(filter.building) {
+            return Ok(Page::empty());
+        }
         let page = self.store.reminders.reminders(grant.tenant, query, filter, &grant.visible).await?;
         let total = page.total;
         Ok(Page { items: self.addressed(&grant, page.items).await?, total })

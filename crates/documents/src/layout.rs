@@ -39,8 +39,32 @@ impl Metrics {
     }
 
     fn width(&self, text: &str, size: f32) -> f32 {
-        text.chars().map(|c| self.widths.get(&c).copied().unwrap_or(self.fallback)).sum::<f32>() * size
+        printable_chars(self, text).map(|c| self.widths.get(&c).copied().unwrap_or(self.fallback)).sum::<f32>() * size
     }
+}
+
+/// Code points that draw nothing and may be dropped when the font lacks
+/// them: joiners, variation selectors, bidi marks, tags, the soft hyphen.
+fn ignorable(c: char) -> bool {
+    matches!(c, '\u{AD}' | '\u{034F}' | '\u{061C}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{E0000}'..='\u{E0FFF}')
+        || c.is_control()
+}
+
+/// What the font can draw of `text`: a character it has no glyph for is
+/// dropped when it draws nothing anyway, else replaced by `?` (PDF/A refuses
+/// a missing glyph, and one person's name must never stop a call's letters).
+fn printable_chars<'a>(metrics: &'a Metrics, text: &'a str) -> impl Iterator<Item = char> + 'a {
+    text.chars().filter_map(move |c| match metrics.widths.contains_key(&c) {
+        true if !c.is_control() => Some(c),
+        _ if ignorable(c) => None,
+        _ => Some('?'),
+    })
+}
+
+/// `text` as the document font draws it (see `printable_chars`).
+pub fn printable(text: &str, bold: bool) -> String {
+    printable_chars(metrics(bold), text).collect()
 }
 
 fn metrics(bold: bool) -> &'static Metrics {

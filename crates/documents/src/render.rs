@@ -26,7 +26,8 @@ fn draw(surface: &mut Surface<'_>, fonts: &(Font, Font), op: &Op) {
         Op::Text { x, y, size, bold, gray: level, text } => {
             surface.set_fill(Some(gray(*level)));
             let font = if *bold { fonts.1.clone() } else { fonts.0.clone() };
-            surface.draw_text(Point::from_xy(*x, *y), font, *size, text, false, TextDirection::Auto);
+            let text = crate::layout::printable(text, *bold);
+            surface.draw_text(Point::from_xy(*x, *y), font, *size, &text, false, TextDirection::Auto);
         }
         Op::Fill { x, y, w, h, gray: level } => {
             if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
@@ -121,4 +122,46 @@ pub fn pdf(title: &str, lang: Language, created: DateTime<Utc>, sections: &[Sect
         }
     }
     document.finish().map_err(|e| DocumentError::Pdf(format!("{e:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Names people have, and names an attacker types: scripts the font
+    /// lacks, emoji sequences, joiners, combining marks, right-to-left text.
+    pub const HOSTILE_NAMES: &[&str] = &[
+        "山田 太郎",
+        "김민준",
+        "👨‍👩‍👧‍👦 Famille Dubois",
+        "🏳️‍🌈 Arc-en-ciel",
+        "محمد بن سلمان",
+        "שלום כהן",
+        "Z̶̢̛a̵l̷g̸o̴ Zoë",
+        "e\u{301}le\u{300}ve",
+        "zero\u{200B}width\u{2060}joiner\u{200D}",
+        "\u{202E}gnirts desrever\u{202C}",
+        "tag\u{E0041}\u{E007F}",
+        "𝔐𝔞𝔱𝔥 𝕭𝖔𝖑𝖉",
+        "ᚠᛇᚻ᛫ᛒᛦᚦ",
+    ];
+
+    #[test]
+    fn any_name_prints_in_an_archivable_pdf() {
+        for bold in [false, true] {
+            for name in HOSTILE_NAMES {
+                let ops = vec![Op::Text { x: MARGIN, y: 100.0, size: 10.0, bold, gray: 0, text: (*name).to_owned() }];
+                let section = Section { pages: vec![ops], lang: Some(Language::Fr), footer: (*name).to_owned() };
+                let pdf = pdf(name, Language::Fr, Utc::now(), &[section]);
+                assert!(pdf.is_ok(), "{name:?} (bold {bold}): {:?}", pdf.err());
+            }
+        }
+    }
+
+    #[test]
+    fn what_the_font_lacks_is_replaced_and_what_draws_nothing_is_dropped() {
+        assert_eq!(crate::layout::printable("山田 Dubois", false), "?? Dubois");
+        assert_eq!(crate::layout::printable("tag\u{E0041}\u{E007F}", false), "tag");
+        assert_eq!(crate::layout::printable("Zoë Müller-Ştefan", false), "Zoë Müller-Ştefan");
+    }
 }

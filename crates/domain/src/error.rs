@@ -28,6 +28,8 @@ pub enum Invalid {
     AccountCode,
     #[error("must be at least 12 characters long")]
     PasswordTooShort,
+    #[error("is too easy to guess (a common password, a pattern, or your own name)")]
+    PasswordGuessable,
     #[error("is required")]
     Required,
     #[error("must be after the start date")]
@@ -58,6 +60,7 @@ impl Invalid {
             Invalid::Date => "date",
             Invalid::AccountCode => "account_code",
             Invalid::PasswordTooShort => "password_too_short",
+            Invalid::PasswordGuessable => "password_guessable",
             Invalid::Required => "required",
             Invalid::EndBeforeStart => "end_before_start",
             Invalid::UnknownReference => "unknown_reference",

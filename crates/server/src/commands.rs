@@ -205,6 +205,7 @@ pub async fn create_user(args: UserCreateArgs, file: &FileSettings) -> anyhow::R
             last_name: &args.last_name,
             language: Language::Fr,
             is_platform_admin: role == Role::PlatformAdmin,
+            demo: false,
         })
         .await
         .map_err(|e| anyhow::anyhow!("{e}: {e:?}"))?;

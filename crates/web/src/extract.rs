@@ -9,7 +9,7 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use koprogo_app::App;
 use koprogo_app::access::Actor;
 use serde::de::DeserializeOwned;
@@ -44,6 +44,21 @@ pub async fn request_id(mut request: Request, next: Next) -> Response {
         response.headers_mut().insert("x-request-id", value);
     }
     response
+}
+
+/// Refuses a query string that holds control characters, naming the
+/// parameter (422): a NUL in a filter made PostgreSQL fail the query, and
+/// no filter, page or sort of ours has any use for one.
+pub async fn printable_query(request: Request, next: Next) -> Response {
+    if request.uri().query().is_some_and(|q| q.contains('%'))
+        && let Ok(axum::extract::Query(pairs)) = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(request.uri())
+        && let Some((name, _)) = pairs.iter().find(|(k, v)| k.chars().chain(v.chars()).any(char::is_control))
+    {
+        let field = if name.chars().any(char::is_control) { "query" } else { name.as_str() };
+        return ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, "not_one_of", "may hold printable characters only")
+            .into_response();
+    }
+    next.run(request).await
 }
 
 /// Gives the use cases the request's id and client address for the audit

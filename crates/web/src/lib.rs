@@ -113,6 +113,7 @@ pub fn monitored_router(app: App, settings: WebSettings) -> (Router, std::sync::
             let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
         }))
+        .layer(middleware::from_fn(extract::printable_query))
         .layer(middleware::from_fn(extract::request_id))
         .layer(SetResponseHeaderLayer::if_not_present(header::SERVER, HeaderValue::from_static("koprogo")));
     (router, operations, counters)

@@ -51,6 +51,21 @@ pub fn euros(amount: koprogo_domain::money::Cents) -> Box<RawValue> {
     number(&amount.to_decimal_string())
 }
 
+/// A CSV cell that a spreadsheet will not run: text starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return is a formula to Excel and LibreOffice
+/// (OWASP "CSV injection"), and a payer's name or a bank communication is
+/// whatever the person making the transfer typed. Such a cell gets a leading
+/// `'`; a plain number (`-12.50`) stays a number.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = {
+        let digits = cell.strip_prefix('-').unwrap_or(cell);
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+        !whole.is_empty() && !fraction.is_empty() && (whole.chars().chain(fraction.chars())).all(|c| c.is_ascii_digit())
+    };
+    if risky && !number { std::borrow::Cow::Owned(format!("'{cell}")) } else { std::borrow::Cow::Borrowed(cell) }
+}
+
 /// Euros written exactly, at most two decimals, not negative.
 pub fn parse_amount(raw: &str) -> Result<koprogo_domain::money::Cents, Invalid> {
     let amount = koprogo_domain::money::Cents::parse_euros(raw)?;
@@ -212,6 +227,16 @@ pub fn body_id(v: &mut Violations, field: &str, raw: Option<uuid::Uuid>) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_never_reach_a_spreadsheet_and_numbers_stay_numbers() {
+        for formula in ["=HYPERLINK(\"http://evil\",\"x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", "-"] {
+            assert_eq!(spreadsheet_safe(formula), format!("'{formula}"), "{formula:?}");
+        }
+        for plain in ["Dupont", "-12.50", "42", "0.5", "a=b", ""] {
+            assert_eq!(spreadsheet_safe(plain), plain);
+        }
+    }
 
     #[test]
     fn numbers_keep_their_exact_text() {

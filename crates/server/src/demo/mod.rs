@@ -18,7 +18,7 @@ use koprogo_domain::account::{Language, Role};
 use koprogo_domain::identifiers::Email;
 use koprogo_domain::ids::TenantId;
 
-pub const DEMO_PASSWORD: &str = "koprogo-demo-2026";
+pub use koprogo_domain::account::DEMO_PASSWORD;
 
 /// The demo accounts, as printed at start-up.
 pub const ACCOUNTS: &[(&str, &str)] = &[
@@ -74,8 +74,15 @@ fn day(y: i32, m: u32, d: u32) -> anyhow::Result<chrono::NaiveDate> {
 }
 
 async fn user(app: &App, email: &str, first: &str, last: &str, admin: bool) -> anyhow::Result<User> {
-    let account =
-        NewAccount { email, password: DEMO_PASSWORD, first_name: first, last_name: last, language: Language::Fr, is_platform_admin: admin };
+    let account = NewAccount {
+        email,
+        password: DEMO_PASSWORD,
+        first_name: first,
+        last_name: last,
+        language: Language::Fr,
+        is_platform_admin: admin,
+        demo: true,
+    };
     app.create_user(account).await.map_err(failed)
 }
 

@@ -68,6 +68,7 @@ error-amount = This is not an amount in euros (at most two decimals).
 error-date = This is not a date.
 error-account_code = This is not a class 6 PCMN account.
 error-password_too_short = The password must be at least 12 characters long.
+error-password_guessable = The password is too easy to guess: a common password, a pattern or your own name. Try a few unrelated words.
 error-required = This field is required.
 error-end_before_start = The end must come after the start.
 error-unknown_reference = This does not exist in your organisation.

@@ -68,6 +68,7 @@ error-amount = Ce n'est pas un montant en euros (deux décimales au plus).
 error-date = Ce n'est pas une date.
 error-account_code = Ce n'est pas un compte PCMN de classe 6.
 error-password_too_short = Le mot de passe doit compter au moins 12 caractères.
+error-password_guessable = Le mot de passe est trop facile à deviner : mot de passe courant, motif ou votre propre nom. Essayez quelques mots sans rapport entre eux.
 error-required = Ce champ est obligatoire.
 error-end_before_start = La fin doit suivre le début.
 error-unknown_reference = Cet élément n'existe pas dans votre organisation.

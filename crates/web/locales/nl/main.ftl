@@ -68,6 +68,7 @@ error-amount = Dit is geen bedrag in euro (hoogstens twee decimalen).
 error-date = Dit is geen datum.
 error-account_code = Dit is geen MAR-rekening van klasse 6.
 error-password_too_short = Het wachtwoord moet minstens 12 tekens tellen.
+error-password_guessable = Het wachtwoord is te makkelijk te raden: een veelgebruikt wachtwoord, een patroon of uw eigen naam. Probeer enkele losse woorden.
 error-required = Dit veld is verplicht.
 error-end_before_start = Het einde moet na het begin komen.
 error-unknown_reference = Dit element bestaat niet in uw organisatie.

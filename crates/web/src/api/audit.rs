@@ -170,21 +170,25 @@ pub fn audit_csv(events: &[ChainedEvent]) -> anyhow::Result<String> {
             .iter()
             .map(|c| format!("{}: {} → {}", c.field, c.before.as_deref().unwrap_or("∅"), c.after.as_deref().unwrap_or("∅")))
             .collect();
-        out.write_record([
-            e.seq.to_string(),
-            b.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
-            b.actor_user.map(|u| u.to_string()).unwrap_or_default(),
-            b.actor_role.clone().unwrap_or_default(),
-            b.action.clone(),
-            b.object_type.clone(),
-            b.object_id.map(|u| u.to_string()).unwrap_or_default(),
-            b.outcome.as_str().to_owned(),
-            b.request_id.clone(),
-            b.source_ip.clone(),
-            changes.join("; "),
-            e.prev_hash.clone(),
-            e.hash.clone(),
-        ])?;
+        out.write_record(
+            [
+                e.seq.to_string(),
+                b.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+                b.actor_user.map(|u| u.to_string()).unwrap_or_default(),
+                b.actor_role.clone().unwrap_or_default(),
+                b.action.clone(),
+                b.object_type.clone(),
+                b.object_id.map(|u| u.to_string()).unwrap_or_default(),
+                b.outcome.as_str().to_owned(),
+                b.request_id.clone(),
+                b.source_ip.clone(),
+                changes.join("; "),
+                e.prev_hash.clone(),
+                e.hash.clone(),
+            ]
+            .iter()
+            .map(|cell| crate::wire::spreadsheet_safe(cell).into_owned()),
+        )?;
     }
     Ok(String::from_utf8(out.into_inner()?)?)
 }

@@ -102,7 +102,11 @@ impl From<Session> for SessionView {
 /// Creates an organisation and its first user (its syndic), and logs in.
 #[utoipa::path(post, path = "/register", tag = "auth", request_body = RegisterBody,
     responses((status = 201, body = SessionView), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn register(State(app): State<App>, ApiJson(body): ApiJson<RegisterBody>) -> ApiResult<(StatusCode, Json<SessionView>)> {
+async fn register(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<RegisterBody>,
+) -> ApiResult<(StatusCode, Json<SessionView>)> {
     let session = app
         .register(Registration {
             organization_name: &body.organization_name,
@@ -111,6 +115,7 @@ async fn register(State(app): State<App>, ApiJson(body): ApiJson<RegisterBody>) 
             first_name: &body.first_name,
             last_name: &body.last_name,
             language: body.language.as_deref(),
+            ip,
         })
         .await?;
     Ok((StatusCode::CREATED, Json(session.into())))

@@ -182,7 +182,7 @@ fn csv_of(table: &TableRows) -> anyhow::Result<Vec<u8>> {
     out.write_record(&table.columns)?;
     for row in &table.rows {
         out.write_record(row.iter().map(|v| match json_value(v) {
-            serde_json::Value::String(s) => s,
+            serde_json::Value::String(s) => crate::wire::spreadsheet_safe(&s).into_owned(),
             serde_json::Value::Null => String::new(),
             other => other.to_string(),
         }))?;

@@ -181,9 +181,29 @@ struct Back {
     back: Option<String>,
 }
 
+/// `raw` as a path of this site, ready for a `Location` header: one leading
+/// `/`, no control character (browsers drop tabs and newlines, so `/\t/evil`
+/// would read as `//evil`), no backslash; spaces and letters beyond ASCII
+/// percent-encoded.
+fn local_path(raw: &str) -> Option<String> {
+    let rest = raw.strip_prefix('/')?;
+    if rest.starts_with('/') || raw.chars().any(|c| c.is_control() || c == '\\') {
+        return None;
+    }
+    let mut encoded = String::with_capacity(raw.len());
+    for byte in raw.bytes() {
+        if byte.is_ascii_graphic() {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded.parse::<axum::http::uri::PathAndQuery>().is_ok().then_some(encoded)
+}
+
 /// Remembers the language and goes back to the page (only ever a local path).
 async fn switch_language(Path(code): Path<String>, Query(back): Query<Back>, Extension(settings): Extension<WebSettings>) -> Response {
-    let back = back.back.filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\')).unwrap_or_else(|| "/".to_owned());
+    let back = back.back.as_deref().and_then(local_path).unwrap_or_else(|| "/".to_owned());
     let mut response = Redirect::to(&back).into_response();
     if let Some(lang) = Lang::parse(&code) {
         session::set_language(&mut response, settings.secure_cookies, lang);
@@ -231,7 +251,13 @@ async fn signup_form(chrome: Chrome) -> Response {
 }
 
 /// A new organisation and its first syndic, signed in at once.
-async fn signup(State(app): State<App>, chrome: Chrome, Extension(settings): Extension<WebSettings>, form: Form) -> Response {
+async fn signup(
+    State(app): State<App>,
+    chrome: Chrome,
+    Extension(settings): Extension<WebSettings>,
+    crate::extract::ClientIp(ip): crate::extract::ClientIp,
+    form: Form,
+) -> Response {
     let registration = Registration {
         organization_name: form.get("organization_name"),
         email: form.get("email"),
@@ -239,6 +265,7 @@ async fn signup(State(app): State<App>, chrome: Chrome, Extension(settings): Ext
         first_name: form.get("first_name"),
         last_name: form.get("last_name"),
         language: Some(chrome.lang.code()),
+        ip,
     };
     match app.register(registration).await {
         Ok(session) => session::redirect_signed_in("/", settings.secure_cookies, &session),
@@ -250,6 +277,23 @@ async fn signup(State(app): State<App>, chrome: Chrome, Extension(settings): Ext
                 }
                 _ => render::error_page(&chrome, &error),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_a_path_of_this_site_is_a_way_back() {
+        for local in ["/", "/buildings?page=2", "/owners/0199-ab"] {
+            assert_eq!(super::local_path(local).as_deref(), Some(local));
+        }
+        assert_eq!(
+            super::local_path("/expenses?supplier=Électricité SA").as_deref(),
+            Some("/expenses?supplier=%C3%89lectricit%C3%A9%20SA")
+        );
+        for away in ["//evil.example", "/\t/evil.example", "/\n/x", "/\\evil", "/x\\y", "https://evil.example", "evil", ""] {
+            assert_eq!(super::local_path(away), None, "{away:?}");
         }
     }
 }

@@ -97,6 +97,7 @@ impl TestApp {
             last_name: "User",
             language: Language::Fr,
             is_platform_admin: role == Role::PlatformAdmin,
+            demo: false,
         };
         let user = self.app.create_user(account).await.expect("user");
         if let Some(tenant) = tenant {

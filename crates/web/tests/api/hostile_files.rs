@@ -140,3 +140,98 @@ async fn an_imported_building_is_billed_from_the_import_not_from_the_file() {
     let created = arrived.body["created_at"].as_str().expect("created_at").to_owned();
     assert!(created.starts_with("20") && !created.starts_with("2199"), "{created}");
 }
+
+#[tokio::test]
+async fn one_owner_s_name_never_blocks_a_call_s_letters_a_statement_or_the_export() {
+    let b = building().await;
+    for (owner, name) in [(0, "山田 太郎 👨‍👩‍👧‍👦"), (1, "محمد Z̶̢a̵l̷g̸o̴ 🏳️‍🌈")] {
+        let mut body = crate::helpers::owner_body(name);
+        body["first_name"] = json!("ᚠᛇᚻ");
+        let renamed = b.t.put(&format!("/api/v1/owners/{}", b.owners[owner]), &b.token, body).await;
+        assert_eq!(renamed.status, 200, "{}", renamed.body);
+    }
+    let call = json!({ "building_id": b.id, "title": "Provisions 🏠 T1", "as_of": "2026-01-01", "due_date": "2026-01-31", "working_amount": "300" });
+    let call = b.t.create("/api/v1/calls", &b.token, call).await;
+    let (status, _, pdf) = b.t.download(&format!("/api/v1/calls/{call}/letters.pdf"), &b.token).await;
+    assert_eq!(status, 200);
+    let text = crate::documents::pdf_text(&pdf);
+    // Every owner has a letter; what the font lacks is drawn as `?`.
+    assert!(text.contains("Zeghers") && text.contains("?? ??"), "{text}");
+    let (status, _, _) = b.t.download(&format!("/api/v1/owners/{}/statement.pdf", b.owners[0]), &b.token).await;
+    assert_eq!(status, 200);
+    let (status, _, _) = b.t.download(&format!("/api/v1/buildings/{}/export.zip", b.id), &b.token).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn what_a_payer_types_reaches_no_spreadsheet_as_a_formula_nor_the_database_as_a_control() {
+    let b = building().await;
+    let day = chrono::NaiveDate::from_ymd_opt(2027, 1, 20).expect("day");
+    let movement = koprogo_bank::Movement {
+        bank_reference: "007/0001".to_owned(),
+        amount: koprogo_domain::money::Cents::new(1234).expect("cents"),
+        value_date: day,
+        entry_date: day,
+        communication: koprogo_bank::Communication::Free("+cmd|' /C calc'!A0\u{0}\u{1b}[31m\u{85}".to_owned()),
+        counterparty_account: Some("BE57063000000035".to_owned()),
+        counterparty_bic: None,
+        counterparty_name: Some("=HYPERLINK(\"http://evil.example\",\"Payez ici\")".to_owned()),
+    };
+    let statement = koprogo_bank::Statement {
+        account: "BE68539007547034".to_owned(),
+        statement_number: "007".to_owned(),
+        old_balance: koprogo_domain::money::Cents::default(),
+        new_balance: movement.amount,
+        new_balance_date: day,
+        movements: vec![movement],
+    };
+    let file = koprogo_bank::coda::write(&[statement], day);
+    let imported = b.t.upload("/api/v1/bank-statements", &b.token, "application/octet-stream", file).await;
+    assert_eq!(imported.status, 201, "{}", imported.body);
+    let inbox = b.t.get("/api/v1/payments?unmatched=true", &b.token).await;
+    let payment = inbox.body["data"][0].clone();
+    let free = payment["free_text"].as_str().expect("free text");
+    assert!(!free.chars().any(char::is_control), "{free:?}");
+
+    let (_, _, zip) = b.t.download(&format!("/api/v1/buildings/{}/export.zip", b.id), &b.token).await;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a zip");
+    let mut payments = String::new();
+    archive.by_name("csv/payments.csv").expect("payments.csv").read_to_string(&mut payments).expect("text");
+    let mut cells = csv::Reader::from_reader(payments.as_bytes());
+    let header = cells.headers().expect("header").clone();
+    let row = cells.records().next().expect("a row").expect("a record");
+    let cell = |name: &str| row.get(header.iter().position(|h| h == name).expect(name)).expect("cell").to_owned();
+    assert!(cell("counterparty_name").starts_with("'="), "{}", cell("counterparty_name"));
+    assert!(cell("free_text").starts_with("'+"), "{}", cell("free_text"));
+    assert_eq!(cell("amount_cents"), "1234", "numbers stay numbers");
+
+    let audit = b.t.download("/api/v1/audit.csv", &b.token).await.2;
+    let audit = String::from_utf8(audit).expect("text");
+    assert!(
+        csv::Reader::from_reader(audit.as_bytes()).records().all(|r| r.expect("record").iter().all(|c| !c.starts_with(['=', '+', '@'])))
+    );
+}
+
+#[tokio::test]
+async fn a_real_kbc_file_with_an_old_account_number_and_bad_check_digits_is_taken_whole() {
+    let b = building().await;
+    // The file's account (138-5361522-15, anonymised, fails its own check)
+    // is put back to a real one, the building's: 539-0075470-34.
+    let path = format!("{}/../bank/tests/data/php-coda-parser-sample1.cod", env!("CARGO_MANIFEST_DIR"));
+    let file = std::fs::read(path).expect("test file");
+    let file: Vec<u8> = file
+        .iter()
+        .map(|b| char::from(*b))
+        .collect::<String>()
+        .replace("138536152215", "539007547034")
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .collect();
+    let imported = b.t.upload("/api/v1/bank-statements", &b.token, "application/octet-stream", file).await;
+    assert_eq!(imported.status, 201, "{}", imported.body);
+    let inbox = b.t.get(&format!("/api/v1/payments?unmatched=true&building_id={}", b.id), &b.token).await;
+    let payers: Vec<String> =
+        inbox.body["data"].as_array().expect("payments").iter().map(|p| p["counterparty_name"].as_str().unwrap_or("").to_owned()).collect();
+    assert_eq!(payers.len(), 4, "every movement is kept, none refuses the file: {}", inbox.body);
+    assert!(payers.iter().any(|p| p == "KLANT3 NAAMï"), "{payers:?}");
+}

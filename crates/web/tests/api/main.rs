@@ -13,6 +13,7 @@ mod faults;
 mod forms;
 mod helpers;
 mod hostile_files;
+mod hostile_input;
 mod matrix;
 mod metrics;
 mod money;
