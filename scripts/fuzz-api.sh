@@ -25,7 +25,7 @@ else
 fi
 work=$(mktemp -d)
 port=18190
-KOPROGO_LOG=warn KOPROGO_LOGIN_IP_BURST=1000 "$bin" serve --demo --listen "127.0.0.1:$port" \
+KOPROGO_LOG=warn KOPROGO_LOGIN_IP_BURST=1000 KOPROGO_SIGNUP_IP_BURST=100000 "$bin" serve --demo --listen "127.0.0.1:$port" \
     --database-url "sqlite://$work/fuzz.sqlite3" >"$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT

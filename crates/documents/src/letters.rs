@@ -42,7 +42,7 @@ pub(crate) fn letterhead(flow: &mut Flow, lang: Language, association: &Associat
     let mut lines = vec![o.display_name()];
     if let Some(address) = &o.address {
         lines.push(address.street.to_string());
-        let postal = address.postal_code.map(|p| format!("{p} ")).unwrap_or_default();
+        let postal = address.postal_code.as_ref().map(|p| format!("{p} ")).unwrap_or_default();
         lines.push(format!("{postal}{}", address.city));
         if address.country.as_str() != "BE" {
             lines.push(address.country.as_str().to_owned());

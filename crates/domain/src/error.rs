@@ -12,7 +12,7 @@ pub enum Invalid {
     OutOfRange { min: i64, max: i64 },
     #[error("must be one of: {0}")]
     NotOneOf(&'static str),
-    #[error("is not a Belgian postal code (1000-9999)")]
+    #[error("is not a postal code of its country (in Belgium 1000-9992)")]
     PostalCode,
     #[error("is not a valid IBAN (check digits or length)")]
     Iban,

@@ -1,4 +1,4 @@
-//! Identifiers with check digits: IBAN, BCE/KBO number, Belgian postal code,
+//! Identifiers with check digits: IBAN, BCE/KBO number, postal codes by country,
 //! e-mail address. Each parses from what people type (spaces, dots, lower case)
 //! and keeps one canonical form.
 
@@ -120,28 +120,62 @@ impl BceNumber {
     }
 }
 
-/// A Belgian postal code, 1000–9999.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PostalCode(u16);
+/// A postal code, checked by the rules of its country: Belgian codes run
+/// from 1000 to 9992 (bpost), neighbours have their own format, other
+/// countries' codes are kept as written (letters, digits, spaces, hyphens).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PostalCode(String);
 
 impl PostalCode {
+    /// A Belgian postal code (buildings are in Belgium).
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let value: u16 = raw.trim().parse().map_err(|_| Invalid::PostalCode)?;
-        Self::new(value)
+        Self::parse_in(raw, "BE")
     }
 
+    /// A postal code of the country with this ISO 3166 alpha-2 code.
+    pub fn parse_in(raw: &str, country: &str) -> Result<Self, Invalid> {
+        let value = raw.trim().to_ascii_uppercase();
+        let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
+        let normal = match country {
+            "BE" => digits(&value, 4).then(|| value.parse::<u16>().ok()).flatten().filter(|n| (1000..=9992).contains(n)).map(|_| value),
+            "FR" | "DE" | "IT" | "ES" => digits(&value, 5).then_some(value),
+            "LU" => {
+                let bare = value.trim_start_matches("L-").trim_start_matches('L');
+                digits(bare, 4).then(|| bare.to_owned())
+            }
+            "NL" => {
+                let compact: String = value.chars().filter(|c| *c != ' ').collect();
+                let (number, letters) = compact.split_at(compact.len().min(4));
+                let valid = digits(number, 4)
+                    && !number.starts_with('0')
+                    && letters.len() == 2
+                    && letters.chars().all(|c| c.is_ascii_uppercase())
+                    && !matches!(letters, "SA" | "SD" | "SS");
+                valid.then(|| format!("{number} {letters}"))
+            }
+            _ => {
+                let plausible = (1..=10).contains(&value.chars().count())
+                    && value.chars().any(|c| c.is_alphanumeric())
+                    && value.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '-');
+                plausible.then_some(value)
+            }
+        };
+        normal.map(Self).ok_or(Invalid::PostalCode)
+    }
+
+    /// A Belgian postal code from its number (demo and sample data).
     pub fn new(value: u16) -> Result<Self, Invalid> {
-        if (1000..=9999).contains(&value) { Ok(Self(value)) } else { Err(Invalid::PostalCode) }
+        Self::parse(&value.to_string())
     }
 
-    pub fn get(self) -> u16 {
-        self.0
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
 impl std::fmt::Display for PostalCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
+        f.write_str(&self.0)
     }
 }
 
@@ -207,9 +241,18 @@ mod tests {
     }
 
     #[test]
-    fn postal_codes_are_four_digits_from_1000() {
+    fn postal_codes_follow_their_country() {
         assert!(PostalCode::parse("1000").is_ok());
-        assert!(PostalCode::parse("9999").is_ok());
+        assert!(PostalCode::parse("9992").is_ok());
+        assert_eq!(PostalCode::parse("9999"), Err(Invalid::PostalCode));
+        assert_eq!(PostalCode::parse_in("75001", "FR").map(|p| p.to_string()), Ok("75001".to_owned()));
+        assert_eq!(PostalCode::parse_in("1012lg", "NL").map(|p| p.to_string()), Ok("1012 LG".to_owned()));
+        assert_eq!(PostalCode::parse_in("1012 SS", "NL"), Err(Invalid::PostalCode));
+        assert_eq!(PostalCode::parse_in("L-1009", "LU").map(|p| p.to_string()), Ok("1009".to_owned()));
+        assert_eq!(PostalCode::parse_in("10115", "DE").map(|p| p.to_string()), Ok("10115".to_owned()));
+        assert_eq!(PostalCode::parse_in("1050", "FR"), Err(Invalid::PostalCode));
+        assert_eq!(PostalCode::parse_in("SW1A 1AA", "GB").map(|p| p.to_string()), Ok("SW1A 1AA".to_owned()));
+        assert_eq!(PostalCode::parse_in("<script>", "GB"), Err(Invalid::PostalCode));
         assert_eq!(PostalCode::parse("999"), Err(Invalid::PostalCode));
         assert_eq!(PostalCode::parse("10000"), Err(Invalid::PostalCode));
         assert_eq!(PostalCode::parse("10a0"), Err(Invalid::PostalCode));

@@ -33,6 +33,9 @@ pub async fn serve(args: ServeArgs, file: &FileSettings) -> anyhow::Result<()> {
     if let Some(burst) = args.login_ip_burst.or(file.login_ip_burst) {
         settings.throttle.ip_burst = burst;
     }
+    if let Some(burst) = args.signup_ip_burst.or(file.signup_ip_burst) {
+        settings.throttle.signup_burst = burst;
+    }
     let app = app(&args.database, file, settings).await?.with_signer(crate::trust::signer(&args.key.audit_key)?);
     let app = crate::trust::with_erasures(app, &args.erasures)?.with_billing(args.billing.settings()?);
     // A database restored by hand from an old backup must not name the erased.

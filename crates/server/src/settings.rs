@@ -212,6 +212,9 @@ pub struct ServeArgs {
     /// Raise it for load tests that log many accounts in from one machine.
     #[arg(long, env = "KOPROGO_LOGIN_IP_BURST")]
     pub login_ip_burst: Option<u32>,
+    /// Sign-ups allowed at once from one IP (then one every 2 minutes); default 5.
+    #[arg(long, env = "KOPROGO_SIGNUP_IP_BURST")]
+    pub signup_ip_burst: Option<u32>,
     /// Seconds a client has to send its request head (default 10).
     #[arg(long, env = "KOPROGO_HEADER_TIMEOUT")]
     pub header_timeout: Option<u64>,
@@ -388,6 +391,7 @@ pub struct FileSettings {
     #[serde(default)]
     pub trusted_proxies: Vec<IpAddr>,
     pub login_ip_burst: Option<u32>,
+    pub signup_ip_burst: Option<u32>,
     pub header_timeout: Option<u64>,
     pub body_timeout: Option<u64>,
     pub body_min_rate: Option<u64>,

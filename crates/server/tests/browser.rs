@@ -192,7 +192,9 @@ fn sign_up_and_meet_validation_errors(browser: &Browser, site: &str) {
 
     // A validation error in each language, next to its field.
     browser.open(&format!("{site}/buildings/new"));
-    for (lang, message) in [("fr", "pas un code postal belge"), ("nl", "geen Belgische postcode"), ("en", "not a Belgian postal code")] {
+    for (lang, message) in
+        [("fr", "pas un code postal du pays"), ("nl", "geen postcode van het land"), ("en", "not a postal code of the country")]
+    {
         browser.open(&format!("{site}/lang/{lang}?back=/buildings/new"));
         browser.fill("#name", "Résidence du Navigateur");
         browser.fill("#address", "Rue du Test 1");

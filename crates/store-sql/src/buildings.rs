@@ -66,7 +66,7 @@ macro_rules! building_store {
                 query
                     .bind(d.name.to_string())
                     .bind(d.address.street.to_string())
-                    .bind(i32::from(d.address.postal_code.get()))
+                    .bind(d.address.postal_code.as_str().to_owned())
                     .bind(d.address.city.to_string())
                     .bind(d.address.country.as_str().to_owned())
                     .bind(d.bce_number.as_ref().map(|n| n.as_str().to_owned()))

@@ -21,7 +21,7 @@ macro_rules! owner_store {
                     .bind(d.email.as_ref().map(|e| e.as_str().to_owned()))
                     .bind(d.phone.as_ref().map(|p| p.to_string()))
                     .bind(address.map(|a| a.street.to_string()))
-                    .bind(address.and_then(|a| a.postal_code).map(|p| i32::from(p.get())))
+                    .bind(address.and_then(|a| a.postal_code.as_ref()).map(|p| p.as_str().to_owned()))
                     .bind(address.map(|a| a.city.to_string()))
                     .bind(address.map(|a| a.country.as_str().to_owned()))
                     .bind(d.iban.as_ref().map(|i| i.as_str().to_owned()))

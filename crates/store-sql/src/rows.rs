@@ -32,8 +32,8 @@ fn optional<T>(name: &'static str, raw: Option<&str>, parse: impl Fn(&str) -> Re
     raw.map(|r| field(name, parse(r))).transpose()
 }
 
-fn postal_code(raw: i32) -> Parsed<PostalCode> {
-    field("postal_code", u16::try_from(raw).map_err(|_| Invalid::PostalCode).and_then(PostalCode::new))
+fn postal_code(raw: &str, country: &str) -> Parsed<PostalCode> {
+    field("postal_code", PostalCode::parse_in(raw, country))
 }
 
 #[derive(sqlx::FromRow)]
@@ -41,7 +41,7 @@ pub struct BuildingRow {
     pub id: Uuid,
     pub name: String,
     pub street: String,
-    pub postal_code: i32,
+    pub postal_code: String,
     pub city: String,
     pub country: String,
     pub bce_number: Option<String>,
@@ -73,7 +73,7 @@ impl TryFrom<BuildingRow> for BuildingSummary {
             name: text("name", &row.name)?,
             address: Address {
                 street: text("street", &row.street)?,
-                postal_code: postal_code(row.postal_code)?,
+                postal_code: postal_code(&row.postal_code, "BE")?,
                 city: text("city", &row.city)?,
                 country: field("country", Country::parse(&row.country))?,
             },
@@ -135,7 +135,7 @@ pub struct OwnerRow {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub street: Option<String>,
-    pub postal_code: Option<i32>,
+    pub postal_code: Option<String>,
     pub city: Option<String>,
     pub country: Option<String>,
     pub iban: Option<String>,
@@ -154,12 +154,15 @@ impl TryFrom<OwnerRow> for Owner {
 
     fn try_from(row: OwnerRow) -> Parsed<Self> {
         let address = match (row.street.as_deref(), row.city.as_deref(), row.country.as_deref()) {
-            (Some(street), Some(city), Some(country)) => Some(PostalAddress {
-                street: text("street", street)?,
-                postal_code: row.postal_code.map(postal_code).transpose()?,
-                city: text("city", city)?,
-                country: field("country", Country::parse(country))?,
-            }),
+            (Some(street), Some(city), Some(country)) => {
+                let country = field("country", Country::parse(country))?;
+                Some(PostalAddress {
+                    street: text("street", street)?,
+                    postal_code: row.postal_code.as_deref().map(|p| postal_code(p, country.as_str())).transpose()?,
+                    city: text("city", city)?,
+                    country,
+                })
+            }
             _ => None,
         };
         Ok(Owner {

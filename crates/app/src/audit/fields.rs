@@ -19,7 +19,7 @@ pub fn building(b: &Building) -> Vec<Field> {
     vec![
         field("name", text(&d.name)),
         field("street", text(&d.address.street)),
-        field("postal_code", text(d.address.postal_code)),
+        field("postal_code", text(&d.address.postal_code)),
         field("city", text(&d.address.city)),
         field("country", text(d.address.country.as_str())),
         field("bce_number", d.bce_number.as_ref().map(|n| n.as_str().to_owned())),
@@ -58,7 +58,9 @@ pub fn owner(o: &Owner) -> Vec<Field> {
         personal("phone", d.phone.as_ref().map(ToString::to_string)),
         personal(
             "address",
-            d.address.as_ref().map(|a| format!("{} {} {}", a.street, a.postal_code.map(|p| p.to_string()).unwrap_or_default(), a.city)),
+            d.address
+                .as_ref()
+                .map(|a| format!("{} {} {}", a.street, a.postal_code.as_ref().map(ToString::to_string).unwrap_or_default(), a.city)),
         ),
         personal("iban", d.iban.as_ref().map(|i| i.as_str().to_owned())),
         field("language", text(d.language)),

@@ -22,7 +22,6 @@ pub enum Kind {
 const INTEGERS: &[&str] = &[
     "quota",
     "quota_base",
-    "postal_code",
     "floor",
     "surface_hundredths",
     "construction_year",

@@ -120,11 +120,10 @@ fn parse(table: &str, column: &str, row: &Row<'_>) -> Option<Result<(), Invalid>
         (_, "name" | "street" | "city" | "last_name" | "first_name" | "supplier" | "title") => return on_text(&|s| ok(Name::parse(s))),
         (_, "unit_number" | "phone" | "invoice_number") => return on_text(&|s| ok(ShortText::parse(s))),
         ("expenses", "description") => return on_text(&|s| ok(LongText::parse(s))),
-        ("buildings", "postal_code") => {
-            return on_integer(&|v| ok(u16::try_from(v).map_err(|_| Invalid::PostalCode).and_then(PostalCode::new)));
-        }
+        ("buildings", "postal_code") => return on_text(&|s| ok(PostalCode::parse(s))),
         ("owners", "postal_code") => {
-            return on_integer(&|v| ok(u16::try_from(v).map_err(|_| Invalid::PostalCode).and_then(PostalCode::new)));
+            let country = text(row.get("country")).and_then(|c| Country::parse(c).ok()).unwrap_or_else(Country::belgium);
+            return on_text(&|s| ok(PostalCode::parse_in(s, country.as_str())));
         }
         (_, "country") => return on_text(&|s| ok(Country::parse(s))),
         (_, "bce_number") => return on_text(&|s| ok(BceNumber::parse(s))),

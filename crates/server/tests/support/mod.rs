@@ -17,8 +17,19 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// A port nobody listens on, never the same twice in one test binary: the
+/// tests run in parallel, and two servers told the same port would answer
+/// each other's clients.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+        let mut given = GIVEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 /// One HTTP/1.1 request with `Connection: close`; returns (status, body).

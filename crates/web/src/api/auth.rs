@@ -101,7 +101,7 @@ impl From<Session> for SessionView {
 
 /// Creates an organisation and its first user (its syndic), and logs in.
 #[utoipa::path(post, path = "/register", tag = "auth", request_body = RegisterBody,
-    responses((status = 201, body = SessionView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = SessionView), (status = 409, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 async fn register(
     State(app): State<App>,
     ClientIp(ip): ClientIp,

@@ -95,8 +95,10 @@ impl OwnerBody {
     fn address(&self, v: &mut Violations) -> Option<Option<PostalAddress>> {
         let street = optional(v, "address", self.address.as_deref(), Text::parse)?;
         let city = optional(v, "city", self.city.as_deref(), Text::parse)?;
-        let postal_code = optional(v, "postal_code", self.postal_code.as_ref().map(Scalar::as_str), PostalCode::parse)?;
         let country = optional(v, "country", self.country.as_deref(), Country::parse)?;
+        let code_of = country.as_ref().map_or("BE", Country::as_str).to_owned();
+        let postal_code =
+            optional(v, "postal_code", self.postal_code.as_ref().map(Scalar::as_str), |raw| PostalCode::parse_in(raw, &code_of))?;
         match (street, city) {
             (Some(street), Some(city)) => {
                 Some(Some(PostalAddress { street, postal_code, city, country: country.unwrap_or_else(Country::belgium) }))
@@ -154,7 +156,7 @@ pub(crate) fn view(tenant: Option<Uuid>, owner: Owner) -> OwnerView {
         phone: d.phone.map(|p| p.to_string()),
         address: address.map(|a| a.street.to_string()),
         city: address.map(|a| a.city.to_string()),
-        postal_code: address.and_then(|a| a.postal_code).map(|p| p.to_string()),
+        postal_code: address.and_then(|a| a.postal_code.as_ref()).map(PostalCode::to_string),
         country: address.map(|a| a.country.as_str().to_owned()),
         iban: d.iban.map(|i| i.as_str().to_owned()),
         language: d.language.as_str().to_owned(),

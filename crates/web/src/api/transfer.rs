@@ -69,6 +69,8 @@ fn typed(kind: Kind, raw: &serde_json::Value) -> Option<Value> {
         (_, J::Null) => Value::Null,
         (Kind::Uuid, J::String(s)) => Value::Uuid(s.parse().ok()?),
         (Kind::Text, J::String(s)) => Value::Text(s.clone()),
+        // Files written before postal codes were text carry them as numbers.
+        (Kind::Text, J::Number(n)) => Value::Text(n.to_string()),
         (Kind::Integer, J::Number(n)) => Value::Integer(n.as_i64()?),
         (Kind::Boolean, J::Bool(b)) => Value::Boolean(*b),
         (Kind::Date, J::String(s)) => Value::Date(NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?),

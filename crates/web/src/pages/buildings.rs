@@ -206,7 +206,7 @@ pub async fn show(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id)
     let details = &summary.building.details;
     let template = BuildingPage {
         chrome: &chrome,
-        address: format!("{}, {} {}", details.address.street, details.address.postal_code.get(), details.address.city),
+        address: format!("{}, {} {}", details.address.street, details.address.postal_code, details.address.city),
         bce: details.bce_number.as_ref().map_or_else(|| chrome.t("none"), |n| n.as_str().to_owned()),
         quota_base: details.quota_base.get(),
         building: line(&chrome, &summary),
@@ -257,7 +257,7 @@ pub async fn edit(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id)
     let values = [
         ("name", d.name.to_string()),
         ("address", d.address.street.to_string()),
-        ("postal_code", d.address.postal_code.get().to_string()),
+        ("postal_code", d.address.postal_code.to_string()),
         ("city", d.address.city.to_string()),
         ("quota_base", d.quota_base.get().to_string()),
         ("construction_year", optional(d.construction_year.map(|y| y.to_string()))),

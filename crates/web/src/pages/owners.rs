@@ -142,7 +142,7 @@ pub async fn owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id
         email: d.email.as_ref().map_or_else(none, |e| e.as_str().to_owned()),
         phone: d.phone.as_ref().map_or_else(none, ToString::to_string),
         address: d.address.as_ref().map_or_else(none, |a| {
-            let postal = a.postal_code.map(|p| format!("{} ", p.get())).unwrap_or_default();
+            let postal = a.postal_code.as_ref().map(|p| format!("{p} ")).unwrap_or_default();
             format!("{}, {postal}{}", a.street, a.city)
         }),
         iban: d.iban.as_ref().map_or_else(none, |i| i.as_str().to_owned()),
@@ -213,7 +213,7 @@ pub async fn edit_owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, 
         ("email", d.email.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_default()),
         ("phone", d.phone.as_ref().map(ToString::to_string).unwrap_or_default()),
         ("address", address.map(|a| a.street.to_string()).unwrap_or_default()),
-        ("postal_code", address.and_then(|a| a.postal_code).map(|p| p.get().to_string()).unwrap_or_default()),
+        ("postal_code", address.and_then(|a| a.postal_code.as_ref()).map(ToString::to_string).unwrap_or_default()),
         ("city", address.map(|a| a.city.to_string()).unwrap_or_default()),
         ("iban", d.iban.as_ref().map(|i| i.as_str().to_owned()).unwrap_or_default()),
         ("language", d.language.as_str().to_owned()),

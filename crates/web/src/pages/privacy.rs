@@ -69,7 +69,7 @@ fn owner_part(chrome: &Chrome, r: &OwnerRecord) -> OwnerPart {
     let none = || chrome.t("none");
     let d = &r.owner.details;
     let address = d.address.as_ref().map_or_else(none, |a| {
-        let postal = a.postal_code.map(|p| format!("{} ", p.get())).unwrap_or_default();
+        let postal = a.postal_code.as_ref().map(|p| format!("{p} ")).unwrap_or_default();
         format!("{}, {postal}{} ({})", a.street, a.city, a.country.as_str())
     });
     let facts = vec![

@@ -50,9 +50,9 @@ async fn errors_show_next_to_their_fields_in_each_language_and_keep_what_was_typ
     let app = TestApp::new().await;
     app.syndic().await;
     let expected = [
-        ("fr", "Ce n&#39;est pas un code postal belge", "Cet IBAN n&#39;est pas valide"),
-        ("nl", "Dit is geen Belgische postcode", "Dit IBAN is ongeldig"),
-        ("en", "This is not a Belgian postal code", "This IBAN is not valid"),
+        ("fr", "Ce n&#39;est pas un code postal du pays", "Cet IBAN n&#39;est pas valide"),
+        ("nl", "Dit is geen postcode van het land", "Dit IBAN is ongeldig"),
+        ("en", "This is not a postal code of the country", "This IBAN is not valid"),
     ];
     for (lang, postal, iban) in expected {
         let mut browser = Browser::default();

@@ -121,3 +121,30 @@ async fn a_building_beyond_reach_filters_like_a_missing_one_in_every_list() {
         assert_eq!(beyond, absent, "{list}: a building beyond reach answers like a missing one");
     }
 }
+
+#[tokio::test]
+async fn owners_abroad_write_their_own_postal_codes_and_belgian_ones_stop_at_9992() {
+    for t in [TestApp::new().await, TestApp::on_postgres().await] {
+        let token = t.syndic().await;
+        for (country, code, stored) in
+            [("FR", "75001", "75001"), ("NL", "1012lg", "1012 LG"), ("GB", "SW1A 1AA", "SW1A 1AA"), ("BE", "9992", "9992")]
+        {
+            let mut body = owner_body("Ailleurs");
+            body["country"] = json!(country);
+            body["postal_code"] = json!(code);
+            let id = t.create("/api/v1/owners", &token, body).await;
+            let read = t.get(&format!("/api/v1/owners/{id}"), &token).await;
+            assert_eq!(read.body["postal_code"], json!(stored), "{country} {code}");
+        }
+        for (country, code) in [("BE", "9999"), ("FR", "1050"), ("NL", "1012 SS"), ("DE", "1011")] {
+            let mut body = owner_body("Ailleurs");
+            body["country"] = json!(country);
+            body["postal_code"] = json!(code);
+            let answer = t.post("/api/v1/owners", &token, body).await;
+            assert_eq!((answer.status.as_u16(), answer.fields()), (422, vec!["postal_code".to_owned()]), "{country} {code}");
+        }
+        let mut building = crate::helpers::building_body("Au bout");
+        building["postal_code"] = json!("9999");
+        assert_eq!(t.post("/api/v1/buildings", &token, building).await.fields(), ["postal_code"]);
+    }
+}
