@@ -88,7 +88,7 @@ pub fn monitored_router(app: App, settings: WebSettings) -> (Router, std::sync::
         .merge(pages::routes(app.clone()))
         .route("/health", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
         .route("/health/ready", get(ready))
-        .fallback(|| async { ApiError::not_found() })
+        .fallback(pages::session::not_found)
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This method is not allowed on this path.")
         })

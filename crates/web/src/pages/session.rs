@@ -91,6 +91,22 @@ fn menu(lang: Lang, role: koprogo_domain::account::Role) -> Vec<(&'static str, S
 /// Sets `Chrome` on every page request, and the form-token cookie when the
 /// browser has none yet.
 pub async fn chrome(mut request: Request, next: Next) -> Response {
+    let (chrome, fresh) = chrome_of(&request);
+    let secure = secure(request.extensions().get::<WebSettings>());
+    request.extensions_mut().insert(chrome.clone());
+    let mut response = next.run(request).await;
+    if is_problem(&response) {
+        response = as_page(&chrome, response).await;
+    }
+    if let Some(token) = fresh {
+        set_cookie(&mut response, secure, CSRF, &token, 60 * 60 * 24 * 30);
+    }
+    page_policy(&mut response);
+    response
+}
+
+/// The chrome of a request, and a fresh form token when the browser has none.
+fn chrome_of(request: &Request) -> (Chrome, Option<String>) {
     let headers = request.headers();
     let lang = cookie(headers, LANG)
         .and_then(Lang::parse)
@@ -102,19 +118,50 @@ pub async fn chrome(mut request: Request, next: Next) -> Response {
     let csrf = existing.map(str::to_owned).or_else(|| fresh.clone()).unwrap_or_default();
     let here = request.uri().path_and_query().map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
     let signed_in = cookie(headers, ACCESS).is_some() || cookie(headers, REFRESH).is_some();
-    let secure = secure(request.extensions().get::<WebSettings>());
-    request.extensions_mut().insert(Chrome { lang, csrf, here, signed_in, nav: Vec::new() });
-    let mut response = next.run(request).await;
-    if let Some(token) = fresh {
-        set_cookie(&mut response, secure, CSRF, &token, 60 * 60 * 24 * 30);
-    }
-    let headers = response.headers_mut();
-    headers.insert(
+    (Chrome { lang, csrf, here, signed_in, nav: Vec::new() }, fresh)
+}
+
+/// Pages may load their stylesheet; nothing else.
+fn page_policy(response: &mut Response) {
+    response.headers_mut().insert(
         "content-security-policy",
         HeaderValue::from_static(
             "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
+}
+
+fn is_problem(response: &Response) -> bool {
+    response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/problem+json"))
+}
+
+/// A problem that reached a page (a malformed id, a refused extractor) as the
+/// error page a browser shows, in the reader's language, with its status.
+async fn as_page(chrome: &Chrome, response: Response) -> Response {
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), 64 * 1024).await.unwrap_or_default();
+    let problem: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let code = match problem["code"].as_str().unwrap_or("internal") {
+        "malformed_id" => "not_found",
+        other => other,
+    };
+    super::render::error_page(chrome, &crate::error::ApiError::new(status, code, ""))
+}
+
+/// `/nope` in a browser: the not-found page, not a problem document.
+pub async fn not_found(request: Request) -> Response {
+    let accepts_html =
+        request.headers().get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    if request.uri().path().starts_with("/api/") || !accepts_html {
+        return crate::error::ApiError::not_found().into_response();
+    }
+    let (chrome, _) = chrome_of(&request);
+    let mut response = super::render::error_page(&chrome, &crate::error::ApiError::not_found());
+    page_policy(&mut response);
     response
 }
 

@@ -42,7 +42,7 @@ impl Browser {
     }
 
     pub async fn open(&mut self, app: &TestApp, method: Method, path: &str, form: Option<&[(&str, &str)]>) -> Page {
-        let mut request = Request::builder().method(method).uri(path);
+        let mut request = Request::builder().method(method).uri(path).header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8");
         let cookies: Vec<String> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
         if !cookies.is_empty() {
             request = request.header(header::COOKIE, cookies.join("; "));
