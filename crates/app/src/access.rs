@@ -168,10 +168,13 @@ impl Actor {
         let visible = match reach {
             Reach::BoardBuildings => Visibility { buildings: Some(self.board_buildings.clone()), ..Visibility::default() },
             Reach::OwnUnits => match &self.owner {
-                Some(scope) => {
-                    Visibility { buildings: Some(scope.buildings.clone()), units: Some(scope.units.clone()), owner: Some(scope.owner_id) }
-                }
-                None => Visibility { buildings: Some(Vec::new()), units: Some(Vec::new()), owner: None },
+                Some(scope) => Visibility {
+                    buildings: Some(scope.buildings.clone()),
+                    units: Some(scope.units.clone()),
+                    owner: Some(scope.owner_id),
+                    decided_only: true,
+                },
+                None => Visibility { buildings: Some(Vec::new()), units: Some(Vec::new()), owner: None, decided_only: true },
             },
             _ => Visibility::default(),
         };

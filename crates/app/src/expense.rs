@@ -27,7 +27,8 @@ impl App {
     pub async fn expense(&self, actor: &Actor, id: ExpenseId) -> Result<Expense, AppError> {
         let grant = actor.grant(Action::ReadExpense)?;
         let expense = self.store.expenses.expense(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
-        if grant.sees_building(expense.details.building_id) { Ok(expense) } else { Err(AppError::NotFound) }
+        let decided = !grant.visible.decided_only || expense.status != ExpenseStatus::Draft;
+        if grant.sees_building(expense.details.building_id) && decided { Ok(expense) } else { Err(AppError::NotFound) }
     }
 
     pub async fn expenses(&self, actor: &Actor, query: &ListQuery<ExpenseSort>, filter: &ExpenseFilter) -> Result<Page<Expense>, AppError> {

@@ -42,6 +42,9 @@ pub struct Visibility {
     pub buildings: Option<Vec<BuildingId>>,
     pub units: Option<Vec<UnitId>>,
     pub owner: Option<OwnerId>,
+    /// Only what the syndic has decided: an expense still in draft is the
+    /// syndic's work in progress, not yet the owners' charge.
+    pub decided_only: bool,
 }
 
 #[async_trait::async_trait]

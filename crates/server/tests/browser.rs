@@ -158,6 +158,7 @@ fn record_a_unit_an_owner_and_an_expense(browser: &Browser, site: &str) {
     browser.wait_for("/ownerships/new");
     browser.click("a[href$='/ownerships/new']");
     browser.wait_for(r#"id="start_date""#);
+    browser.click("#owner_id option:nth-of-type(2)");
     browser.fill("#share", "100");
     browser.set("start_date", "2026-01-01");
     browser.click("main button[type=submit]");

@@ -344,6 +344,12 @@ pub async fn visibility_limits_lists(store: Store) {
     assert_eq!(units.total, 1);
     let expenses = store.expenses.expenses(t, &query(ExpenseSort::Date), &ExpenseFilter::default(), &only_a).await.unwrap();
     assert_eq!((expenses.total, expenses.items.len()), (0, 0));
+    // Owners see what the syndic decided: the approved expense, not the draft beside it.
+    let decided = Expense { status: ExpenseStatus::Approved, ..sample::expense(b.id, 20) };
+    store.expenses.insert_expense(t, &decided).await.unwrap();
+    let owners_view = Visibility { decided_only: true, ..Visibility::default() };
+    let seen = store.expenses.expenses(t, &query(ExpenseSort::Date), &ExpenseFilter::default(), &owners_view).await.unwrap();
+    assert_eq!((seen.total, seen.items.iter().map(|e| e.id).collect::<Vec<_>>()), (1, vec![decided.id]));
     let nothing = Visibility { buildings: Some(Vec::<BuildingId>::new()), ..Visibility::default() };
     assert_eq!(store.buildings.buildings(t, &query(BuildingSort::Name), &nothing).await.unwrap().total, 0);
 }

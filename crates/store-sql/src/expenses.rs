@@ -34,6 +34,9 @@ macro_rules! expense_store {
                 if let Some(ids) = &visible.buildings {
                     push_in(qb, "building_id", &ids.iter().map(|b| b.as_uuid()).collect::<Vec<_>>());
                 }
+                if visible.decided_only {
+                    qb.push(" AND status <> 'draft'");
+                }
             }
 
             /// Locks and reads the stored expense for the transaction.

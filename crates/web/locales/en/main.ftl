@@ -282,7 +282,10 @@ import-file = The bank's CODA or camt.053 file
 import-help = Importing the same file twice adds nothing. Payments are recognised by their structured communication, else by the amount and the co-owner's account.
 import-submit = Import
 import-refused = The file is refused: { $reason }.
-import-done = { $recorded } payments recorded, { $matched } of them allocated automatically.
+import-done = { $recorded ->
+        [one] { $recorded } payment recorded
+       *[other] { $recorded } payments recorded
+    }, { $matched } of them allocated automatically.
 import-again = imported before: nothing added.
 arrears-title = Co-owners' arrears
 arrears-overdue = Total overdue:

@@ -282,7 +282,13 @@ import-file = Fichier CODA ou camt.053 de la banque
 import-help = Le même fichier importé deux fois n'ajoute rien. Les paiements sont reconnus par leur communication structurée, sinon par le montant et le compte du copropriétaire.
 import-submit = Importer
 import-refused = Le fichier est refusé : { $reason }.
-import-done = { $recorded } paiements enregistrés, dont { $matched } imputés automatiquement.
+import-done = { $recorded ->
+        [one] { $recorded } paiement enregistré
+       *[other] { $recorded } paiements enregistrés
+    }, dont { $matched ->
+        [one] { $matched } imputé
+       *[other] { $matched } imputés
+    } automatiquement.
 import-again = déjà importé : rien d'ajouté.
 arrears-title = Arriérés des copropriétaires
 arrears-overdue = Total échu impayé :

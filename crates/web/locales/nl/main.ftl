@@ -282,7 +282,10 @@ import-file = CODA- of camt.053-bestand van de bank
 import-help = Hetzelfde bestand twee keer inlezen voegt niets toe. Betalingen worden herkend aan hun gestructureerde mededeling, anders aan het bedrag en de rekening van de mede-eigenaar.
 import-submit = Inlezen
 import-refused = Het bestand wordt geweigerd: { $reason }.
-import-done = { $recorded } betalingen geregistreerd, waarvan { $matched } automatisch toegewezen.
+import-done = { $recorded ->
+        [one] { $recorded } betaling geregistreerd
+       *[other] { $recorded } betalingen geregistreerd
+    }, waarvan { $matched } automatisch toegewezen.
 import-again = al ingelezen: niets toegevoegd.
 arrears-title = Achterstallen van de mede-eigenaars
 arrears-overdue = Totaal vervallen en onbetaald:

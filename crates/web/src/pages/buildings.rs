@@ -307,7 +307,7 @@ const UNIT: Spec = Spec {
         field("unit_number", "unit-number", "text", true),
         field("unit_type", "unit-type", "select", true),
         field("floor", "unit-floor", "number", false),
-        field("surface_area", "unit-surface", "text", false),
+        field("surface_area", "unit-surface", "decimal", false),
         field("quota", "unit-quota", "number", true),
     ],
 };

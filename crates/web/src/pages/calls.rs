@@ -126,8 +126,8 @@ const CALL: Spec = Spec {
         field("title", "call-title", "text", true),
         field("as_of", "call-as-of", "date", true),
         field("due_date", "call-due", "date", true),
-        field("working_amount", "fund-working", "text", false),
-        field("reserve_amount", "fund-reserve", "text", false),
+        field("working_amount", "fund-working", "decimal", false),
+        field("reserve_amount", "fund-reserve", "decimal", false),
         field("key_id", "call-key", "select", false),
     ],
 };

@@ -208,7 +208,7 @@ const EXPENSE: Spec = Spec {
         field("supplier", "expense-supplier", "text", true),
         field("invoice_number", "expense-invoice", "text", false),
         field("description", "expense-description", "text", true),
-        field("amount", "expense-amount", "text", true),
+        field("amount", "expense-amount", "decimal", true),
         field("vat_rate", "expense-vat", "select", true),
         field("category", "expense-category", "select", true),
         field("account_code", "expense-account", "text", false),

@@ -19,7 +19,9 @@ use crate::error::ApiError;
 use crate::extract::parse_json;
 
 /// A field: its body name, the key of its label, and its input type
-/// (`select` takes its options from the form's `choices`).
+/// (`select` takes its options from the form's `choices`; `pick` too, with
+/// nothing chosen until the user chooses; `decimal` is a number as the page's
+/// language writes it).
 pub struct FieldSpec {
     pub name: &'static str,
     pub label: &'static str,
@@ -199,7 +201,10 @@ pub fn body<B: DeserializeOwned>(spec: &Spec, form: &Form, fixed: &[(&str, Strin
     let mut body: serde_json::Map<String, serde_json::Value> = spec
         .fields
         .iter()
-        .map(|f| (f.name.to_owned(), form.get(f.name).trim().to_owned()))
+        .map(|f| {
+            let typed = form.get(f.name).trim();
+            (f.name.to_owned(), if f.kind == "decimal" { form.1.decimal(typed) } else { typed.to_owned() })
+        })
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| (k, v.into()))
         .collect();

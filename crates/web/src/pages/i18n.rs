@@ -34,6 +34,20 @@ pub enum Lang {
 impl Lang {
     pub const ALL: [Lang; 3] = [Lang::Fr, Lang::Nl, Lang::En];
 
+    /// A number typed as this language writes it, as the API reads it:
+    /// `1.234,56` and `1234,56` in French and Dutch, `1,234.56` in English,
+    /// spaces as thousands separators anywhere. A French number without a
+    /// comma is left alone (`1234.56` typed on a phone stays 1234.56; `1.234`
+    /// is refused by the API rather than read as a thousand).
+    pub fn decimal(self, typed: &str) -> String {
+        let bare: String = typed.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+        match self {
+            Lang::Fr | Lang::Nl if bare.contains(',') => bare.replace('.', "").replace(',', "."),
+            Lang::En => bare.replace(',', ""),
+            _ => bare,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::Fr => "fr",

@@ -243,8 +243,9 @@ const OWNERSHIP: Spec = Spec {
     submit: "ownership-create",
     action: Action::WriteOwnership,
     fields: &[
-        field("owner_id", "ownership-owner", "select", true),
-        field("share", "ownership-share-percent", "text", true),
+        // A person to choose, never one chosen for the syndic (a tap would give a stranger the unit).
+        field("owner_id", "ownership-owner", "pick", true),
+        field("share", "ownership-share-percent", "decimal", true),
         field("start_date", "ownership-from", "date", true),
         field("end_date", "ownership-until", "date", false),
     ],

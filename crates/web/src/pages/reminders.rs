@@ -150,11 +150,11 @@ const POLICY: Spec = Spec {
         field("delays_days[0]", "policy-delay-reminder", "number", true),
         field("delays_days[1]", "policy-delay-formal_notice", "number", true),
         field("delays_days[2]", "policy-delay-last_notice", "number", true),
-        field("fees[0]", "policy-fee-reminder", "text", true),
-        field("fees[1]", "policy-fee-formal_notice", "text", true),
-        field("fees[2]", "policy-fee-last_notice", "text", true),
-        field("interest_rate", "policy-interest", "text", true),
-        field("minimum", "policy-minimum", "text", true),
+        field("fees[0]", "policy-fee-reminder", "decimal", true),
+        field("fees[1]", "policy-fee-formal_notice", "decimal", true),
+        field("fees[2]", "policy-fee-last_notice", "decimal", true),
+        field("interest_rate", "policy-interest", "decimal", true),
+        field("minimum", "policy-minimum", "decimal", true),
     ],
 };
 

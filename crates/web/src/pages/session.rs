@@ -255,7 +255,9 @@ pub fn end_session(response: &mut Response, secure: bool) {
 /// A submitted form whose token matched the cookie: its fields, in order,
 /// without the token. A missing or wrong token answers 403 with a page that
 /// says the form expired.
-pub struct Form(pub Vec<(String, String)>);
+/// A submitted form's fields, and the language of the page it came from
+/// (which writes decimals its own way: `1.234,56` in French and Dutch).
+pub struct Form(pub Vec<(String, String)>, pub super::i18n::Lang);
 
 impl Form {
     pub fn get(&self, name: &str) -> &str {
@@ -285,7 +287,8 @@ impl<S: Send + Sync> FromRequest<S> for Form {
             let page = chrome.map(|c| error_page(&c, &crate::error::ApiError::new(StatusCode::FORBIDDEN, "csrf", "")));
             return Err(page.unwrap_or_else(|| StatusCode::FORBIDDEN.into_response()));
         }
-        Ok(Form(fields.into_iter().filter(|(k, _)| k != "_csrf").collect()))
+        let lang = chrome.map_or(super::i18n::Lang::Fr, |c| c.lang);
+        Ok(Form(fields.into_iter().filter(|(k, _)| k != "_csrf").collect(), lang))
     }
 }
 

@@ -12,7 +12,9 @@ async fn each_role_reads_what_its_scope_allows() {
     let e = t.estate().await;
     let k = &e.tokens;
     let second_unit = t.create("/api/v1/units", &k.syndic, unit_body(&e.building, "1B", 100)).await;
-    t.create("/api/v1/expenses", &k.syndic, expense_body(&e.building, json!(10))).await;
+    let approved = t.create("/api/v1/expenses", &k.syndic, expense_body(&e.building, json!(10))).await;
+    assert_eq!(t.post(&format!("/api/v1/expenses/{approved}/approve"), &k.syndic, json!({})).await.status, StatusCode::OK);
+    let draft = t.create("/api/v1/expenses", &k.syndic, expense_body(&e.building, json!(15))).await;
     t.create("/api/v1/expenses", &k.syndic, expense_body(&e.other_building, json!(20))).await;
     let cases = [
         (format!("/api/v1/buildings/{}", e.building), [200, 200, 200, 200, 403, 404]),
@@ -20,6 +22,9 @@ async fn each_role_reads_what_its_scope_allows() {
         (format!("/api/v1/units/{}", e.unit), [200, 200, 200, 200, 403, 404]),
         (format!("/api/v1/units/{second_unit}"), [200, 200, 200, 404, 403, 404]),
         (format!("/api/v1/owners/{}", e.owner), [200, 200, 200, 200, 403, 404]),
+        // A draft is the syndic's work in progress, not yet the owners' charge.
+        (format!("/api/v1/expenses/{approved}"), [200, 200, 200, 200, 403, 404]),
+        (format!("/api/v1/expenses/{draft}"), [200, 200, 200, 404, 403, 404]),
         ("/api/v1/admin/organizations".to_owned(), [403, 403, 403, 403, 200, 403]),
     ];
     let tokens = [&k.syndic, &k.accountant, &k.board, &k.owner, &k.admin, &k.stranger];
@@ -33,7 +38,7 @@ async fn each_role_reads_what_its_scope_allows() {
         ("/api/v1/units", [2, 2, 2, 1, 0]),
         ("/api/v1/owners", [1, 1, 1, 1, 0]),
         ("/api/v1/ownerships", [1, 1, 1, 1, 0]),
-        ("/api/v1/expenses", [2, 2, 1, 1, 0]),
+        ("/api/v1/expenses", [3, 3, 2, 1, 0]),
     ];
     let tenant_tokens = [&k.syndic, &k.accountant, &k.board, &k.owner, &k.stranger];
     for (path, expected) in totals {

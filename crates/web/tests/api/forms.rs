@@ -108,10 +108,12 @@ async fn expenses_are_filtered_and_approved_by_those_allowed_only() {
     let mut owner = Browser::default();
     owner.sign_in(&app, "owner@horizon.be").await;
     let seen = owner.get(&app, "/expenses").await;
-    assert!(seen.html.contains("1.234,56") && !seen.html.contains("/approve"), "an owner sees, does not approve");
+    assert!(!seen.html.contains("1.234,56") && !seen.html.contains("/approve"), "a draft is not the owners' yet");
     assert_eq!(owner.submit(&app, &approve, &[]).await.status, StatusCode::FORBIDDEN);
 
     assert_eq!(syndic.submit(&app, &approve, &[]).await.location(), "/expenses");
+    let seen = owner.get(&app, "/expenses").await;
+    assert!(seen.html.contains("1.234,56") && !seen.html.contains("/pay"), "an owner sees the approved expense, does not pay it");
     let after = syndic.get(&app, "/expenses?status=approved").await;
     assert!(after.html.contains("Approuvée") && after.html.contains("Marquer payée"));
     assert_eq!(syndic.submit(&app, &approve, &[]).await.status, StatusCode::UNPROCESSABLE_ENTITY, "approved twice");
@@ -396,4 +398,64 @@ async fn a_tampered_choice_is_an_error_next_to_its_field() {
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.html);
     assert!(page.html.contains(r#"id="owner_id-error""#), "{}", page.html);
     assert!(page.html.contains("Peeters"), "the choices are read again to show the form");
+}
+
+#[tokio::test]
+async fn amounts_and_shares_are_typed_as_the_page_s_language_writes_them() {
+    let app = TestApp::new().await;
+    let estate = app.estate().await;
+    let expense = |amount: &'static str| {
+        vec![
+            ("building_id", estate.building.clone()),
+            ("expense_date", "2026-02-10".to_owned()),
+            ("supplier", "Schindler SA".to_owned()),
+            ("description", "Entretien ascenseur".to_owned()),
+            ("vat_rate", "21".to_owned()),
+            ("category", "maintenance".to_owned()),
+            ("fund", "working".to_owned()),
+            ("amount", amount.to_owned()),
+        ]
+    };
+    let cases = [
+        (None, "1.234,56", "1234.56"),
+        (None, "99,9", "99.9"),
+        (None, "12.50", "12.5"),
+        (Some("en"), "1,234.50", "1234.5"),
+        (Some("nl"), "7 000,00", "7000.0"),
+    ];
+    for (language, typed, stored) in cases {
+        let mut browser = Browser::default();
+        browser.sign_in(&app, "syndic@horizon.be").await;
+        if let Some(code) = language {
+            browser.get(&app, &format!("/lang/{code}?back=/")).await;
+        }
+        let fields = expense(typed);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let done = browser.submit(&app, "/expenses/new", &fields).await;
+        assert_eq!(done.location(), "/expenses", "{language:?} {typed}: {}", done.html);
+        let listed = app.get("/api/v1/expenses?sort_by=created_at&order=desc&per_page=1", &estate.tokens.syndic).await;
+        let amount = crate::money::cents(&listed.body["data"][0]["amount"]);
+        assert_eq!(amount, koprogo_domain::money::Cents::parse_euros(stored).expect("cents").get(), "{language:?} {typed}");
+    }
+    // A French page does not read an English thousands separator as a decimal comma.
+    let mut french = Browser::default();
+    french.sign_in(&app, "syndic@horizon.be").await;
+    let fields = expense("1,234.50");
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(french.submit(&app, "/expenses/new", &fields).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Nobody is chosen for the syndic: the owner picker starts empty.
+    let form = french.get(&app, &format!("/units/{}/ownerships/new", estate.unit)).await;
+    let picker = form.html.split(r#"<select id="owner_id""#).nth(1).unwrap_or_default();
+    let first = picker.split("<option").nth(1).unwrap_or_default();
+    assert!(first.starts_with(r#" value="">"#), "{first}");
+    let shared = french
+        .submit(
+            &app,
+            &format!("/units/{}/ownerships/new", estate.unit),
+            &[("owner_id", &estate.owner), ("share", "33,33"), ("start_date", "2030-01-01")],
+        )
+        .await;
+    // 33,33 is read as a share; the unit, already held whole, refuses it for that reason alone.
+    assert!(!shared.html.contains(r#"id="share-error""#) && shared.html.contains("dépasseraient 100"), "{}", shared.html);
 }

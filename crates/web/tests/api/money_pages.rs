@@ -79,13 +79,21 @@ async fn a_syndic_previews_issues_and_downloads_a_call_then_clears_the_inbox() {
     let file = coda(&[("P1", 10_000, Communication::Structured(ogm)), ("P2", 4_242, Communication::None)].map(|(r, a, c)| (r, a, c, None)));
     let imported = syndic.upload(&b.t, "/payments/import", "statement.cod", file.as_bytes()).await;
     assert_eq!(imported.status, StatusCode::OK, "{}", imported.html);
-    assert!(imported.html.contains("2 paiements enregistrés, dont 1 imputés automatiquement"), "{}", imported.html);
+    assert!(imported.html.contains("2 paiements enregistrés, dont 1 imputé automatiquement"), "{}", imported.html);
     let broken = syndic.upload(&b.t, "/payments/import", "statement.cod", b"not a statement").await;
     assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(broken.html.contains("line 1"), "{}", broken.html);
 
     let inbox = syndic.get(&b.t, "/payments?inbox=1").await;
     assert!(inbox.html.contains("Un paiement à imputer") && inbox.html.contains("42,42"), "{}", inbox.html);
+    assert!(
+        inbox.html.contains(
+            r#"name="call_line_id" required>
+          <option value="" selected></option>"#
+        ),
+        "nobody's line is chosen for the syndic: {}",
+        inbox.html
+    );
     let waiting = b.t.get("/api/v1/payments?unmatched=true", &b.token).await.body["data"][0]["id"].as_str().expect("waiting").to_owned();
     let z = lines.iter().find(|l| l["owner_id"] == json!(b.owners[2])).expect("Z's line")["id"].as_str().expect("id").to_owned();
     let assigned = submit(&mut syndic, &b, &format!("/payments/{waiting}/assign"), &[("call_line_id", z)]).await;
