@@ -17,7 +17,7 @@ use crate::audit::{Entry, diff, field, fields};
 use crate::building::found;
 use crate::error::AppError;
 use crate::listing::{CallSort, ListQuery, Page};
-use crate::ports::money::{FiscalYear, StoredDistribution};
+use crate::ports::money::{FiscalYear, Issued, StoredDistribution};
 
 /// What issuing a call would do: its lines, and the reserve-fund warning.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +35,15 @@ fn fiscal_years(start: koprogo_domain::building::YearStart, day: NaiveDate) -> (
     let next = first.with_year(first.year() + 1).unwrap_or(first);
     let previous = first.with_year(first.year() - 1).unwrap_or(first);
     (FiscalYear { year: previous.year(), start: previous, end: first }, FiscalYear { year: first.year(), start: first, end: next })
+}
+
+/// A call as issuing left it.
+pub struct IssuedCall {
+    pub call: FundCall,
+    pub lines: Vec<CallLine>,
+    pub preview: CallPreview,
+    /// True when the key had already issued it: nothing was done this time.
+    pub again: bool,
 }
 
 impl App {
@@ -158,7 +167,10 @@ impl App {
     }
 
     /// Issues a call: one line per owner with its own structured communication, in one transaction.
-    pub async fn issue_call(&self, actor: &Actor, details: CallDetails) -> Result<(FundCall, Vec<CallLine>, CallPreview), AppError> {
+    /// Issues a call. With the `key` its preview handed out, issuing again
+    /// (a double click, a form sent twice) gives back the call already issued,
+    /// marked so, and changes nothing.
+    pub async fn issue_call(&self, actor: &Actor, details: CallDetails, key: Option<&str>) -> Result<IssuedCall, AppError> {
         let preview = self.preview_call(actor, &details).await?;
         let grant = actor.grant(Action::IssueCall)?;
         let call = FundCall { id: FundCallId::generate(), details, issued_at: self.clock.now() };
@@ -178,9 +190,15 @@ impl App {
             ]),
         );
         let event = self.change(actor, &grant, Entry::new("call.issued", "call", call.id.as_uuid(), changes));
-        let lines =
-            self.audited(vec![event], self.store.charges.issue_call(grant.tenant, &call, &plan)).await?.ok_or(AppError::NotFound)?;
-        Ok((call, lines, preview))
+        let issued =
+            self.audited(vec![event], self.store.charges.issue_call(grant.tenant, &call, key, &plan)).await?.ok_or(AppError::NotFound)?;
+        match issued {
+            Issued::Lines(lines) => Ok(IssuedCall { call, lines, preview, again: false }),
+            Issued::Already(id) => {
+                let (call, lines) = self.call(actor, id).await?;
+                Ok(IssuedCall { call, lines, preview, again: true })
+            }
+        }
     }
 
     /// A call with its lines; an owner sees only their own line.

@@ -38,7 +38,8 @@ pub async fn reminders_round_trip_once_per_level(store: Store) {
         key_id: None,
     };
     let call = FundCall { id: FundCallId::generate(), details, issued_at: at() };
-    let lines = store.charges.issue_call(t, &call, &|u: &[_], h: &[_]| plan_call(&call.details, u, h)).await.unwrap().unwrap();
+    let plan = |u: &[_], h: &[_]| plan_call(&call.details, u, h);
+    let lines = store.charges.issue_call(t, &call, None, &plan).await.unwrap().unwrap().into_lines().unwrap();
     let (all, paid) = store.payments.building_lines(t, building.id).await.unwrap();
     assert_eq!((all.len(), paid.len()), (2, 0));
     assert_eq!(all[0].as_of, day(2026, 1, 1));

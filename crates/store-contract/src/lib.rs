@@ -57,6 +57,7 @@ macro_rules! store_contract {
             organizations_list_their_usage,
             a_refused_distribution_leaves_nothing_behind,
             calls_number_their_lines_and_payments_find_them,
+            a_call_is_issued_once_per_key,
             reminders_round_trip_once_per_level,
             statements_read_an_owner_s_charges_and_the_account_s_fund,
             audit_chains_read_back_and_stay_apart,

@@ -5,7 +5,7 @@ use koprogo_app::Store;
 use koprogo_app::StoreError;
 use koprogo_app::listing::PaymentSort;
 use koprogo_app::ports::Visibility;
-use koprogo_app::ports::money::{BankImport, PaymentFilter};
+use koprogo_app::ports::money::{BankImport, Issued, PaymentFilter};
 use koprogo_domain::Rule;
 use koprogo_domain::charges::{CallDetails, FundCall, distribute, plan_call};
 use koprogo_domain::expense::{Expense, ExpenseStatus};
@@ -93,7 +93,7 @@ pub async fn calls_number_their_lines_and_payments_find_them(store: Store) {
     for _ in 0..2 {
         let call = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at() };
         let plan = |units: &[_], holdings: &[_]| plan_call(&call.details, units, holdings);
-        lines.extend(store.charges.issue_call(t, &call, &plan).await.unwrap().unwrap());
+        lines.extend(store.charges.issue_call(t, &call, None, &plan).await.unwrap().unwrap().into_lines().unwrap());
     }
     let mut communications: Vec<_> = lines.iter().map(|l| l.communication).collect();
     communications.sort();
@@ -164,7 +164,7 @@ pub async fn money_rows(store: &Store, t: koprogo_domain::ids::TenantId, buildin
     };
     let call = FundCall { id: FundCallId::generate(), details, issued_at: at() };
     let call_plan = |units: &[_], holdings: &[_]| plan_call(&call.details, units, holdings);
-    store.charges.issue_call(t, &call, &call_plan).await.unwrap().unwrap();
+    store.charges.issue_call(t, &call, None, &call_plan).await.unwrap().unwrap();
     assert!(store.charges.waive_reserve_fund(t, building, 2026, day(2026, 3, 1)).await.unwrap());
     let payment = received(building, 1_000, None);
     let import = BankImport {
@@ -180,4 +180,28 @@ pub async fn money_rows(store: &Store, t: koprogo_domain::ids::TenantId, buildin
     let matcher = |p: &Payment, named, guessed| match_payment(p, named, guessed);
     store.payments.import_statement(t, &import, &matcher).await.unwrap();
     crate::chase::reminder_rows(store, t, building).await;
+}
+
+pub async fn a_call_is_issued_once_per_key(store: Store) {
+    let (t, building, _) = held_building(&store).await;
+    let details = CallDetails {
+        building_id: building.id,
+        title: Text::parse("T1").unwrap(),
+        as_of: day(2026, 1, 1),
+        due_date: day(2026, 1, 31),
+        working: Cents::new(100_000).unwrap(),
+        reserve: Cents::default(),
+        key_id: None,
+    };
+    // Issued with a key, then sent again with it: one call, no number spent twice.
+    let first = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at() };
+    let again = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at() };
+    let plan = |units: &[_], holdings: &[_]| plan_call(&details, units, holdings);
+    let issued = store.charges.issue_call(t, &first, Some("preview-0001"), &plan).await.unwrap().unwrap();
+    let keyed = issued.into_lines().expect("issued");
+    assert_eq!(store.charges.issue_call(t, &again, Some("preview-0001"), &plan).await.unwrap(), Some(Issued::Already(first.id)));
+    assert!(store.charges.call(t, again.id).await.unwrap().is_none(), "the second one stored nothing");
+    let after = store.charges.issue_call(t, &again, Some("preview-0002"), &plan).await.unwrap().unwrap().into_lines().expect("issued");
+    let numbers: Vec<u64> = keyed.iter().chain(&after).map(|l| l.communication.number()).collect();
+    assert!(numbers.windows(2).all(|w| w[1] == w[0] + 1), "the sequence went on without a gap: {numbers:?}");
 }

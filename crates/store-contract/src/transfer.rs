@@ -25,7 +25,7 @@ async fn issue(store: &Store, t: TenantId, building: BuildingId) {
     };
     let call = FundCall { id: FundCallId::generate(), details, issued_at: at() };
     let plan = |units: &[_], holdings: &[_]| plan_call(&call.details, units, holdings);
-    store.charges.issue_call(t, &call, &plan).await.unwrap().unwrap();
+    store.charges.issue_call(t, &call, None, &plan).await.unwrap().unwrap();
 }
 
 fn rows_of<'a>(file: &'a [TableRows], table: &str) -> &'a TableRows {

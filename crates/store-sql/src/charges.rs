@@ -10,7 +10,7 @@ macro_rules! charge_store {
             use $crate::prelude::*;
             use $crate::sqlx;
             use koprogo_app::listing::CallSort;
-            use koprogo_app::ports::money::{CallPlan, ChargeStore, DistributionPlan, FiscalYear, OwnerCharge, ReserveStatus, StoredDistribution};
+            use koprogo_app::ports::money::{CallPlan, ChargeStore, DistributionPlan, FiscalYear, Issued, OwnerCharge, ReserveStatus, StoredDistribution};
             use koprogo_domain::charges::{CallLine, Distribution, DistributionKey, FundCall, Holding, UnitWeight};
             use koprogo_domain::communication::StructuredCommunication;
             use koprogo_domain::ids::{CallLineId, DistributionKeyId, FundCallId};
@@ -314,9 +314,21 @@ macro_rules! charge_store {
                     }).collect()
                 }
 
-                async fn issue_call(&self, tenant: TenantId, call: &FundCall, plan: CallPlan<'_>) -> StoreResult<Option<Vec<CallLine>>> {
+                async fn issue_call(&self, tenant: TenantId, call: &FundCall, key: Option<&str>, plan: CallPlan<'_>) -> StoreResult<Option<Issued>> {
                     let d = &call.details;
                     let mut tx = self.begin(tenant).await?;
+                    if let Some(key) = key {
+                        let issued: Option<Uuid> = sqlx::query_scalar("SELECT id FROM fund_calls WHERE organization_id = $1 AND idempotency_key = $2")
+                            .bind(tenant.as_uuid())
+                            .bind(key.to_owned())
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db_error)?;
+                        // Rolled back: nothing was written, the audit event goes with it.
+                        if let Some(id) = issued {
+                            return Ok(Some(Issued::Already(FundCallId::from_uuid(id))));
+                        }
+                    }
                     let Some((units, holdings)) = read_holdings(&mut *tx, tenant, d.building_id, d.key_id, d.as_of).await? else { return Ok(None) };
                     let planned = plan(&units, &holdings)?;
                     let count = i64::try_from(planned.len()).unwrap_or(0);
@@ -331,8 +343,8 @@ macro_rules! charge_store {
                     .await
                     .map_err(db_error)?;
                     sqlx::query(
-                        "INSERT INTO fund_calls (organization_id, id, building_id, title, as_of, due_date, working_cents, reserve_cents, distribution_key_id, issued_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                        "INSERT INTO fund_calls (organization_id, id, building_id, title, as_of, due_date, working_cents, reserve_cents, distribution_key_id, issued_at, \
+                         idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                     )
                     .bind(tenant.as_uuid())
                     .bind(call.id.as_uuid())
@@ -344,9 +356,10 @@ macro_rules! charge_store {
                     .bind(d.reserve.get())
                     .bind(d.key_id.map(DistributionKeyId::as_uuid))
                     .bind(call.issued_at)
+                    .bind(key.map(str::to_owned))
                     .execute(&mut *tx)
                     .await
-                    .map_err(db_error)?;
+                    .map_err(|e| unique_or(e, "call.issuing"))?;
                     let mut lines = Vec::with_capacity(planned.len());
                     for (n, line) in planned.iter().enumerate() {
                         let number = u64::try_from(last - count + 1 + i64::try_from(n).unwrap_or(0)).unwrap_or(0);
@@ -371,7 +384,7 @@ macro_rules! charge_store {
                         qb.build().execute(&mut *tx).await.map_err(|e| unique_or(e, "call.communication_taken"))?;
                     }
                     Self::commit(tx).await?;
-                    Ok(Some(lines))
+                    Ok(Some(Issued::Lines(lines)))
                 }
 
                 async fn call(&self, tenant: TenantId, id: FundCallId) -> StoreResult<Option<(FundCall, Vec<CallLine>)>> {

@@ -17,6 +17,25 @@ use crate::ports::{StoreResult, Visibility};
 /// Computes an expense's distribution from the weights and shares read in the transaction.
 pub type DistributionPlan<'a> = &'a (dyn Fn(&Expense, &[UnitWeight], &[Holding]) -> Result<Distribution, Rule> + Sync);
 /// Computes a call's lines from the weights and shares read in the transaction.
+/// What issuing a call did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Issued {
+    /// The call's lines, stored.
+    Lines(Vec<CallLine>),
+    /// Nothing: the key had already issued this call.
+    Already(FundCallId),
+}
+
+impl Issued {
+    /// The lines stored, `None` when the call had been issued already.
+    pub fn into_lines(self) -> Option<Vec<CallLine>> {
+        match self {
+            Issued::Lines(lines) => Some(lines),
+            Issued::Already(_) => None,
+        }
+    }
+}
+
 pub type CallPlan<'a> = &'a (dyn Fn(&[UnitWeight], &[Holding]) -> Result<Vec<PlannedLine>, Rule> + Sync);
 /// Chooses a payment's line from the candidates found (by communication, by amount and IBAN).
 pub type Matcher<'a> = &'a (dyn Fn(&Payment, Option<OpenLine>, Option<OpenLine>) -> Option<Allocation> + Sync);
@@ -96,8 +115,12 @@ pub trait ChargeStore: Send + Sync {
 
     /// In one transaction: reads the holdings on `call.as_of`, runs `plan`,
     /// gives each line the next structured communication of the organisation,
-    /// and stores the call with its lines. `Ok(None)` when the building or key is missing.
-    async fn issue_call(&self, tenant: TenantId, call: &FundCall, plan: CallPlan<'_>) -> StoreResult<Option<Vec<CallLine>>>;
+    /// and stores the call with its lines. With a `key` already used by a call
+    /// of the organisation, stores nothing and names that call. `Ok(None)` when
+    /// the building or key is missing.
+    /// # Errors
+    /// `Conflict("call.issuing")` when another request issues with the same key at the same moment.
+    async fn issue_call(&self, tenant: TenantId, call: &FundCall, key: Option<&str>, plan: CallPlan<'_>) -> StoreResult<Option<Issued>>;
     async fn call(&self, tenant: TenantId, id: FundCallId) -> StoreResult<Option<(FundCall, Vec<CallLine>)>>;
     async fn calls(
         &self,

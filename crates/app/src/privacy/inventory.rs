@@ -261,6 +261,7 @@ pub const INVENTORY: &[Table] = &[
             "reserve_cents",
             "distribution_key_id",
             "issued_at",
+            "idempotency_key",
         ],
     },
     Table {

@@ -60,7 +60,7 @@ async fn quarterly_calls(app: &App, actor: &Actor, building: BuildingId, units: 
             key_id: None,
         };
         let due = details.due_date;
-        let (_, lines, _) = app.issue_call(actor, details).await.map_err(failed)?;
+        let lines = app.issue_call(actor, details, None).await.map_err(failed)?.lines;
         calls.push((due, lines));
     }
     Ok(calls)

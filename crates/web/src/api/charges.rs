@@ -309,9 +309,26 @@ pub struct CallBody {
     reserve_amount: Option<Scalar>,
     /// None: the general key (quotas).
     key_id: Option<Uuid>,
+    /// The key a preview handed out (`idempotency_key` of its answer): issuing
+    /// twice with it gives back the call already issued (200) instead of a second one.
+    #[schema(max_length = 64)]
+    idempotency_key: Option<String>,
 }
 
 impl CallBody {
+    /// The preview's key: letters, digits and hyphens, 8 to 64 of them.
+    pub(crate) fn idempotency_key(&self) -> ApiResult<Option<&str>> {
+        match self.idempotency_key.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(key) if (8..=64).contains(&key.len()) && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => Ok(Some(key)),
+            Some(_) => {
+                let mut v = Violations::new();
+                v.push("idempotency_key", koprogo_domain::Invalid::NotOneOf("8 to 64 letters, digits or hyphens"));
+                Err(crate::error::ApiError::invalid(&v))
+            }
+        }
+    }
+
     pub(crate) fn parse(&self, today: NaiveDate) -> ApiResult<CallDetails> {
         let mut v = Violations::new();
         let building = body_id(&mut v, "building_id", self.building_id);
@@ -408,6 +425,9 @@ pub struct CallView {
     /// On a preview and on issue.
     #[serde(skip_serializing_if = "Option::is_none")]
     reserve_fund: Option<ReserveFundView>,
+    /// On a preview: send it back when issuing, so that the call is issued once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    idempotency_key: Option<String>,
 }
 
 fn call_view(d: &CallDetails, call: Option<&FundCall>, lines: Option<Vec<CallLineView>>, preview: Option<&CallPreview>) -> CallView {
@@ -427,6 +447,7 @@ fn call_view(d: &CallDetails, call: Option<&FundCall>, lines: Option<Vec<CallLin
             below_minimum: p.reserve_minimum.is_some(),
             minimum: p.reserve_minimum.map(euros),
         }),
+        idempotency_key: None,
     }
 }
 
@@ -458,21 +479,23 @@ async fn preview_call(State(app): State<App>, auth: Authenticated, ApiJson(body)
     let details = body.parse(app.clock.now().date_naive())?;
     let preview = app.preview_call(&auth.actor, &details).await?;
     let lines = preview.lines.iter().map(planned_view).collect();
-    Ok(Json(call_view(&details, None, Some(lines), Some(&preview))))
+    let view = CallView { idempotency_key: Some(Uuid::now_v7().to_string()), ..call_view(&details, None, Some(lines), Some(&preview)) };
+    Ok(Json(view))
 }
 
 /// Issues a call: one line per owner, each with its own structured communication.
 #[utoipa::path(post, path = "/api/v1/calls", tag = "charges", security(("bearer" = [])), request_body = CallBody,
-    responses((status = 201, body = CallView)))]
+    responses((status = 201, body = CallView), (status = 200, description = "Already issued with this idempotency key: the same call", body = CallView), (status = 409, body = crate::error::Problem)))]
 async fn issue_call(
     State(app): State<App>,
     auth: Authenticated,
     ApiJson(body): ApiJson<CallBody>,
 ) -> ApiResult<(StatusCode, Json<CallView>)> {
     let details = body.parse(app.clock.now().date_naive())?;
-    let (call, lines, preview) = app.issue_call(&auth.actor, details).await?;
-    let lines = lines.iter().map(line_view).collect();
-    Ok((StatusCode::CREATED, Json(call_view(&call.details, Some(&call), Some(lines), Some(&preview)))))
+    let issued = app.issue_call(&auth.actor, details, body.idempotency_key()?).await?;
+    let lines = issued.lines.iter().map(line_view).collect();
+    let status = if issued.again { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((status, Json(call_view(&issued.call.details, Some(&issued.call), Some(lines), Some(&issued.preview)))))
 }
 
 /// A call with its lines (an owner sees their own line only).

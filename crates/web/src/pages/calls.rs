@@ -215,8 +215,10 @@ async fn preview_page(
     let warning = preview.reserve_minimum.map(|minimum| {
         lang.t_with("call-reserve-warning", &[("minimum", lang.money(minimum).into()), ("year", preview.fiscal_year.into())])
     });
-    let hidden: Vec<(&'static str, String)> = CALL.fields.iter().map(|f| (f.name, form.get(f.name).trim().to_owned())).collect();
+    let mut hidden: Vec<(&'static str, String)> = CALL.fields.iter().map(|f| (f.name, form.get(f.name).trim().to_owned())).collect();
     let change = format!("/calls/new?{}", hidden.iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect::<Vec<_>>().join("&"));
+    // Issuing carries the preview's key: the form sent twice issues one call.
+    hidden.push(("idempotency_key", uuid::Uuid::now_v7().to_string()));
     let template = PreviewPage { chrome, facts, lines: lines.into_iter().map(|(_, l)| l).collect(), totals, warning, hidden, change };
     Ok(page(chrome, &template))
 }
@@ -236,9 +238,11 @@ pub async fn preview(State(app): State<App>, chrome: Chrome, viewer: Viewer, for
 /// The wizard's last step: the call is issued, one line per owner.
 pub async fn issue(State(app): State<App>, chrome: Chrome, viewer: Viewer, form: Form) -> Response {
     let work = async {
-        let body: CallBody = forms::body(&CALL, &form, &[])?;
-        let (call, _, _) = app.issue_call(&viewer.actor, body.parse(app.clock.now().date_naive())?).await?;
-        Ok(format!("/calls/{}", call.id))
+        let key = form.get("idempotency_key").trim();
+        let fixed: Vec<(&str, String)> = if key.is_empty() { Vec::new() } else { vec![("idempotency_key", key.to_owned())] };
+        let body: CallBody = forms::body(&CALL, &form, &fixed)?;
+        let issued = app.issue_call(&viewer.actor, body.parse(app.clock.now().date_naive())?, body.idempotency_key()?).await?;
+        Ok(format!("/calls/{}", issued.call.id))
     };
     let choices = async { call_choices(&app, &viewer).await.map(Some) };
     Place::new(&CALL, "/calls/new", "/calls", Choices::new()).submit_with(&chrome, &viewer, &form, work, choices).await

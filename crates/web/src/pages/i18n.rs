@@ -194,6 +194,7 @@ mod tests {
         "payment.exists",
         "bank_import.exists",
         "call.communication_taken",
+        "call.issuing",
         "reminder.exists",
         "statement_file",
     ];

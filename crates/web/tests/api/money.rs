@@ -259,3 +259,36 @@ async fn money_received_on_the_reserve_account_goes_to_the_reserve_fund() {
     let payment = &paid.body["data"][0];
     assert_eq!((cents(&payment["working"]), cents(&payment["reserve"])), (0, reserve), "{}", paid.body);
 }
+
+#[tokio::test]
+async fn a_call_is_issued_once_per_preview_however_often_it_is_sent() {
+    let b = building().await;
+    let call = json!({ "building_id": b.id, "title": "Provisions T1 2027", "as_of": "2027-01-01", "due_date": "2027-01-31", "working_amount": "900" });
+    let preview = b.t.post("/api/v1/calls/preview", &b.token, call.clone()).await;
+    let key = preview.body["idempotency_key"].as_str().expect("the preview hands out a key").to_owned();
+    let mut confirmed = call.clone();
+    confirmed["idempotency_key"] = json!(key);
+    let first = b.t.post("/api/v1/calls", &b.token, confirmed.clone()).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let again = b.t.post("/api/v1/calls", &b.token, confirmed.clone()).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!((again.body["id"].clone(), again.body["lines"].clone()), (first.body["id"].clone(), first.body["lines"].clone()));
+    assert_eq!(b.t.get("/api/v1/calls", &b.token).await.body["pagination"]["total_items"], json!(1));
+    let trail = b.t.get("/api/v1/audit?action=call.issued", &b.token).await;
+    assert_eq!(trail.body["pagination"]["total_items"], json!(1), "the repeat changed nothing, so it left no event");
+    // Without a key (an API client that wants two), each post issues one; a malformed key is refused.
+    assert_eq!(b.t.post("/api/v1/calls", &b.token, call.clone()).await.status, 201);
+    let mut odd = call.clone();
+    odd["idempotency_key"] = json!("<script>");
+    assert_eq!(b.t.post("/api/v1/calls", &b.token, odd).await.fields(), ["idempotency_key"]);
+    // The other organisation's key space is its own.
+    let stranger = b.t.user("next@ailleurs.be", koprogo_domain::account::Role::Syndic, Some(b.t.other_tenant), (None, vec![])).await;
+    let theirs = b.t.create("/api/v1/buildings", &stranger, crate::helpers::building_body("Ailleurs")).await;
+    let unit = b.t.create("/api/v1/units", &stranger, crate::helpers::unit_body(&theirs, "1", 1000)).await;
+    let owner = b.t.create("/api/v1/owners", &stranger, crate::helpers::owner_body("Ailleurs")).await;
+    b.t.create("/api/v1/ownerships", &stranger, json!({ "unit_id": unit, "owner_id": owner, "share": 100, "start_date": "2020-01-01" }))
+        .await;
+    let mut their_call = confirmed.clone();
+    their_call["building_id"] = json!(theirs);
+    assert_eq!(b.t.post("/api/v1/calls", &stranger, their_call).await.status, 201);
+}

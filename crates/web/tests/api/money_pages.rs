@@ -32,6 +32,19 @@ async fn submit(browser: &mut Browser, b: &Building, path: &str, fields: &[(&'st
     browser.submit(&b.t, path, &pairs).await
 }
 
+/// Confirms a preview twice with its key (a double tap, the back button): one call.
+async fn issue_twice(syndic: &mut Browser, b: &Building, preview: &Page) -> Page {
+    let key = preview.html.split(r#"name="idempotency_key" value=""#).nth(1).and_then(|s| s.split('"').next()).expect("the preview's key");
+    let mut confirm = call_form(b);
+    confirm.push(("idempotency_key", key.to_owned()));
+    let issued = submit(syndic, b, "/calls", &confirm).await;
+    assert_eq!(issued.status, StatusCode::SEE_OTHER, "{}", issued.html);
+    let twice = submit(syndic, b, "/calls", &confirm).await;
+    assert_eq!(twice.location(), issued.location(), "the same call, again");
+    assert_eq!(b.t.get("/api/v1/calls", &b.token).await.body["pagination"]["total_items"], json!(1), "issued once");
+    issued
+}
+
 #[tokio::test]
 async fn a_syndic_previews_issues_and_downloads_a_call_then_clears_the_inbox() {
     let b = building().await;
@@ -62,8 +75,7 @@ async fn a_syndic_previews_issues_and_downloads_a_call_then_clears_the_inbox() {
         assert!(preview.html.contains(needle), "{needle} missing in the preview");
     }
     assert_eq!(b.t.get("/api/v1/calls", &b.token).await.body["pagination"]["total_items"], json!(0), "a preview issues nothing");
-    let issued = submit(&mut syndic, &b, "/calls", &call_form(&b)).await;
-    assert_eq!(issued.status, StatusCode::SEE_OTHER, "{}", issued.html);
+    let issued = issue_twice(&mut syndic, &b, &preview).await;
     let call = syndic.get(&b.t, issued.location()).await;
     let calls = b.t.get("/api/v1/calls", &b.token).await;
     let id = calls.body["data"][0]["id"].as_str().expect("the call").to_owned();
