@@ -9,7 +9,7 @@ use koprogo_app::ports::money::{BankImport, Issued, PaymentFilter};
 use koprogo_domain::Rule;
 use koprogo_domain::charges::{CallDetails, FundCall, distribute, plan_call};
 use koprogo_domain::expense::{Expense, ExpenseStatus};
-use koprogo_domain::ids::{BankImportId, FundCallId, PaymentId};
+use koprogo_domain::ids::{BankImportId, BuildingId, FundCallId, PaymentId};
 use koprogo_domain::money::Cents;
 use koprogo_domain::payment::{Payment, match_payment};
 use koprogo_domain::text::Text;
@@ -78,17 +78,22 @@ pub async fn a_refused_distribution_leaves_nothing_behind(store: Store) {
     assert_eq!(store.charges.distribution(stranger, expense.id).await.unwrap(), None);
 }
 
-pub async fn calls_number_their_lines_and_payments_find_them(store: Store) {
-    let (t, building, owners) = held_building(&store).await;
-    let details = CallDetails {
-        building_id: building.id,
+/// The first quarter's call: 1 000 € to the working fund, `reserve` cents to the reserve.
+fn first_quarter(building: BuildingId, reserve: i64) -> CallDetails {
+    CallDetails {
+        building_id: building,
         title: Text::parse("T1").unwrap(),
         as_of: day(2026, 1, 1),
         due_date: day(2026, 1, 31),
         working: Cents::new(100_000).unwrap(),
-        reserve: Cents::new(10_000).unwrap(),
+        reserve: Cents::new(reserve).unwrap(),
         key_id: None,
-    };
+    }
+}
+
+pub async fn calls_number_their_lines_and_payments_find_them(store: Store) {
+    let (t, building, owners) = held_building(&store).await;
+    let details = first_quarter(building.id, 10_000);
     let mut lines = Vec::new();
     for _ in 0..2 {
         let call = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at() };
@@ -184,15 +189,7 @@ pub async fn money_rows(store: &Store, t: koprogo_domain::ids::TenantId, buildin
 
 pub async fn a_call_is_issued_once_per_key(store: Store) {
     let (t, building, _) = held_building(&store).await;
-    let details = CallDetails {
-        building_id: building.id,
-        title: Text::parse("T1").unwrap(),
-        as_of: day(2026, 1, 1),
-        due_date: day(2026, 1, 31),
-        working: Cents::new(100_000).unwrap(),
-        reserve: Cents::default(),
-        key_id: None,
-    };
+    let details = first_quarter(building.id, 0);
     // Issued with a key, then sent again with it: one call, no number spent twice.
     let first = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at() };
     let again = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at() };
