@@ -11,6 +11,7 @@ use koprogo_app::listing::{BuildingSort, ExpenseSort, ListQuery, OrganizationSor
 use koprogo_app::ports::ExpenseFilter;
 use koprogo_domain::building::BuildingSummary;
 use koprogo_domain::expense::Expense;
+use koprogo_domain::identifiers::{BceNumber, Iban};
 use koprogo_domain::unit::Unit;
 
 use super::forms::{self, Choices, Place, Spec, field};
@@ -141,6 +142,8 @@ struct BuildingPage<'a> {
     building: BuildingLine,
     address: String,
     bce: String,
+    /// (label, grouped IBAN) of the working and the reserve fund's accounts.
+    accounts: Vec<(String, String)>,
     quota_base: u32,
     units: Vec<Unit>,
     expenses: Vec<Expense>,
@@ -154,8 +157,8 @@ struct BuildingPage<'a> {
 }
 
 impl BuildingPage<'_> {
-    fn unit_kind(&self, unit: &Unit) -> &'static str {
-        unit.details.kind.as_str()
+    fn unit_kind(&self, unit: &Unit) -> String {
+        self.chrome.t(&format!("kind-{}", unit.details.kind.as_str()))
     }
 
     fn floor(&self, unit: &Unit) -> String {
@@ -207,7 +210,11 @@ pub async fn show(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id)
     let template = BuildingPage {
         chrome: &chrome,
         address: format!("{}, {} {}", details.address.street, details.address.postal_code, details.address.city),
-        bce: details.bce_number.as_ref().map_or_else(|| chrome.t("none"), |n| n.as_str().to_owned()),
+        bce: details.bce_number.as_ref().map_or_else(|| chrome.t("none"), BceNumber::dotted),
+        accounts: [("building-working-iban", &details.working_fund_iban), ("building-reserve-iban", &details.reserve_fund_iban)]
+            .into_iter()
+            .map(|(label, iban)| (chrome.t(label), iban.as_ref().map_or_else(|| chrome.t("none"), Iban::grouped)))
+            .collect(),
         quota_base: details.quota_base.get(),
         building: line(&chrome, &summary),
         units: page_of_units.items,

@@ -52,6 +52,8 @@ struct UnitPage<'a> {
     chrome: &'a Chrome,
     title: String,
     unit: Unit,
+    /// The unit's type in the reader's language.
+    kind: String,
     building_link: String,
     surface: String,
     holdings: Vec<Holding>,
@@ -81,6 +83,7 @@ pub async fn unit(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id)
         title: chrome.lang.t_with("unit-title", &[("number", unit.details.number.to_string().into())]),
         building_link: format!("/buildings/{}", unit.details.building_id),
         surface: unit.details.surface.map_or_else(|| chrome.t("none"), |s| format!("{} m²", s.to_decimal_string())),
+        kind: chrome.t(&format!("kind-{}", unit.details.kind.as_str())),
         unit,
         holdings,
         can_add: viewer.actor.grant(Action::WriteOwnership).is_ok(),

@@ -54,6 +54,13 @@ impl Chrome {
         Lang::ALL
     }
 
+    /// True when the menu entry `path` is this page or the section it opens
+    /// (`/expenses` for `/expenses/new`); the dashboard only for itself.
+    pub fn is_current(&self, path: &str) -> bool {
+        let here = self.here.split('?').next().unwrap_or("/");
+        if path == "/" { here == "/" } else { here == path || here.starts_with(&format!("{path}/")) }
+    }
+
     /// This page's address as a query value, for the language switcher.
     pub fn here_encoded(&self) -> String {
         percent_encode(&self.here)

@@ -160,7 +160,7 @@ async fn a_syndic_records_a_unit_an_owner_and_an_ownership_through_the_forms() {
     let created = syndic.submit(&app, &new_unit, &[("unit_number", "2B"), ("unit_type", "cellar"), ("floor", "-1"), ("quota", "50")]).await;
     assert_eq!(created.location(), building);
     let page = syndic.get(&app, &building).await;
-    assert!(page.html.contains("2B") && page.html.contains("cellar"));
+    assert!(page.html.contains("2B") && page.html.contains("Cave"));
     let unit_id = page
         .html
         .split("/units/")

@@ -148,35 +148,3 @@ async fn owners_abroad_write_their_own_postal_codes_and_belgian_ones_stop_at_999
         assert_eq!(t.post("/api/v1/buildings", &token, building).await.fields(), ["postal_code"]);
     }
 }
-
-#[tokio::test]
-async fn a_browser_meets_error_pages_and_an_api_client_problems() {
-    let t = TestApp::new().await;
-    let _estate = t.estate().await;
-    let page = |path: &str, accept: &str| {
-        Request::get(path).header(header::ACCEPT, accept).header(header::ACCEPT_LANGUAGE, "nl-BE").body(Body::empty()).expect("request")
-    };
-    let missing = t.send(page("/nope", "text/html,application/xhtml+xml")).await;
-    assert_eq!(missing.status, 404);
-    assert!(missing.headers[header::CONTENT_TYPE].to_str().is_ok_and(|v| v.starts_with("text/html")), "{:?}", missing.headers);
-    let mut dutch = crate::browser::Browser { accept_language: Some("nl-BE,nl;q=0.9"), ..Default::default() };
-    let seen = dutch.get(&t, "/nope").await;
-    assert!(seen.status == 404 && seen.html.contains("Deze pagina bestaat niet"), "in the reader's language: {}", seen.html);
-    for path in ["/api/v1/nope", "/nope"] {
-        let accept = if path == "/nope" { "application/json" } else { "text/html" };
-        let answer = t.send(page(path, accept)).await;
-        assert_eq!((answer.status.as_u16(), answer.code()), (404, "not_found"), "{path}");
-    }
-    let mut browser = crate::browser::Browser::default();
-    browser.sign_in(&t, "syndic@horizon.be").await;
-    for path in ["/buildings/not-a-uuid", &format!("/buildings/{}/export.zip", uuid::Uuid::now_v7())] {
-        let seen = browser.get(&t, path).await;
-        assert!(seen.headers[header::CONTENT_TYPE].to_str().is_ok_and(|v| v.starts_with("text/html")), "{path}: {:?}", seen.headers);
-        assert!(
-            seen.html.contains("Cette page n&#39;existe pas") || seen.html.contains("Cette page n'existe pas"),
-            "{path}: {}",
-            seen.html
-        );
-        assert!(seen.status.is_client_error(), "{path}");
-    }
-}
