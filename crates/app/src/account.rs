@@ -308,6 +308,7 @@ impl App {
             // Of a known account, its id; of an unknown one, nothing (never the address typed).
             let known = found.map_or_else(Uuid::nil, |(user, _)| user.id.as_uuid());
             self.note(self.identity_event(None, None, "auth.login_failed", known, Vec::new())).await?;
+            self.throttle.failed(ip, email)?;
             return Err(AppError::Unauthenticated);
         };
         self.store.accounts.purge_sessions(Some(user.id), self.clock.now()).await?;

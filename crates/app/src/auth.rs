@@ -158,7 +158,15 @@ pub struct LoginThrottle {
     per_ip: DefaultKeyedRateLimiter<IpAddr>,
     per_account: DefaultKeyedRateLimiter<String>,
     signups: DefaultKeyedRateLimiter<IpAddr>,
+    /// IPs and accounts that failed past their limit, and until when they wait.
+    held: std::sync::Mutex<std::collections::HashMap<Held, std::time::Instant>>,
     clock: DefaultClock,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Held {
+    Ip(IpAddr),
+    Account(String),
 }
 
 impl LoginThrottle {
@@ -171,25 +179,54 @@ impl LoginThrottle {
             per_ip: RateLimiter::keyed(quota(settings.ip_burst, settings.ip_period)),
             per_account: RateLimiter::keyed(quota(settings.account_burst, settings.account_period)),
             signups: RateLimiter::keyed(quota(settings.signup_burst, settings.signup_period)),
+            held: std::sync::Mutex::new(std::collections::HashMap::new()),
             clock: DefaultClock::default(),
         }
     }
 
-    /// Counts one attempt; refuses with the wait when either limit is reached.
+    fn keys(ip: Option<IpAddr>, account: &str) -> impl Iterator<Item = Held> {
+        ip.map(Held::Ip).into_iter().chain(std::iter::once(Held::Account(account.trim().to_lowercase())))
+    }
+
+    /// Refuses, with the wait, an IP or an account that failed past its limit;
+    /// anyone else may try (a login that succeeds is not counted).
     pub fn attempt(&self, ip: Option<IpAddr>, account: &str) -> Result<(), AppError> {
+        let now = std::time::Instant::now();
+        let held = self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let until = Self::keys(ip, account).filter_map(|k| held.get(&k).copied()).filter(|until| *until > now).max();
+        match until {
+            Some(until) => Err(AppError::RateLimited { retry_after_secs: until.duration_since(now).as_secs().max(1) }),
+            None => Ok(()),
+        }
+    }
+
+    /// Counts one failed login; past either limit, that IP or account waits
+    /// for its next allowance, and this answer already says so.
+    pub fn failed(&self, ip: Option<IpAddr>, account: &str) -> Result<(), AppError> {
         if self.per_ip.len() > 100_000 || self.per_account.len() > 100_000 {
             self.per_ip.retain_recent();
             self.per_account.retain_recent();
         }
-        let account_check = self.per_account.check_key(&account.trim().to_lowercase());
-        let ip_check = ip.map_or(Ok(()), |ip| self.per_ip.check_key(&ip));
-        for check in [ip_check, account_check] {
+        let now = std::time::Instant::now();
+        let mut waits = Vec::new();
+        for key in Self::keys(ip, account) {
+            let check = match &key {
+                Held::Ip(ip) => self.per_ip.check_key(ip),
+                Held::Account(account) => self.per_account.check_key(account),
+            };
             if let Err(not_until) = check {
-                let wait = not_until.wait_time_from(self.clock.now());
-                return Err(AppError::RateLimited { retry_after_secs: wait.as_secs().max(1) });
+                waits.push((key, not_until.wait_time_from(self.clock.now())));
             }
         }
-        Ok(())
+        let Some(longest) = waits.iter().map(|(_, wait)| *wait).max() else { return Ok(()) };
+        let mut held = self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if held.len() > 100_000 {
+            held.retain(|_, until| *until > now);
+        }
+        for (key, wait) in waits {
+            held.insert(key, now + wait);
+        }
+        Err(AppError::RateLimited { retry_after_secs: longest.as_secs().max(1) })
     }
 
     /// Counts one sign-up from `ip`; refuses with the wait past the limit.
@@ -245,13 +282,23 @@ mod tests {
     }
 
     #[test]
-    fn the_eleventh_attempt_on_an_account_waits() {
+    fn the_eleventh_failure_on_an_account_makes_it_wait_and_successes_count_for_nothing() {
         let throttle = LoginThrottle::new(ThrottleSettings::default());
         for i in 0..10u8 {
             let ip = IpAddr::from([10, 0, 0, i]);
             assert!(throttle.attempt(Some(ip), "Marie@x.be").is_ok());
+            assert!(throttle.failed(Some(ip), "Marie@x.be").is_ok());
         }
-        let refused = throttle.attempt(Some(IpAddr::from([10, 0, 1, 1])), "marie@x.be");
-        assert!(matches!(refused, Err(AppError::RateLimited { retry_after_secs }) if retry_after_secs >= 1));
+        let ip = IpAddr::from([10, 0, 1, 1]);
+        assert!(throttle.attempt(Some(ip), "marie@x.be").is_ok(), "ten failures are allowed");
+        assert!(
+            matches!(throttle.failed(Some(ip), "marie@x.be"), Err(AppError::RateLimited { retry_after_secs }) if retry_after_secs >= 1)
+        );
+        let refused = throttle.attempt(Some(IpAddr::from([10, 0, 2, 2])), "MARIE@x.be");
+        assert!(matches!(refused, Err(AppError::RateLimited { retry_after_secs }) if retry_after_secs >= 1), "held back from anywhere");
+        // Another account from the same addresses may try: attempts alone are never counted.
+        for _ in 0..50 {
+            assert!(throttle.attempt(Some(IpAddr::from([10, 0, 0, 1])), "jan@x.be").is_ok());
+        }
     }
 }
