@@ -34,6 +34,23 @@ pub enum Lang {
 impl Lang {
     pub const ALL: [Lang; 3] = [Lang::Fr, Lang::Nl, Lang::En];
 
+    /// A measured figure (not money) written this language's way, with
+    /// `decimals` digits: `3.266,5` in French and Dutch, `3,266.5` in English.
+    pub fn figure(self, value: f64, decimals: usize) -> String {
+        let plain = format!("{:.decimals$}", value.abs());
+        let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
+        let (group, point) = if self == Lang::En { (',', '.') } else { ('.', ',') };
+        let mut grouped = String::new();
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(group);
+            }
+            grouped.push(digit);
+        }
+        let sign = if value < 0.0 && plain.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+        if fraction.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}{point}{fraction}") }
+    }
+
     /// A number typed as this language writes it, as the API reads it:
     /// `1.234,56` and `1234,56` in French and Dutch, `1,234.56` in English,
     /// spaces as thousands separators anywhere. A French number without a
@@ -161,6 +178,16 @@ fn quality_thousandths(q: &str) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_are_written_each_language_s_way() {
+        assert_eq!(Lang::Fr.figure(3266.54, 1), "3.266,5");
+        assert_eq!(Lang::Nl.figure(1_234_567.0, 0), "1.234.567");
+        assert_eq!(Lang::En.figure(3266.54, 1), "3,266.5");
+        assert_eq!(Lang::En.figure(0.02, 3), "0.020");
+        assert_eq!(Lang::Fr.figure(-12.5, 1), "-12,5");
+        assert_eq!(Lang::Fr.figure(999.0, 0), "999");
+    }
 
     fn keys(lang: &str) -> std::collections::BTreeSet<String> {
         let path = format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"));

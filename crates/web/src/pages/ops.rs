@@ -10,6 +10,7 @@ use axum::Extension;
 use axum::response::Response;
 use koprogo_app::access::Action;
 
+use super::i18n::Lang;
 use super::render::{error_page, page};
 use super::session::{Chrome, Viewer};
 use crate::ops::{Ops, Sample};
@@ -116,8 +117,16 @@ pub fn chart(values: &[f64], target: Option<f64>, alert: Option<f64>) -> String 
     svg
 }
 
-fn figure(value: Option<f64>, indicator: &Indicator) -> String {
-    value.map_or_else(|| "—".to_owned(), |v| format!("{v:.prec$} {}", indicator.unit, prec = indicator.decimals))
+/// A threshold as the seed states it, without trailing zeros: `200 ms`, `0,15 g`.
+fn threshold(lang: Lang, value: f64, indicator: &Indicator) -> String {
+    let written = lang.figure(value, indicator.decimals);
+    let point = if lang == Lang::En { '.' } else { ',' };
+    let short = if written.contains(point) { written.trim_end_matches('0').trim_end_matches(point) } else { &written };
+    format!("{short} {}", indicator.unit)
+}
+
+fn figure(lang: Lang, value: Option<f64>, indicator: &Indicator) -> String {
+    value.map_or_else(|| "—".to_owned(), |v| format!("{} {}", lang.figure(v, indicator.decimals), indicator.unit))
 }
 
 pub async fn dashboard(chrome: Chrome, viewer: Viewer, Extension(ops): Extension<Arc<Ops>>) -> Response {
@@ -130,16 +139,17 @@ pub async fn dashboard(chrome: Chrome, viewer: Viewer, Extension(ops): Extension
         .map(|i| {
             let now = hour.last().map(|s| (i.value)(s));
             let limits = match (i.target, i.alert) {
-                (Some(t), Some(a)) => chrome
-                    .lang
-                    .t_with("ops-thresholds", &[("target", format!("{t} {}", i.unit).into()), ("alert", format!("{a} {}", i.unit).into())]),
+                (Some(t), Some(a)) => chrome.lang.t_with(
+                    "ops-thresholds",
+                    &[("target", threshold(chrome.lang, t, i).into()), ("alert", threshold(chrome.lang, a, i).into())],
+                ),
                 _ => String::new(),
             };
             Tile {
                 label: chrome.t(i.key),
-                now: figure(now, i),
-                hour: figure(over(&hour, i), i),
-                day: figure(over(&day, i), i),
+                now: figure(chrome.lang, now, i),
+                hour: figure(chrome.lang, over(&hour, i), i),
+                day: figure(chrome.lang, over(&day, i), i),
                 class: class(now, i),
                 thresholds: limits,
                 chart_hour: chart(&hour.iter().map(i.value).collect::<Vec<_>>(), i.target, i.alert),
@@ -151,14 +161,14 @@ pub async fn dashboard(chrome: Chrome, viewer: Viewer, Extension(ops): Extension
     let template = OpsPage {
         chrome: &chrome,
         tiles,
-        rss: hour.last().map_or_else(|| "—".to_owned(), |s| format!("{:.1} MB", s.rss_bytes as f64 / 1_048_576.0)),
+        rss: hour.last().map_or_else(|| "—".to_owned(), |s| format!("{} MB", chrome.lang.figure(s.rss_bytes as f64 / 1_048_576.0, 1))),
         samples: hour.len(),
         carbon: chrome.lang.t_with(
             "ops-carbon",
             &[
-                ("watts", c.watts_per_vcpu.to_string().into()),
-                ("grid", c.grid_g_per_kwh.to_string().into()),
-                ("network", c.network_g_per_kb.to_string().into()),
+                ("watts", chrome.lang.figure(c.watts_per_vcpu, 1).into()),
+                ("grid", chrome.lang.figure(c.grid_g_per_kwh, 0).into()),
+                ("network", chrome.lang.figure(c.network_g_per_kb, 3).into()),
             ],
         ),
     };

@@ -144,7 +144,15 @@ async fn the_operations_page_shows_the_service_s_own_samples_to_the_platform_adm
     admin.sign_in(&t, "ops@koprogo.be").await;
     let page = admin.get(&t, "/ops").await;
     assert_eq!(page.status, 200, "{}", page.html);
-    for shown in ["Latence P95", "CO2 par requête", "<svg", "Objectif sous 200 ms, alerte au-delà de 500 ms", "tile-ok"] {
+    for shown in [
+        "Latence P95",
+        "CO2 par requête",
+        "<svg",
+        "Objectif sous 200 ms, alerte au-delà de 500 ms",
+        "tile-ok",
+        "0,006 g CO2 par Ko",
+        "Objectif sous 0,15 g",
+    ] {
         assert!(page.html.contains(shown), "{shown} missing from the page");
     }
     let business = admin.get(&t, "/business").await;
