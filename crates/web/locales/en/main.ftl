@@ -436,3 +436,13 @@ business-run = Invoice
 business-no-invoice = No invoice for this month yet.
 business-number = Number
 doc-total-incl = Total incl. VAT
+
+# What the last action did, said once on the next page.
+done-saved = Saved.
+done-expense-approved = Expense approved.
+done-expense-paid = Expense marked paid.
+done-call-issued = Call for funds issued: its letters are ready.
+done-billing-run = The month has been invoiced.
+done-deleted = Deleted.
+done-payment-assigned = Payment allocated.
+done-reminders-sent = Reminders sent and recorded.

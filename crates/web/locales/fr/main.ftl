@@ -439,3 +439,13 @@ business-run = Facturer
 business-no-invoice = Pas encore de facture pour ce mois.
 business-number = Numéro
 doc-total-incl = Total TVAC
+
+# What the last action did, said once on the next page.
+done-saved = Enregistré.
+done-expense-approved = Dépense approuvée.
+done-expense-paid = Dépense marquée payée.
+done-call-issued = Appel de fonds émis : ses lettres sont prêtes.
+done-billing-run = Facturation du mois faite.
+done-deleted = Supprimé.
+done-payment-assigned = Paiement imputé.
+done-reminders-sent = Rappels envoyés et enregistrés.

@@ -436,3 +436,13 @@ business-run = Factureren
 business-no-invoice = Nog geen factuur voor deze maand.
 business-number = Nummer
 doc-total-incl = Totaal incl. btw
+
+# What the last action did, said once on the next page.
+done-saved = Opgeslagen.
+done-expense-approved = Uitgave goedgekeurd.
+done-expense-paid = Uitgave als betaald gemarkeerd.
+done-call-issued = Oproep tot betaling uitgegeven: de brieven zijn klaar.
+done-billing-run = Facturatie van de maand uitgevoerd.
+done-deleted = Verwijderd.
+done-payment-assigned = Betaling toegewezen.
+done-reminders-sent = Herinneringen verstuurd en geregistreerd.

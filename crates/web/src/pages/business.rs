@@ -107,7 +107,7 @@ pub async fn run(State(app): State<App>, chrome: Chrome, viewer: Viewer, form: F
         return error_page(&chrome, &ApiError::field(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "period", "date", "Not a month."));
     };
     match app.run_billing(Some(&viewer.actor), period).await {
-        Ok(_) => Redirect::to(&format!("/business?period={period}")).into_response(),
+        Ok(_) => super::session::with_flash(Redirect::to(&format!("/business?period={period}")).into_response(), "done-billing-run"),
         Err(error) => error_page(&chrome, &error.into()),
     }
 }

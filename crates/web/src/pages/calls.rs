@@ -245,7 +245,10 @@ pub async fn issue(State(app): State<App>, chrome: Chrome, viewer: Viewer, form:
         Ok(format!("/calls/{}", issued.call.id))
     };
     let choices = async { call_choices(&app, &viewer).await.map(Some) };
-    Place::new(&CALL, "/calls/new", "/calls", Choices::new()).submit_with(&chrome, &viewer, &form, work, choices).await
+    Place::new(&CALL, "/calls/new", "/calls", Choices::new())
+        .done("done-call-issued")
+        .submit_with(&chrome, &viewer, &form, work, choices)
+        .await
 }
 
 pub struct LineRow {

@@ -104,7 +104,7 @@ pub async fn delete(
         Kind::Expense => app.delete_expense(actor, ExpenseId::from_uuid(id)).await.map(|()| "/expenses".to_owned()),
     };
     match done {
-        Ok(to) => Redirect::to(&to).into_response(),
+        Ok(to) => super::session::with_flash(Redirect::to(&to).into_response(), "done-deleted"),
         Err(error) => error_page(&chrome, &error.into()),
     }
 }

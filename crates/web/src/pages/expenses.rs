@@ -192,8 +192,9 @@ pub async fn advance(
         "pay" => ExpenseStatus::Paid,
         _ => return error_page(&chrome, &ApiError::not_found()),
     };
+    let done = if next == ExpenseStatus::Paid { "done-expense-paid" } else { "done-expense-approved" };
     match app.advance_expense(&viewer.actor, ExpenseId::from_uuid(id), next).await {
-        Ok(_) => Redirect::to("/expenses").into_response(),
+        Ok(_) => super::session::with_flash(Redirect::to("/expenses").into_response(), done),
         Err(error) => error_page(&chrome, &error.into()),
     }
 }

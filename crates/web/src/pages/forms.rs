@@ -80,6 +80,8 @@ pub struct Place<'a> {
     post_to: String,
     back: String,
     choices: Choices,
+    /// What the next page says once the form is saved.
+    done: &'static str,
 }
 
 struct Filled<'a> {
@@ -90,7 +92,12 @@ struct Filled<'a> {
 
 impl<'a> Place<'a> {
     pub fn new(spec: &'a Spec, post_to: impl Into<String>, back: impl Into<String>, choices: Choices) -> Self {
-        Self { spec, post_to: post_to.into(), back: back.into(), choices }
+        Self { spec, post_to: post_to.into(), back: back.into(), choices, done: "done-saved" }
+    }
+
+    /// The message the next page says once the form is saved (default `done-saved`).
+    pub fn done(self, key: &'static str) -> Self {
+        Self { done: key, ..self }
     }
 
     /// The form with `values` filled in (defaults, or an object's current
@@ -127,7 +134,7 @@ impl<'a> Place<'a> {
         work: impl Future<Output = Result<String, ApiError>>,
         choices: impl Future<Output = Result<Option<Choices>, AppError>>,
     ) -> Response {
-        let work = async { work.await.map(|done| Redirect::to(&done).into_response()) };
+        let work = async { work.await.map(|next| super::session::with_flash(Redirect::to(&next).into_response(), self.done)) };
         self.answer(chrome, viewer, form, work, choices).await
     }
 

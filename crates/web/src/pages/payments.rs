@@ -142,7 +142,7 @@ pub async fn assign(State(app): State<App>, chrome: Chrome, viewer: Viewer, Path
         return error_page(&chrome, &ApiError::invalid(&v));
     };
     match app.assign_payment(&viewer.actor, PaymentId::from_uuid(id), CallLineId::from_uuid(line)).await {
-        Ok(_) => Redirect::to("/payments?inbox=1").into_response(),
+        Ok(_) => super::session::with_flash(Redirect::to("/payments?inbox=1").into_response(), "done-payment-assigned"),
         Err(error) => error_page(&chrome, &error.into()),
     }
 }

@@ -123,7 +123,9 @@ pub async fn send(State(app): State<App>, chrome: Chrome, viewer: Viewer, form: 
         Err(error) => return error_page(&chrome, &error),
     };
     match app.send_reminders(&viewer.actor, building).await {
-        Ok(_) => Redirect::to(&format!("/reminders?building={building}")).into_response(),
+        Ok(_) => {
+            super::session::with_flash(Redirect::to(&format!("/reminders?building={building}")).into_response(), "done-reminders-sent")
+        }
         Err(error) => error_page(&chrome, &error.into()),
     }
 }

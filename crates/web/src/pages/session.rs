@@ -24,6 +24,8 @@ const ACCESS: &str = "kp_access";
 const REFRESH: &str = "kp_refresh";
 const CSRF: &str = "kp_csrf";
 pub const LANG: &str = "kp_lang";
+/// What the last action did, for the next page to say once (`done-saved`, …).
+const FLASH: &str = "kp_flash";
 
 /// A cookie's value from the request.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -58,6 +60,8 @@ pub struct Chrome {
     pub signed_in: bool,
     /// The main menu of the signed-in user's role: (path, label).
     pub nav: Vec<(&'static str, String)>,
+    /// What the previous action did, said once on this page.
+    pub flash: Option<String>,
 }
 
 /// What each role finds in the main menu (the pages check the policy again).
@@ -93,8 +97,15 @@ fn menu(lang: Lang, role: koprogo_domain::account::Role) -> Vec<(&'static str, S
 pub async fn chrome(mut request: Request, next: Next) -> Response {
     let (chrome, fresh) = chrome_of(&request);
     let secure = secure(request.extensions().get::<WebSettings>());
+    let flashed = chrome.flash.is_some();
     request.extensions_mut().insert(chrome.clone());
     let mut response = next.run(request).await;
+    // Said once: the page that shows it clears it; an action hands over its own.
+    if let Some(Flash(key)) = response.extensions().get::<Flash>().copied() {
+        set_cookie(&mut response, secure, FLASH, key, 120);
+    } else if flashed && !response.status().is_redirection() {
+        set_cookie(&mut response, secure, FLASH, "", 0);
+    }
     if is_problem(&response) {
         response = as_page(&chrome, response).await;
     }
@@ -118,7 +129,11 @@ fn chrome_of(request: &Request) -> (Chrome, Option<String>) {
     let csrf = existing.map(str::to_owned).or_else(|| fresh.clone()).unwrap_or_default();
     let here = request.uri().path_and_query().map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
     let signed_in = cookie(headers, ACCESS).is_some() || cookie(headers, REFRESH).is_some();
-    (Chrome { lang, csrf, here, signed_in, nav: Vec::new() }, fresh)
+    // Only our own message keys: the cookie names a translation, never carries text.
+    let flash = cookie(headers, FLASH)
+        .filter(|key| key.starts_with("done-") && key.len() <= 40 && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+        .map(|key| lang.t(key));
+    (Chrome { lang, csrf, here, signed_in, nav: Vec::new(), flash }, fresh)
 }
 
 /// Pages may load their stylesheet; nothing else.
@@ -240,6 +255,16 @@ pub fn set_session(response: &mut Response, secure: bool, session: &Session) {
 pub fn redirect_signed_in(to: &str, secure: bool, session: &Session) -> Response {
     let mut response = Redirect::to(to).into_response();
     set_session(&mut response, secure, session);
+    response
+}
+
+/// What an action did (a `done-…` message key), for the next page to say once.
+#[derive(Clone, Copy, Debug)]
+pub struct Flash(pub &'static str);
+
+/// `response` (a redirection after an action) with the message the next page says.
+pub fn with_flash(mut response: Response, key: &'static str) -> Response {
+    response.extensions_mut().insert(Flash(key));
     response
 }
 

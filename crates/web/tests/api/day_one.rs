@@ -56,3 +56,32 @@ async fn the_pages_speak_the_reader_s_words_and_show_where_they_are() {
     assert!(expenses.html.contains(r#"href="/expenses" aria-current="page""#), "the menu marks the page");
     assert!(!expenses.html.contains(r#"href="/" aria-current="page""#), "and only it");
 }
+
+#[tokio::test]
+async fn each_action_is_confirmed_once_on_the_next_page() {
+    let t = TestApp::new().await;
+    let estate = t.estate().await;
+    let mut syndic = crate::browser::Browser::default();
+    syndic.sign_in(&t, "syndic@horizon.be").await;
+    let saved = syndic
+        .submit(
+            &t,
+            &format!("/owners/{}/edit", estate.owner),
+            &[("kind", "natural"), ("first_name", "Luc"), ("last_name", "Peeters"), ("language", "nl")],
+        )
+        .await;
+    assert!(saved.status.is_redirection(), "{}", saved.html);
+    let next = syndic.get(&t, saved.location()).await;
+    assert!(next.html.contains(r#"<p class="notice" role="status">Enregistré.</p>"#), "{}", next.html);
+    let again = syndic.get(&t, saved.location()).await;
+    assert!(!again.html.contains(r#"class="notice""#), "said once");
+
+    let expense =
+        t.create("/api/v1/expenses", &estate.tokens.syndic, crate::helpers::expense_body(&estate.building, serde_json::json!(10))).await;
+    let approved = syndic.submit(&t, &format!("/expenses/{expense}/approve"), &[]).await;
+    let list = syndic.get(&t, approved.location()).await;
+    assert!(list.html.contains("Dépense approuvée."), "{}", list.html);
+    // A message is a key of ours, never text from the cookie.
+    syndic.cookies.push(("kp_flash".to_owned(), "<script>".to_owned()));
+    assert!(!syndic.get(&t, "/expenses").await.html.contains("&lt;script&gt;"));
+}
