@@ -48,19 +48,39 @@ pub fn money(lang: Language, amount: Cents) -> String {
     let cents = amount.get();
     let sign = if cents < 0 { "-" } else { "" };
     let (euros, rest) = (cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
-    let (group, decimal) = if lang == Language::En { (',', '.') } else { ('.', ',') };
-    let digits = euros.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(group);
-        }
-        grouped.push(c);
-    }
+    let decimal = decimal_point(lang);
+    let grouped = grouped(lang, &euros.to_string());
     match lang {
         Language::En => format!("{sign}€{grouped}{decimal}{rest:02}"),
         _ => format!("{sign}{grouped}{decimal}{rest:02}\u{a0}€"),
     }
+}
+
+fn decimal_point(lang: Language) -> char {
+    if lang == Language::En { '.' } else { ',' }
+}
+
+/// Whole `digits` grouped by thousands: `1.234.567`, `1,234,567` in English.
+fn grouped(lang: Language, digits: &str) -> String {
+    let group = if lang == Language::En { ',' } else { '.' };
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(group);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A measured figure (not money) with `decimals` digits: `3.266,5` in French,
+/// Dutch and German, `3,266.5` in English.
+pub fn figure(lang: Language, value: f64, decimals: usize) -> String {
+    let plain = format!("{:.decimals$}", value.abs());
+    let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
+    let sign = if value < 0.0 && plain.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+    let whole = grouped(lang, whole);
+    if fraction.is_empty() { format!("{sign}{whole}") } else { format!("{sign}{whole}{}{fraction}", decimal_point(lang)) }
 }
 
 /// `01/12/2026` (fr, nl), `01.12.2026` (de), `1 Dec 2026` (en).

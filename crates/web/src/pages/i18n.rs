@@ -37,18 +37,7 @@ impl Lang {
     /// A measured figure (not money) written this language's way, with
     /// `decimals` digits: `3.266,5` in French and Dutch, `3,266.5` in English.
     pub fn figure(self, value: f64, decimals: usize) -> String {
-        let plain = format!("{:.decimals$}", value.abs());
-        let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
-        let (group, point) = if self == Lang::En { (',', '.') } else { ('.', ',') };
-        let mut grouped = String::new();
-        for (i, digit) in whole.chars().enumerate() {
-            if i > 0 && (whole.len() - i) % 3 == 0 {
-                grouped.push(group);
-            }
-            grouped.push(digit);
-        }
-        let sign = if value < 0.0 && plain.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
-        if fraction.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}{point}{fraction}") }
+        koprogo_documents::format::figure(self.language(), value, decimals)
     }
 
     /// A number typed as this language writes it, as the API reads it:
