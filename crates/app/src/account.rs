@@ -186,7 +186,6 @@ impl App {
 
     /// Self-service sign-up: a new organisation whose first user is its syndic.
     pub async fn register(&self, form: Registration<'_>) -> Result<Session, AppError> {
-        self.throttle.sign_up(form.ip)?;
         let mut v = Violations::new();
         let org_name = v.check("organization_name", Name::parse(form.organization_name));
         let account = NewAccount {
@@ -202,6 +201,9 @@ impl App {
         let (Some(org_name), Some((user, password)), true) = (org_name, parsed, v.is_empty()) else {
             return Err(AppError::Invalid(v));
         };
+        // Counted once the form is valid: a person correcting a weak password
+        // is not held back; every attempt to create (or probe an address) is.
+        self.throttle.sign_up(form.ip)?;
         let now = self.clock.now();
         let organization = Organization { id: TenantId::generate(), name: org_name, created_at: now };
         let hash = self.passwords.hash(password.expose()).await?;
