@@ -195,8 +195,13 @@ impl App {
         match issued {
             Issued::Lines(lines) => Ok(IssuedCall { call, lines, preview, again: false }),
             Issued::Already(id) => {
-                let (call, lines) = self.call(actor, id).await?;
-                Ok(IssuedCall { call, lines, preview, again: true })
+                let (issued, lines) = self.call(actor, id).await?;
+                // The same key with other figures is a mistake, not a repeat: saying
+                // "already issued" would silently drop the call the user meant.
+                if issued.details != call.details {
+                    return Err(AppError::Conflict("call.key_reused"));
+                }
+                Ok(IssuedCall { call: issued, lines, preview, again: true })
             }
         }
     }

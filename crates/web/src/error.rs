@@ -147,6 +147,7 @@ fn conflict_detail(code: &str) -> &'static str {
         "owner.has_ownerships" => "Remove the owner's ownerships first.",
         "owner.has_account" => "A user account is linked to this owner.",
         "import.exists" => "This organisation already holds part of this file: it was imported before.",
+        "call.key_reused" => "This idempotency key already issued a call with other figures: preview the new call to get its own key.",
         "call.issuing" => "This call is being issued by another request with the same key; look at the calls in a moment.",
         "unknown_reference" | "membership.unknown_reference" => "A referenced object does not exist in this organisation.",
         _ => "The request conflicts with existing data.",

@@ -395,6 +395,7 @@ privacy-logins = Logins
 privacy-action = Action
 error-import-exists = This organisation already holds part of this file: it was imported before.
 error-call-issuing = This call is already being issued by another request; it will appear in the list of calls in a moment.
+error-call-key_reused = This confirmation already issued a call with other figures: preview the new call again.
 transfer-export = Export the association's file
 transfer-import-title = Import an association's file
 transfer-import-intro = The file exported by the previous syndic (a .zip): the building, its units, owners, expenses, calls, payments and reminders arrive as they were.

@@ -398,6 +398,7 @@ privacy-logins = Comptes d'accès
 privacy-action = Action
 error-import-exists = Cette organisation détient déjà une partie de ce dossier : il a déjà été importé.
 error-call-issuing = Cet appel est en cours d'émission par une autre demande ; il apparaîtra dans la liste des appels dans un instant.
+error-call-key_reused = Cette confirmation a déjà émis un appel aux montants différents : refaites l'aperçu du nouvel appel.
 transfer-export = Exporter le dossier de l'association
 transfer-import-title = Importer le dossier d'une association
 transfer-import-intro = Le fichier exporté par le syndic précédent (un .zip) : l'immeuble, ses lots, copropriétaires, dépenses, appels, paiements et rappels arrivent tels quels.

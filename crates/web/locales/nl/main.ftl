@@ -395,6 +395,7 @@ privacy-logins = Toegangsaccounts
 privacy-action = Actie
 error-import-exists = Deze organisatie bevat al een deel van dit dossier: het werd al eerder geïmporteerd.
 error-call-issuing = Deze oproep wordt al door een ander verzoek uitgegeven; ze verschijnt zo dadelijk in de lijst van oproepen.
+error-call-key_reused = Deze bevestiging gaf al een oproep met andere bedragen uit: maak opnieuw een voorbeeld van de nieuwe oproep.
 transfer-export = Het dossier van de vereniging exporteren
 transfer-import-title = Het dossier van een vereniging importeren
 transfer-import-intro = Het bestand dat de vorige syndicus exporteerde (een .zip): het gebouw, de kavels, mede-eigenaars, uitgaven, oproepen, betalingen en herinneringen komen over zoals ze waren.

@@ -211,6 +211,7 @@ mod tests {
         "bank_import.exists",
         "call.communication_taken",
         "call.issuing",
+        "call.key_reused",
         "reminder.exists",
         "statement_file",
     ];

@@ -276,6 +276,11 @@ async fn a_call_is_issued_once_per_preview_however_often_it_is_sent() {
     assert_eq!(b.t.get("/api/v1/calls", &b.token).await.body["pagination"]["total_items"], json!(1));
     let trail = b.t.get("/api/v1/audit?action=call.issued", &b.token).await;
     assert_eq!(trail.body["pagination"]["total_items"], json!(1), "the repeat changed nothing, so it left no event");
+    // The same key with other figures is refused, not answered with the first call.
+    let mut other = confirmed.clone();
+    other["working_amount"] = json!("950");
+    let reused = b.t.post("/api/v1/calls", &b.token, other).await;
+    assert_eq!((reused.status.as_u16(), reused.code()), (409, "call.key_reused"), "{}", reused.body);
     // Without a key (an API client that wants two), each post issues one; a malformed key is refused.
     assert_eq!(b.t.post("/api/v1/calls", &b.token, call.clone()).await.status, 201);
     let mut odd = call.clone();
