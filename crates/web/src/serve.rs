@@ -150,7 +150,14 @@ pub async fn run(
         };
         let _ = stream.set_nodelay(true);
         let service = router.clone().map_request(move |request: hyper::Request<Incoming>| {
-            let mut request = request.map(|body| axum::body::Body::new(Paced::new(body, pace)));
+            // A request with no body (most reads) has nothing to pace: no timer for it.
+            let mut request = request.map(|body| {
+                if hyper::body::Body::is_end_stream(&body) {
+                    axum::body::Body::new(body)
+                } else {
+                    axum::body::Body::new(Paced::new(body, pace))
+                }
+            });
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
             request
         });
