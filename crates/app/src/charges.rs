@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use koprogo_domain::charges::{
-    CallDetails, CallLine, DistributionKey, FundCall, KeyWeights, PlannedLine, distribute, plan_call, reserve_fund_shortfall,
+    CallDetails, CallLine, Distribution, DistributionKey, FundCall, KeyWeights, PlannedLine, distribute, plan_call, reserve_fund_shortfall,
 };
 use koprogo_domain::expense::{Expense, ExpenseStatus};
 use koprogo_domain::ids::{BuildingId, DistributionKeyId, ExpenseId, FundCallId};
@@ -112,8 +112,31 @@ impl App {
         if stored.building_id == building { Ok(()) } else { Err(Rule::KeyOfAnotherBuilding.into()) }
     }
 
-    /// Shares an approved expense among the owners of its date, by `key`
-    /// (none: the quotas), once; the parts are stored with how they were found.
+    /// Approves a draft and shares it among the owners of its date, by `key`
+    /// (none: the quotas), in one transaction: an approved expense is on the
+    /// owners' accounts from that moment, so no approval is left unshared.
+    pub async fn approve_expense(
+        &self,
+        actor: &Actor,
+        id: ExpenseId,
+        key: Option<DistributionKeyId>,
+    ) -> Result<(Expense, StoredDistribution), AppError> {
+        let grant = actor.grant(Action::ApproveExpense)?;
+        let current = self.store.expenses.expense(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
+        let status = current.advance_to(ExpenseStatus::Approved)?;
+        let approved = Expense { status, shared: true, ..current.clone() };
+        let changes = diff(Some(&fields::expense(&current)), Some(&fields::expense(&approved)));
+        let event = self.change(actor, &grant, Entry::new("expense.approved", "expense", id.as_uuid(), changes));
+        let plan = |stored: &Expense, units: &[_], holdings: &[_]| {
+            let status = stored.advance_to(ExpenseStatus::Approved)?;
+            Ok((status, distribute(stored.details.amount, units, holdings)?))
+        };
+        let stored = self.share(actor, &grant, &current, key, vec![event], &plan).await?;
+        Ok((approved, stored))
+    }
+
+    /// Shares an expense approved before approving shared it (or imported so),
+    /// once; its status stays as it is.
     pub async fn distribute_expense(
         &self,
         actor: &Actor,
@@ -122,18 +145,48 @@ impl App {
     ) -> Result<StoredDistribution, AppError> {
         let grant = actor.grant(Action::DistributeExpense)?;
         let expense = self.store.expenses.expense(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
-        self.key_of(&grant, key, expense.details.building_id).await?;
         let plan = |stored: &Expense, units: &[_], holdings: &[_]| {
             if stored.status == ExpenseStatus::Draft {
                 return Err(Rule::ExpenseNotApproved);
             }
-            distribute(stored.details.amount, units, holdings)
+            Ok((stored.status, distribute(stored.details.amount, units, holdings)?))
         };
+        self.share(actor, &grant, &expense, key, Vec::new(), &plan).await
+    }
+
+    /// How `key` (none: the quotas) would share the expense among the owners
+    /// of its date, without writing: what the approval page shows.
+    pub async fn preview_distribution(
+        &self,
+        actor: &Actor,
+        id: ExpenseId,
+        key: Option<DistributionKeyId>,
+    ) -> Result<(Expense, Result<Distribution, Rule>), AppError> {
+        let grant = actor.grant(Action::DistributeExpense)?;
+        let expense = self.expense(actor, id).await?;
+        self.key_of(&grant, key, expense.details.building_id).await?;
+        let d = &expense.details;
+        let holdings = self.store.charges.holdings(grant.tenant, d.building_id, key, d.date).await?.ok_or(AppError::NotFound)?;
+        let distribution = distribute(d.amount, &holdings.0, &holdings.1);
+        Ok((expense, distribution))
+    }
+
+    /// Writes the parts `plan` finds, with the expense's distribution event after `events`.
+    async fn share(
+        &self,
+        actor: &Actor,
+        grant: &Grant,
+        expense: &Expense,
+        key: Option<DistributionKeyId>,
+        mut events: Vec<koprogo_domain::audit::EventBody>,
+        plan: crate::ports::money::DistributionPlan<'_>,
+    ) -> Result<StoredDistribution, AppError> {
+        self.key_of(grant, key, expense.details.building_id).await?;
         let changes =
             diff(None, Some(&[field("key_id", key.map(|k| k.to_string())), field("amount", Some(expense.details.amount.to_string()))]));
-        let event = self.change(actor, &grant, Entry::new("expense.distributed", "expense", id.as_uuid(), changes));
-        let distributed = self.store.charges.distribute_expense(grant.tenant, id, key, self.clock.now(), &plan);
-        self.audited(vec![event], distributed).await?.ok_or(AppError::NotFound)
+        events.push(self.change(actor, grant, Entry::new("expense.distributed", "expense", expense.id.as_uuid(), changes)));
+        let distributed = self.store.charges.distribute_expense(grant.tenant, expense.id, key, self.clock.now(), plan);
+        self.audited(events, distributed).await?.ok_or(AppError::NotFound)
     }
 
     /// The expense and its distribution, if any. An owner sees their own parts only.

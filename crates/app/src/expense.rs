@@ -15,7 +15,8 @@ use crate::ports::ExpenseFilter;
 impl App {
     pub async fn create_expense(&self, actor: &Actor, details: ExpenseDetails) -> Result<Expense, AppError> {
         let grant = actor.grant(Action::WriteExpense)?;
-        let expense = Expense { id: ExpenseId::generate(), created_at: self.clock.now(), details, status: ExpenseStatus::Draft };
+        let expense =
+            Expense { id: ExpenseId::generate(), created_at: self.clock.now(), details, status: ExpenseStatus::Draft, shared: false };
         let changes = diff(None, Some(&fields::expense(&expense)));
         let event = self.change(actor, &grant, Entry::new("expense.created", "expense", expense.id.as_uuid(), changes));
         if !self.audited(vec![event], self.store.expenses.insert_expense(grant.tenant, &expense)).await? {
@@ -55,18 +56,16 @@ impl App {
         Ok(expense)
     }
 
-    /// draft → approved (syndic), approved → paid (syndic or accountant).
-    pub async fn advance_expense(&self, actor: &Actor, id: ExpenseId, next: ExpenseStatus) -> Result<Expense, AppError> {
-        let action = if next == ExpenseStatus::Paid { Action::PayExpense } else { Action::ApproveExpense };
-        let grant = actor.grant(action)?;
+    /// approved → paid (syndic or accountant); approving is `approve_expense`, which shares.
+    pub async fn pay_expense(&self, actor: &Actor, id: ExpenseId) -> Result<Expense, AppError> {
+        let grant = actor.grant(Action::PayExpense)?;
         let current = self.store.expenses.expense(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
-        let status = current.advance_to(next)?;
+        let status = current.advance_to(ExpenseStatus::Paid)?;
         let before = fields::expense(&current);
         let expense = Expense { status, ..current };
-        let allowed = move |stored: &Expense| stored.advance_to(next).map(|_| ());
-        let action = if next == ExpenseStatus::Paid { "expense.paid" } else { "expense.approved" };
-        let event =
-            self.change(actor, &grant, Entry::new(action, "expense", id.as_uuid(), diff(Some(&before), Some(&fields::expense(&expense)))));
+        let allowed = |stored: &Expense| stored.advance_to(ExpenseStatus::Paid).map(|_| ());
+        let changes = diff(Some(&before), Some(&fields::expense(&expense)));
+        let event = self.change(actor, &grant, Entry::new("expense.paid", "expense", id.as_uuid(), changes));
         found(self.audited(vec![event], self.store.expenses.update_expense(grant.tenant, &expense, &allowed)).await?)?;
         Ok(expense)
     }

@@ -119,6 +119,8 @@ pub struct Expense {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub details: ExpenseDetails,
     pub status: ExpenseStatus,
+    /// Its parts are on the owners' accounts: approving shares it, once.
+    pub shared: bool,
 }
 
 impl Expense {
@@ -146,6 +148,7 @@ mod tests {
             id: ExpenseId::generate(),
             created_at: chrono::DateTime::UNIX_EPOCH,
             status,
+            shared: false,
             details: ExpenseDetails {
                 building_id: BuildingId::generate(),
                 date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),

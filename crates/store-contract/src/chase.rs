@@ -87,7 +87,7 @@ pub async fn statements_read_an_owner_s_charges_and_the_account_s_fund(store: St
     let (t, building, owners) = held_building(&store).await;
     let expense = Expense { status: ExpenseStatus::Approved, ..crate::sample::expense(building.id, 100_001) };
     store.expenses.insert_expense(t, &expense).await.unwrap();
-    let plan = |e: &Expense, units: &[_], holdings: &[_]| distribute(e.details.amount, units, holdings);
+    let plan = |e: &Expense, units: &[_], holdings: &[_]| Ok((e.status, distribute(e.details.amount, units, holdings)?));
     store.charges.distribute_expense(t, expense.id, None, at(), &plan).await.unwrap().unwrap();
     let charges = store.charges.owner_charges(t, owners[1], building.id, day(2020, 1, 1), day(2030, 1, 1)).await.unwrap();
     assert_eq!(charges.len(), 1);

@@ -56,6 +56,7 @@ macro_rules! store_contract {
             a_hash_is_upgraded_only_from_itself,
             organizations_list_their_usage,
             a_refused_distribution_leaves_nothing_behind,
+            approving_shares_in_the_same_transaction,
             calls_number_their_lines_and_payments_find_them,
             a_call_is_issued_once_per_key,
             reminders_round_trip_once_per_level,

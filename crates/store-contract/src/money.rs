@@ -67,7 +67,7 @@ pub async fn a_refused_distribution_leaves_nothing_behind(store: Store) {
     let refused = store.charges.distribute_expense(t, expense.id, None, at(), &refuse).await;
     assert!(matches!(refused, Err(StoreError::Rule(Rule::NothingToDistribute))), "{refused:?}");
     assert_eq!(store.charges.distribution(t, expense.id).await.unwrap(), None);
-    let plan = |e: &Expense, units: &[_], holdings: &[_]| distribute(e.details.amount, units, holdings);
+    let plan = |e: &Expense, units: &[_], holdings: &[_]| Ok((e.status, distribute(e.details.amount, units, holdings)?));
     let done = store.charges.distribute_expense(t, expense.id, None, at(), &plan).await.unwrap().unwrap();
     let parts: Vec<i64> = done.distribution.units.iter().map(|u| u.amount.get()).collect();
     assert_eq!(parts, [60_001, 40_000]);
@@ -76,6 +76,28 @@ pub async fn a_refused_distribution_leaves_nothing_behind(store: Store) {
     assert!(matches!(twice, Err(StoreError::Rule(Rule::AlreadyDistributed))), "{twice:?}");
     let stranger = tenant(&store).await;
     assert_eq!(store.charges.distribution(stranger, expense.id).await.unwrap(), None);
+}
+
+pub async fn approving_shares_in_the_same_transaction(store: Store) {
+    let (t, building, _) = held_building(&store).await;
+    let draft = sample::expense(building.id, 100_001);
+    store.expenses.insert_expense(t, &draft).await.unwrap();
+    let approve = |e: &Expense, units: &[_], holdings: &[_]| {
+        Ok((e.advance_to(ExpenseStatus::Approved)?, distribute(e.details.amount, units, holdings)?))
+    };
+    let refused = |e: &Expense, _: &[_], _: &[_]| e.advance_to(ExpenseStatus::Approved).and(Err(Rule::NothingToDistribute));
+    assert!(store.charges.distribute_expense(t, draft.id, None, at(), &refused).await.is_err());
+    let untouched = store.expenses.expense(t, draft.id).await.unwrap().unwrap();
+    assert_eq!((untouched.status, untouched.shared), (ExpenseStatus::Draft, false));
+    store.charges.distribute_expense(t, draft.id, None, at(), &approve).await.unwrap().unwrap();
+    let approved = store.expenses.expense(t, draft.id).await.unwrap().unwrap();
+    assert_eq!((approved.status, approved.shared), (ExpenseStatus::Approved, true));
+    let listed = store
+        .expenses
+        .expenses(t, &sample::query(koprogo_app::listing::ExpenseSort::Date), &Default::default(), &Default::default())
+        .await
+        .unwrap();
+    assert!(listed.items.iter().any(|e| e.id == draft.id && e.shared));
 }
 
 /// The first quarter's call: 1 000 € to the working fund, `reserve` cents to the reserve.
@@ -156,7 +178,7 @@ pub async fn money_rows(store: &Store, t: koprogo_domain::ids::TenantId, buildin
     assert!(store.charges.save_key(t, &key).await.unwrap());
     let expense = Expense { status: ExpenseStatus::Approved, ..sample::expense(building, 5_000) };
     store.expenses.insert_expense(t, &expense).await.unwrap();
-    let plan = |e: &Expense, units: &[_], holdings: &[_]| distribute(e.details.amount, units, holdings);
+    let plan = |e: &Expense, units: &[_], holdings: &[_]| Ok((e.status, distribute(e.details.amount, units, holdings)?));
     store.charges.distribute_expense(t, expense.id, Some(key.id), at(), &plan).await.unwrap().unwrap();
     let details = CallDetails {
         building_id: building,

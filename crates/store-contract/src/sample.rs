@@ -125,6 +125,7 @@ pub fn expense(building: BuildingId, cents: i64) -> Expense {
         id: ExpenseId::generate(),
         created_at: at(),
         status: ExpenseStatus::Draft,
+        shared: false,
         details: ExpenseDetails {
             building_id: building,
             date: day(2026, 2, 14),

@@ -36,7 +36,7 @@ pub async fn an_association_moves_with_its_whole_file(store: Store) {
     let (source, building, _) = held_building(&store).await;
     let expense = Expense { status: ExpenseStatus::Approved, ..sample::expense(building.id, 50_001) };
     store.expenses.insert_expense(source, &expense).await.unwrap();
-    let share = |e: &Expense, units: &[_], holdings: &[_]| distribute(e.details.amount, units, holdings);
+    let share = |e: &Expense, units: &[_], holdings: &[_]| Ok((e.status, distribute(e.details.amount, units, holdings)?));
     store.charges.distribute_expense(source, expense.id, None, at(), &share).await.unwrap().unwrap();
     issue(&store, source, building.id).await;
     // The receiver numbered its own calls from the same start.

@@ -250,11 +250,15 @@ macro_rules! charge_store {
                     let Some((units, holdings)) = read_holdings(&mut *tx, tenant, stored.details.building_id, key, stored.details.date).await? else {
                         return Ok(None);
                     };
-                    let distribution = plan(&stored, &units, &holdings)?;
+                    let (status, distribution) = plan(&stored, &units, &holdings)?;
                     store_allocations(&mut *tx, tenant, expense, &distribution).await?;
-                    sqlx::query("UPDATE expenses SET distribution_key_id = $1, distributed_at = $2 WHERE organization_id = $3 AND id = $4")
-                        .bind(key.map(DistributionKeyId::as_uuid))
-                        .bind(at)
+                    sqlx::query(
+                        "UPDATE expenses SET distribution_key_id = $1, distributed_at = $2, status = $3, updated_at = $2 \
+                         WHERE organization_id = $4 AND id = $5",
+                    )
+                    .bind(key.map(DistributionKeyId::as_uuid))
+                    .bind(at)
+                    .bind(status.as_str())
                         .bind(tenant.as_uuid())
                         .bind(expense.as_uuid())
                         .execute(&mut *tx)

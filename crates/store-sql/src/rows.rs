@@ -239,10 +239,11 @@ pub struct ExpenseRow {
     pub fund: String,
     pub status: String,
     pub created_at: DateTime<Utc>,
+    pub shared: bool,
 }
 
 pub const EXPENSE_COLUMNS: &str = "id, building_id, expense_date, supplier, invoice_number, description, amount_cents, vat_rate, \
-     category, account_code, fund, status, created_at";
+     category, account_code, fund, status, created_at, distributed_at IS NOT NULL AS shared";
 
 impl TryFrom<ExpenseRow> for Expense {
     type Error = anyhow::Error;
@@ -252,6 +253,7 @@ impl TryFrom<ExpenseRow> for Expense {
             id: ExpenseId::from_uuid(row.id),
             created_at: row.created_at,
             status: field("status", ExpenseStatus::parse(&row.status))?,
+            shared: row.shared,
             details: ExpenseDetails {
                 building_id: BuildingId::from_uuid(row.building_id),
                 date: row.expense_date,

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use koprogo_domain::Rule;
 use koprogo_domain::charges::{CallLine, Distribution, DistributionKey, FundCall, Holding, PlannedLine, UnitWeight};
-use koprogo_domain::expense::{Expense, Fund};
+use koprogo_domain::expense::{Expense, ExpenseStatus, Fund};
 use koprogo_domain::ids::{BankImportId, BuildingId, CallLineId, DistributionKeyId, ExpenseId, FundCallId, OwnerId, PaymentId, TenantId};
 use koprogo_domain::money::Cents;
 use koprogo_domain::payment::{Allocation, OpenLine, Payment, Position};
@@ -14,8 +14,9 @@ use koprogo_domain::payment::{Allocation, OpenLine, Payment, Position};
 use crate::listing::{CallSort, ListQuery, Page, PaymentSort};
 use crate::ports::{StoreResult, Visibility};
 
-/// Computes an expense's distribution from the weights and shares read in the transaction.
-pub type DistributionPlan<'a> = &'a (dyn Fn(&Expense, &[UnitWeight], &[Holding]) -> Result<Distribution, Rule> + Sync);
+/// Computes an expense's distribution from the weights and shares read in the
+/// transaction, and the status the expense leaves it with (approving shares).
+pub type DistributionPlan<'a> = &'a (dyn Fn(&Expense, &[UnitWeight], &[Holding]) -> Result<(ExpenseStatus, Distribution), Rule> + Sync);
 /// Computes a call's lines from the weights and shares read in the transaction.
 /// What issuing a call did.
 #[derive(Clone, Debug, PartialEq, Eq)]

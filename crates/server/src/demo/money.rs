@@ -1,5 +1,5 @@
-//! The demo's money: each building's approved expenses shared (the lift by
-//! its own key), four quarterly calls for funds in 2026, the bank's CODA
+//! The demo's money: each building's expenses approved and so shared (the
+//! lift by its own key), four quarterly calls for funds in 2026, the bank's CODA
 //! statements paying most lines (some late, some short, one payer without a
 //! communication, one stranger for the inbox), and today's reminders.
 
@@ -32,14 +32,26 @@ async fn lift_key(app: &App, actor: &Actor, building: BuildingId) -> anyhow::Res
     Ok(key.id)
 }
 
-async fn distribute_expenses(app: &App, actor: &Actor, building: BuildingId, lift: bool) -> anyhow::Result<()> {
+/// Approves (which shares: the lift by its key) the charges until October and
+/// pays those until September; November's stay drafts.
+async fn approve_expenses(app: &App, actor: &Actor, building: BuildingId, lift: bool) -> anyhow::Result<()> {
     let key = if lift { Some(lift_key(app, actor, building).await?) } else { None };
-    for status in [ExpenseStatus::Approved, ExpenseStatus::Paid] {
-        let filter = ExpenseFilter { building: Some(building), status: Some(status), ..ExpenseFilter::default() };
-        let expenses = app.expenses(actor, &page(ExpenseSort::Date, 1), &filter).await.map_err(failed)?.items;
-        for expense in expenses {
-            let by = if expense.details.account_code.as_str() == "6101" { key } else { None };
-            app.distribute_expense(actor, expense.id, by).await.map_err(failed)?;
+    let filter = ExpenseFilter { building: Some(building), status: Some(ExpenseStatus::Draft), ..ExpenseFilter::default() };
+    let mut drafts = Vec::new();
+    for number in 1.. {
+        let found = app.expenses(actor, &page(ExpenseSort::Date, number), &filter).await.map_err(failed)?.items;
+        let last = u32::try_from(found.len())? < MAX_PER_PAGE;
+        drafts.extend(found);
+        if last {
+            break;
+        }
+    }
+    let (approved_until, paid_until) = (day(2026, 11, 1)?, day(2026, 10, 1)?);
+    for expense in drafts.into_iter().filter(|e| e.details.date < approved_until) {
+        let by = if expense.details.account_code.as_str() == "6101" { key } else { None };
+        app.approve_expense(actor, expense.id, by).await.map_err(failed)?;
+        if expense.details.date < paid_until {
+            app.pay_expense(actor, expense.id).await.map_err(failed)?;
         }
     }
     Ok(())
@@ -143,7 +155,7 @@ fn movement(
 /// Shares the year's charges, calls the four quarters, imports what the bank
 /// received, and sends the reminders due today under the building's rules.
 pub async fn seed_money(app: &App, actor: &Actor, draw: &mut Draw, building: BuildingId, lift: bool) -> anyhow::Result<()> {
-    distribute_expenses(app, actor, building, lift).await?;
+    approve_expenses(app, actor, building, lift).await?;
     let units = app.building(actor, building).await.map_err(failed)?.unit_count;
     let calls = quarterly_calls(app, actor, building, units).await?;
     bank_statements(app, actor, draw, building, &calls).await?;

@@ -5,7 +5,7 @@ use koprogo_app::App;
 use koprogo_app::access::Actor;
 use koprogo_domain::account::Language;
 use koprogo_domain::building::{Address, BuildingDetails, Country, QuotaBase, YearStart};
-use koprogo_domain::expense::{AccountCode, Category, ExpenseDetails, ExpenseStatus, Fund, VatRate};
+use koprogo_domain::expense::{AccountCode, Category, ExpenseDetails, Fund, VatRate};
 use koprogo_domain::identifiers::{BceNumber, Email, Iban, PostalCode};
 use koprogo_domain::ids::{BuildingId, OwnerId, UnitId};
 use koprogo_domain::money::{Cents, split};
@@ -311,8 +311,8 @@ fn charges(lift: bool, works: bool) -> Vec<Line> {
     lines
 }
 
-/// A year of charges, December 2025 to November 2026: paid until September,
-/// approved in October, drafts in November.
+/// A year of charges, December 2025 to November 2026, as drafts (the money
+/// seed approves them once the owners are known).
 async fn seed_expenses(app: &App, actor: &Actor, draw: &mut Draw, building: BuildingId, lift: bool, works: bool) -> anyhow::Result<()> {
     for line in charges(lift, works) {
         for month in line.8 {
@@ -349,12 +349,6 @@ async fn record_charge(
         account_code: AccountCode::parse(account).map_err(invalid)?,
         fund,
     };
-    let expense = app.create_expense(actor, details).await.map_err(failed)?;
-    if date < day(2026, 11, 1)? {
-        app.advance_expense(actor, expense.id, ExpenseStatus::Approved).await.map_err(failed)?;
-    }
-    if date < day(2026, 10, 1)? {
-        app.advance_expense(actor, expense.id, ExpenseStatus::Paid).await.map_err(failed)?;
-    }
+    app.create_expense(actor, details).await.map_err(failed)?;
     Ok(())
 }

@@ -447,3 +447,15 @@ done-billing-run = The month has been invoiced.
 done-deleted = Deleted.
 done-payment-assigned = Payment allocated.
 done-reminders-sent = Reminders sent and recorded.
+
+share-approve-title = Approve and share the expense
+share-title = Share the expense
+share-approve = Approve and share
+share-submit = Share
+share-recompute = Show the parts
+share-explained = Each unit carries the amount times its weight over the sum of the weights, rounded to the cent (the cents left go to the largest remainders); each owner carries their share of the unit on the expense date. Approving writes these parts on the owners' accounts.
+share-weight = Weight
+share-part = Part
+share-owners = Owners
+expense-share = Share
+done-expense-shared = Expense shared among the owners.

@@ -450,3 +450,15 @@ done-billing-run = Facturation du mois faite.
 done-deleted = Supprimé.
 done-payment-assigned = Paiement imputé.
 done-reminders-sent = Rappels envoyés et enregistrés.
+
+share-approve-title = Approuver et répartir la dépense
+share-title = Répartir la dépense
+share-approve = Approuver et répartir
+share-submit = Répartir
+share-recompute = Afficher les parts
+share-explained = Chaque lot porte le montant multiplié par son poids divisé par la somme des poids, arrondi au cent (les cents restants vont aux plus grands restes) ; chaque propriétaire porte sa part du lot à la date de la dépense. L'approbation inscrit ces parts aux comptes des propriétaires.
+share-weight = Poids
+share-part = Part
+share-owners = Propriétaires
+expense-share = Répartir
+done-expense-shared = Dépense répartie entre les propriétaires.

@@ -447,3 +447,15 @@ done-billing-run = Facturatie van de maand uitgevoerd.
 done-deleted = Verwijderd.
 done-payment-assigned = Betaling toegewezen.
 done-reminders-sent = Herinneringen verstuurd en geregistreerd.
+
+share-approve-title = Uitgave goedkeuren en verdelen
+share-title = Uitgave verdelen
+share-approve = Goedkeuren en verdelen
+share-submit = Verdelen
+share-recompute = Delen tonen
+share-explained = Elke kavel draagt het bedrag maal zijn gewicht gedeeld door de som van de gewichten, afgerond op de cent (de resterende centen gaan naar de grootste resten); elke eigenaar draagt zijn aandeel in de kavel op de datum van de uitgave. Goedkeuren boekt deze delen op de rekeningen van de eigenaars.
+share-weight = Gewicht
+share-part = Deel
+share-owners = Eigenaars
+expense-share = Verdelen
+done-expense-shared = Uitgave verdeeld onder de eigenaars.

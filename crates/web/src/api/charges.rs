@@ -164,7 +164,7 @@ async fn remove_key(State(app): State<App>, auth: Authenticated, Id(id): Id) -> 
 #[serde(deny_unknown_fields)]
 pub struct DistributeBody {
     /// The key; none for the general key (the units' quotas).
-    key_id: Option<Uuid>,
+    pub key_id: Option<Uuid>,
 }
 
 #[derive(Serialize, ToSchema)]

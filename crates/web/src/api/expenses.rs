@@ -10,7 +10,7 @@ use koprogo_app::ports::ExpenseFilter;
 use koprogo_domain::Invalid;
 use koprogo_domain::error::Violations;
 use koprogo_domain::expense::{AccountCode, Category, Expense, ExpenseDetails, ExpenseStatus, Fund, VatRate, parse_expense_amount};
-use koprogo_domain::ids::{BuildingId, ExpenseId};
+use koprogo_domain::ids::{BuildingId, DistributionKeyId, ExpenseId};
 use koprogo_domain::money::Cents;
 use koprogo_domain::text::Text;
 use serde::{Deserialize, Serialize};
@@ -19,8 +19,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::api::charges::DistributeBody;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{ApiJson, ApiQuery, Authenticated};
+use crate::extract::{ApiJson, ApiQuery, Authenticated, OptionalJson};
 use crate::wire::{
     Id, Paged, Paging, Scalar, body_id, check_organization, finish, number, optional, parse_date, parse_optional_date, query_id, required,
 };
@@ -61,6 +62,9 @@ pub struct ExpenseBody {
     #[schema(ignore)]
     #[serde(default, rename = "status")]
     _status: Option<serde::de::IgnoredAny>,
+    #[schema(ignore)]
+    #[serde(default, rename = "shared")]
+    _shared: Option<serde::de::IgnoredAny>,
     #[schema(ignore)]
     #[serde(default, rename = "created_at")]
     _created_at: Option<serde::de::IgnoredAny>,
@@ -140,6 +144,8 @@ pub struct ExpenseView {
     fund: String,
     /// draft, approved or paid.
     status: String,
+    /// Its parts are on the owners' accounts (approving shares it).
+    shared: bool,
     created_at: DateTime<Utc>,
 }
 
@@ -160,6 +166,7 @@ fn view(tenant: Option<Uuid>, e: Expense) -> ExpenseView {
         account_code: d.account_code.as_str().to_owned(),
         fund: d.fund.as_str().to_owned(),
         status: e.status.as_str().to_owned(),
+        shared: e.shared,
         created_at: e.created_at,
     }
 }
@@ -239,11 +246,22 @@ async fn remove(State(app): State<App>, auth: Authenticated, Id(id): Id) -> ApiR
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// draft → approved (syndic).
+/// draft → approved (syndic), and shared among the owners holding its units
+/// on its date in the same step: by `key_id`, or by the quotas when the body
+/// is empty or names no key. A unit not wholly held on that date refuses the
+/// approval (`charges.unit_not_wholly_held`); the parts are at
+/// `GET /api/v1/expenses/{id}/distribution`.
 #[utoipa::path(post, path = "/{id}/approve", tag = "expenses", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body(content = Option<DistributeBody>, description = "Optional: the distribution key."),
     responses((status = 200, body = ExpenseView), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn approve(State(app): State<App>, auth: Authenticated, Id(id): Id) -> ApiResult<Json<ExpenseView>> {
-    let expense = app.advance_expense(&auth.actor, ExpenseId::from_uuid(id), ExpenseStatus::Approved).await?;
+async fn approve(
+    State(app): State<App>,
+    auth: Authenticated,
+    Id(id): Id,
+    OptionalJson(body): OptionalJson<DistributeBody>,
+) -> ApiResult<Json<ExpenseView>> {
+    let key = body.and_then(|b| b.key_id).map(DistributionKeyId::from_uuid);
+    let (expense, _) = app.approve_expense(&auth.actor, ExpenseId::from_uuid(id), key).await?;
     Ok(Json(view(auth.tenant(), expense)))
 }
 
@@ -251,6 +269,6 @@ async fn approve(State(app): State<App>, auth: Authenticated, Id(id): Id) -> Api
 #[utoipa::path(post, path = "/{id}/pay", tag = "expenses", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = ExpenseView), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn pay(State(app): State<App>, auth: Authenticated, Id(id): Id) -> ApiResult<Json<ExpenseView>> {
-    let expense = app.advance_expense(&auth.actor, ExpenseId::from_uuid(id), ExpenseStatus::Paid).await?;
+    let expense = app.pay_expense(&auth.actor, ExpenseId::from_uuid(id)).await?;
     Ok(Json(view(auth.tenant(), expense)))
 }

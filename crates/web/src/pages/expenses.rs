@@ -15,6 +15,7 @@ use koprogo_domain::ids::{BuildingId, ExpenseId};
 use super::forms::{self, Choices, Place, Spec, field};
 use super::render::{error_page, page, percent_encode};
 use super::session::{Chrome, Form, Viewer};
+use super::sharing;
 use crate::api::expenses::ExpenseBody;
 use crate::error::ApiError;
 use crate::wire::parse_date;
@@ -64,8 +65,10 @@ pub struct Row {
     pub description: String,
     pub amount: String,
     pub status: String,
-    /// The next step this viewer may take: (path, label).
-    pub next: Option<(String, String)>,
+    /// The page that approves or shares it, for those allowed: (path, label).
+    pub share: Option<(String, String)>,
+    /// Marking it paid, for those allowed: (path, label).
+    pub pay: Option<(String, String)>,
     /// The edit page of a draft, for those who may write expenses.
     pub edit: Option<String>,
 }
@@ -97,13 +100,14 @@ impl ExpensesPage<'_> {
     }
 }
 
-fn next_step(chrome: &Chrome, viewer: &Viewer, expense: &Expense) -> Option<(String, String)> {
-    let (action, step, label) = match expense.status {
-        ExpenseStatus::Draft => (Action::ApproveExpense, "approve", "expense-approve"),
-        ExpenseStatus::Approved => (Action::PayExpense, "pay", "expense-pay"),
-        ExpenseStatus::Paid => return None,
-    };
-    viewer.actor.grant(action).ok().map(|_| (format!("/expenses/{}/{step}", expense.id), chrome.t(label)))
+fn share_link(chrome: &Chrome, viewer: &Viewer, expense: &Expense) -> Option<(String, String)> {
+    let (step, action, label) = sharing::link_step(expense)?;
+    viewer.actor.grant(action).ok().map(|_| (step.path(expense.id), chrome.t(label)))
+}
+
+fn pay_button(chrome: &Chrome, viewer: &Viewer, expense: &Expense) -> Option<(String, String)> {
+    let payable = expense.status == ExpenseStatus::Approved && viewer.actor.grant(Action::PayExpense).is_ok();
+    payable.then(|| (format!("/expenses/{}/pay", expense.id), chrome.t("expense-pay")))
 }
 
 /// The page's rows, written for the reader.
@@ -117,7 +121,8 @@ fn rows(chrome: &Chrome, viewer: &Viewer, expenses: &[Expense], names: &[(String
             description: e.details.description.to_string(),
             amount: chrome.lang.money(e.details.amount),
             status: chrome.t(&format!("status-{}", e.status.as_str())),
-            next: next_step(chrome, viewer, e),
+            share: share_link(chrome, viewer, e),
+            pay: pay_button(chrome, viewer, e),
             edit: (e.status == ExpenseStatus::Draft && viewer.actor.grant(Action::WriteExpense).is_ok())
                 .then(|| format!("/expenses/{}/edit", e.id)),
         })
@@ -174,7 +179,27 @@ pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(
     page(&chrome, &template)
 }
 
-/// Approves, pays or (a draft) deletes one expense, then goes back to the list.
+/// The confirmation page of a step: deleting a draft, approving (and
+/// sharing) it, or sharing an expense approved without its parts.
+pub async fn step_page(
+    State(app): State<App>,
+    chrome: Chrome,
+    viewer: Viewer,
+    uri: axum::http::Uri,
+    Path((id, step)): Path<(uuid::Uuid, String)>,
+    Query(choice): Query<sharing::KeyChoice>,
+) -> Response {
+    if step == "delete" {
+        let params = vec![("id".to_owned(), id.to_string()), ("step".to_owned(), step)];
+        return super::delete::confirm(State(app), chrome, viewer, uri, Path(params)).await;
+    }
+    match sharing::Step::parse(&step) {
+        Some(step) => sharing::show(&app, &chrome, &viewer, id, step, choice).await,
+        None => error_page(&chrome, &ApiError::not_found()),
+    }
+}
+
+/// Approves and shares, shares, pays or (a draft) deletes one expense, then goes back to the list.
 pub async fn advance(
     State(app): State<App>,
     chrome: Chrome,
@@ -187,14 +212,14 @@ pub async fn advance(
         let params = vec![("id".to_owned(), id.to_string()), ("step".to_owned(), step)];
         return super::delete::delete(State(app), chrome, viewer, uri, Path(params), form).await;
     }
-    let next = match step.as_str() {
-        "approve" => ExpenseStatus::Approved,
-        "pay" => ExpenseStatus::Paid,
-        _ => return error_page(&chrome, &ApiError::not_found()),
-    };
-    let done = if next == ExpenseStatus::Paid { "done-expense-paid" } else { "done-expense-approved" };
-    match app.advance_expense(&viewer.actor, ExpenseId::from_uuid(id), next).await {
-        Ok(_) => super::session::with_flash(Redirect::to("/expenses").into_response(), done),
+    if let Some(step) = sharing::Step::parse(&step) {
+        return sharing::confirm(&app, &chrome, &viewer, id, step, &form).await;
+    }
+    if step != "pay" {
+        return error_page(&chrome, &ApiError::not_found());
+    }
+    match app.pay_expense(&viewer.actor, ExpenseId::from_uuid(id)).await {
+        Ok(_) => super::session::with_flash(Redirect::to("/expenses").into_response(), "done-expense-paid"),
         Err(error) => error_page(&chrome, &error.into()),
     }
 }

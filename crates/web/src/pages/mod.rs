@@ -18,6 +18,7 @@ mod privacy;
 mod reminders;
 mod render;
 pub mod session;
+mod sharing;
 mod statements;
 mod transfer;
 
@@ -55,7 +56,7 @@ pub fn routes(app: App) -> Router<App> {
         .route("/units/{id}", get(owners::unit))
         .route("/owners/{id}", get(owners::owner))
         .route("/expenses", get(expenses::list))
-        .route("/expenses/{id}/{step}", get(delete::confirm).post(expenses::advance))
+        .route("/expenses/{id}/{step}", get(expenses::step_page).post(expenses::advance))
         .route("/buildings/{id}/delete", get(delete::confirm).post(delete::delete))
         .route("/units/{id}/delete", get(delete::confirm).post(delete::delete))
         .route("/owners/{id}/delete", get(delete::confirm).post(delete::delete))

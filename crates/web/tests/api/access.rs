@@ -11,9 +11,9 @@ async fn each_role_reads_what_its_scope_allows() {
     let t = TestApp::new().await;
     let e = t.estate().await;
     let k = &e.tokens;
-    let second_unit = t.create("/api/v1/units", &k.syndic, unit_body(&e.building, "1B", 100)).await;
     let approved = t.create("/api/v1/expenses", &k.syndic, expense_body(&e.building, json!(10))).await;
     assert_eq!(t.post(&format!("/api/v1/expenses/{approved}/approve"), &k.syndic, json!({})).await.status, StatusCode::OK);
+    let second_unit = t.create("/api/v1/units", &k.syndic, unit_body(&e.building, "1B", 100)).await;
     let draft = t.create("/api/v1/expenses", &k.syndic, expense_body(&e.building, json!(15))).await;
     t.create("/api/v1/expenses", &k.syndic, expense_body(&e.other_building, json!(20))).await;
     let cases = [

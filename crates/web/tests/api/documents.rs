@@ -133,10 +133,9 @@ async fn the_call_sheet_adds_up_to_the_call() {
     assert_eq!(column_and_total(&mut book, 0, 5), (105_001, 105_001));
 }
 
-/// A year of one owner: a distributed expense, a call, a part payment.
+/// A year of one owner: an approved (so shared) expense, a call, a part payment.
 async fn a_year(b: &Building) -> Value {
-    let expense = b.approved_expense("1000.01").await;
-    b.t.post(&format!("/api/v1/expenses/{expense}/distribute"), &b.token, json!({})).await;
+    b.approved_expense("1000.01").await;
     let call = issued_call(b).await;
     let z = call["lines"].as_array().expect("lines").iter().find(|l| l["owner_id"] == json!(b.owners[2])).expect("Z's line").clone();
     let paid = json!({ "building_id": b.id, "value_date": "2026-03-10", "amount": "100", "communication": z["communication"] });

@@ -41,7 +41,7 @@ async fn an_expense_moves_from_draft_to_approved_to_paid() {
     assert_eq!((premature.status, premature.code()), (StatusCode::UNPROCESSABLE_ENTITY, "expense.invalid_transition"));
     assert_eq!(t.post(&format!("/api/v1/expenses/{id}/approve"), &estate.tokens.accountant, json!({})).await.status, StatusCode::FORBIDDEN);
     let approved = t.post(&format!("/api/v1/expenses/{id}/approve"), &estate.tokens.syndic, json!({})).await;
-    assert_eq!(approved.body["status"], "approved");
+    assert_eq!((approved.body["status"].clone(), approved.body["shared"].clone()), (json!("approved"), json!(true)), "{}", approved.body);
     let frozen = t.put(&format!("/api/v1/expenses/{id}"), &estate.tokens.syndic, edited).await;
     assert_eq!((frozen.status, frozen.code()), (StatusCode::UNPROCESSABLE_ENTITY, "expense.not_draft"));
     assert_eq!(t.delete(&format!("/api/v1/expenses/{id}"), &estate.tokens.syndic).await.code(), "expense.not_draft");

@@ -97,8 +97,15 @@ async fn expenses_are_filtered_and_approved_by_those_allowed_only() {
     assert!(list.html.contains("1.234,56\u{a0}€") && list.html.contains("Les Érables"), "{}", list.html);
     assert!(syndic.get(&app, "/").await.html.contains("1.234,56\u{a0}€"), "the latest expenses on the dashboard");
     let approve =
-        list.html.split("action=\"").filter_map(|s| s.split('"').next()).find(|a| a.ends_with("/approve")).unwrap_or_default().to_owned();
+        list.html.split("href=\"").filter_map(|s| s.split('"').next()).find(|a| a.ends_with("/approve")).unwrap_or_default().to_owned();
     assert!(approve.ends_with("/approve"), "{approve}");
+    // Approving shows the parts first: the one unit carries it all, by the quotas.
+    let shares = syndic.get(&app, &approve).await;
+    assert!(
+        shares.html.contains("Approuver et répartir") && shares.html.contains("Peeters (100\u{a0}%) 1.234,56\u{a0}€"),
+        "{}",
+        shares.html
+    );
     assert!(syndic.get(&app, "/expenses?status=paid").await.html.contains("Aucune dépense"));
     assert!(syndic.get(&app, "/expenses?fund=reserve").await.html.contains("Aucune dépense"));
     assert!(syndic.get(&app, "/expenses?fund=working&sort=amount&order=asc").await.html.contains("1.234,56"));
@@ -114,6 +121,9 @@ async fn expenses_are_filtered_and_approved_by_those_allowed_only() {
     assert_eq!(syndic.submit(&app, &approve, &[]).await.location(), "/expenses");
     let seen = owner.get(&app, "/expenses").await;
     assert!(seen.html.contains("1.234,56") && !seen.html.contains("/pay"), "an owner sees the approved expense, does not pay it");
+    let mine = owner.get(&app, "/statement").await;
+    let statement = owner.get(&app, &format!("{}?from=2026-01-01&to=2026-12-31", mine.location())).await;
+    assert!(statement.html.contains("1.234,56"), "approving put the part on the owner's account: {}", statement.html);
     let after = syndic.get(&app, "/expenses?status=approved").await;
     assert!(after.html.contains("Approuvée") && after.html.contains("Marquer payée"));
     assert_eq!(syndic.submit(&app, &approve, &[]).await.status, StatusCode::UNPROCESSABLE_ENTITY, "approved twice");

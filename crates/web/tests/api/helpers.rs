@@ -182,6 +182,16 @@ impl TestApp {
         self.call(Method::DELETE, path, Some(token), None).await
     }
 
+    /// Marks an expense approved as approving did before it shared: the state
+    /// older data and imported associations can hold, which `/distribute` is for.
+    pub async fn approve_unshared(&self, tenant: TenantId, id: &str) {
+        use koprogo_domain::expense::{Expense, ExpenseStatus};
+        let id = koprogo_domain::ids::ExpenseId::from_uuid(id.parse().expect("an expense id"));
+        let expense = self.app.store.expenses.expense(tenant, id).await.expect("read").expect("the expense");
+        let approved = Expense { status: ExpenseStatus::Approved, ..expense };
+        assert!(self.app.store.expenses.update_expense(tenant, &approved, &|_| Ok(())).await.expect("write"));
+    }
+
     /// Creates through the API and returns the new object's id.
     pub async fn create(&self, path: &str, token: &str, body: Value) -> String {
         let response = self.post(path, token, body).await;

@@ -223,8 +223,10 @@ impl World {
             }
             _ => self.t.create("/api/v1/expenses", maker, expense_body(&objects.building, json!(7))).await,
         };
-        if action_path.ends_with("/pay") || action_path.ends_with("/distribute") {
-            self.t.post(&format!("/api/v1/expenses/{id}/approve"), maker, json!({})).await;
+        if action_path.ends_with("/pay") {
+            self.t.post(&format!("/api/v1/expenses/{id}/approve"), maker, json!({ "key_id": objects.key })).await;
+        } else if action_path.ends_with("/distribute") {
+            self.t.approve_unshared(if kind == Kind::Foreign { self.t.other_tenant } else { self.t.tenant }, &id).await;
         }
         id
     }
@@ -258,7 +260,8 @@ impl World {
     /// The body of an action on an object (`POST …/{id}/…`).
     fn action_body(&self, path: &str, kind: Option<Kind>) -> Value {
         let objects = kind.and_then(|k| self.objects(k)).unwrap_or(&self.own);
-        if path.ends_with("/distribute") {
+        // Units made by other checks have no owner yet: the key shares among held ones.
+        if path.ends_with("/distribute") || path.ends_with("/approve") {
             json!({ "key_id": objects.key })
         } else if path.ends_with("/assign") {
             json!({ "call_line_id": objects.call_line })

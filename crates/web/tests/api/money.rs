@@ -49,11 +49,19 @@ pub fn cents(value: &Value) -> i64 {
 }
 
 impl Building {
+    /// An expense approved, and so shared by the quotas.
     pub async fn approved_expense(&self, euros: &str) -> String {
-        let mut body = expense_body(&self.id, json!(euros));
-        body["fund"] = json!("working");
-        let id = self.t.create("/api/v1/expenses", &self.token, body).await;
-        assert_eq!(self.t.post(&format!("/api/v1/expenses/{id}/approve"), &self.token, json!({})).await.status, 200);
+        self.approved_by(euros, json!({})).await
+    }
+
+    /// An expense approved with `body` (`{"key_id": …}` or nothing).
+    pub async fn approved_by(&self, euros: &str, body: Value) -> String {
+        let mut expense = expense_body(&self.id, json!(euros));
+        expense["fund"] = json!("working");
+        let id = self.t.create("/api/v1/expenses", &self.token, expense).await;
+        let approved = self.t.post(&format!("/api/v1/expenses/{id}/approve"), &self.token, body).await;
+        assert_eq!(approved.status, 200, "{}", approved.body);
+        assert_eq!((approved.body["status"].clone(), approved.body["shared"].clone()), (json!("approved"), json!(true)));
         id
     }
 
@@ -67,8 +75,8 @@ impl Building {
 async fn an_expense_is_shared_by_quota_then_by_share_to_the_cent() {
     let b = building().await;
     let expense = b.approved_expense("1000.01").await;
-    let d = b.t.post(&format!("/api/v1/expenses/{expense}/distribute"), &b.token, json!({})).await;
-    assert_eq!(d.status, 200, "{}", d.body);
+    let d = b.t.get(&format!("/api/v1/expenses/{expense}/distribution"), &b.token).await;
+    assert_eq!((d.status.as_u16(), d.body["distributed"].clone()), (200, json!(true)), "{}", d.body);
     let units: Vec<(String, i64, bool)> = d.body["units"]
         .as_array()
         .expect("units")
@@ -80,8 +88,6 @@ async fn an_expense_is_shared_by_quota_then_by_share_to_the_cent() {
     assert_eq!(d.body["units"][2]["exact_cents"], "33400.3340");
     // B's 333.00 € shared 33.33 % / 66.67 %: 110.99 and 222.01.
     assert_eq!((b.owner_part(&d.body, 0), b.owner_part(&d.body, 1), b.owner_part(&d.body, 2)), (66_701, 11_099, 22_201));
-    let shown = b.t.get(&format!("/api/v1/expenses/{expense}/distribution"), &b.token).await;
-    assert_eq!((shown.body["distributed"].clone(), shown.body["units"].clone()), (json!(true), d.body["units"].clone()));
 
     let again = b.t.post(&format!("/api/v1/expenses/{expense}/distribute"), &b.token, json!({})).await;
     assert_eq!((again.status.as_u16(), again.code()), (422, "expense.already_distributed"));
@@ -91,14 +97,19 @@ async fn an_expense_is_shared_by_quota_then_by_share_to_the_cent() {
     let nothing = b.t.get(&format!("/api/v1/expenses/{draft}/distribution"), &b.token).await;
     assert_eq!(nothing.body["distributed"], json!(false));
 
-    // Before 2020 nobody held the units: the distribution stops, and nothing of it is stored.
+    // Before 2020 nobody held the units: the approval stops, and nothing of it is stored.
     let mut body = expense_body(&b.id, json!(10));
     body["expense_date"] = json!("2019-06-01");
     let orphan = b.t.create("/api/v1/expenses", &b.token, body).await;
-    b.t.post(&format!("/api/v1/expenses/{orphan}/approve"), &b.token, json!({})).await;
-    let stopped = b.t.post(&format!("/api/v1/expenses/{orphan}/distribute"), &b.token, json!({})).await;
+    let stopped = b.t.post(&format!("/api/v1/expenses/{orphan}/approve"), &b.token, json!({})).await;
     assert_eq!((stopped.status.as_u16(), stopped.code()), (422, "distribution.unit_not_wholly_held"), "{}", stopped.body);
+    let still = b.t.get(&format!("/api/v1/expenses/{orphan}"), &b.token).await;
+    assert_eq!((still.body["status"].clone(), still.body["shared"].clone()), (json!("draft"), json!(false)));
     assert_eq!(b.t.get(&format!("/api/v1/expenses/{orphan}/distribution"), &b.token).await.body["distributed"], json!(false));
+    // An approval without a body is the same as `{}`: the quotas.
+    let bare = b.t.create("/api/v1/expenses", &b.token, expense_body(&b.id, json!(30))).await;
+    let approved = b.t.call(axum::http::Method::POST, &format!("/api/v1/expenses/{bare}/approve"), Some(&b.token), None).await;
+    assert_eq!((approved.status.as_u16(), approved.body["shared"].clone()), (200, json!(true)), "{}", approved.body);
 }
 
 #[tokio::test]
@@ -116,9 +127,9 @@ async fn a_key_shares_among_the_units_it_serves() {
     let key_id = key.body["id"].as_str().expect("id").to_owned();
     let bad = b.t.post("/api/v1/distribution-keys", &b.token, json!({ "building_id": b.id, "name": "Vide", "weights": [] })).await;
     assert_eq!((bad.status.as_u16(), bad.fields()), (422, vec!["weights".to_owned()]));
-    let expense = b.approved_expense("300").await;
-    let d = b.t.post(&format!("/api/v1/expenses/{expense}/distribute"), &b.token, json!({ "key_id": key_id })).await;
-    assert_eq!(d.status, 200, "{}", d.body);
+    let expense = b.approved_by("300", json!({ "key_id": key_id })).await;
+    let d = b.t.get(&format!("/api/v1/expenses/{expense}/distribution"), &b.token).await;
+    assert_eq!((d.body["key_id"].clone(), d.body["distributed"].clone()), (json!(key_id), json!(true)), "{}", d.body);
     assert_eq!((b.owner_part(&d.body, 0), b.owner_part(&d.body, 1), b.owner_part(&d.body, 2)), (10_000, 6_666, 13_334));
     let used = b.t.delete(&format!("/api/v1/distribution-keys/{key_id}"), &b.token).await;
     assert_eq!((used.status.as_u16(), used.code()), (409, "distribution_key.in_use"));
