@@ -17,7 +17,7 @@ use crate::audit::{Entry, diff, field, fields};
 use crate::building::found;
 use crate::error::AppError;
 use crate::listing::{CallSort, ListQuery, Page};
-use crate::ports::money::{FiscalYear, Issued, StoredDistribution};
+use crate::ports::money::{Cancelled, FiscalYear, Issued, StoredDistribution};
 
 /// What issuing a call would do: its lines, and the reserve-fund warning.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -226,7 +226,7 @@ impl App {
     pub async fn issue_call(&self, actor: &Actor, details: CallDetails, key: Option<&str>) -> Result<IssuedCall, AppError> {
         let preview = self.preview_call(actor, &details).await?;
         let grant = actor.grant(Action::IssueCall)?;
-        let call = FundCall { id: FundCallId::generate(), details, issued_at: self.clock.now() };
+        let call = FundCall { id: FundCallId::generate(), details, issued_at: self.clock.now(), cancelled_at: None };
         let plan = |units: &[_], holdings: &[_]| plan_call(&call.details, units, holdings);
         let d = &call.details;
         let changes = diff(
@@ -268,6 +268,31 @@ impl App {
         }
         lines.retain(|l| grant.sees_owner(l.owner));
         Ok((call, lines))
+    }
+
+    /// Cancels a call issued by mistake. Before any payment or reminder
+    /// reached it, it is removed; after, it stays, reversed: each owner's
+    /// statement shows the call and its cancellation, what they paid for it
+    /// becomes their credit, its letters say "cancelled". Either way its
+    /// structured communications are never given to another line.
+    pub async fn cancel_call(&self, actor: &Actor, id: FundCallId) -> Result<Cancelled, AppError> {
+        let grant = actor.grant(Action::CancelCall)?;
+        let (call, lines) = self.call(actor, id).await?;
+        if call.cancelled_at.is_some() {
+            return Err(Rule::CallCancelled.into());
+        }
+        let at = self.clock.now();
+        let d = &call.details;
+        let changes = diff(
+            Some(&[field("title", Some(d.title.to_string())), field("lines", Some(lines.len().to_string())), field("cancelled_at", None)]),
+            Some(&[
+                field("title", Some(d.title.to_string())),
+                field("lines", Some(lines.len().to_string())),
+                field("cancelled_at", Some(at.to_rfc3339())),
+            ]),
+        );
+        let event = self.change(actor, &grant, Entry::new("call.cancelled", "call", id.as_uuid(), changes));
+        self.audited(vec![event], self.store.charges.cancel_call(grant.tenant, id, at)).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn calls(

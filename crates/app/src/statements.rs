@@ -141,6 +141,26 @@ where
     Ok(all)
 }
 
+/// The lines, each cancelled one followed by the entry that reverses it on
+/// the day of the cancellation: a statement over a period before that day
+/// still shows what was owed then.
+fn with_reversals(lines: impl Iterator<Item = AccountLine>) -> Vec<AccountLine> {
+    let negate = |c: Cents| Cents::new(-c.get()).unwrap_or_default();
+    let mut all: Vec<AccountLine> = Vec::new();
+    for line in lines {
+        if let Some(at) = line.cancelled_at {
+            let reversed = CallLine { working: negate(line.line.working), reserve: negate(line.line.reserve), ..line.line.clone() };
+            let reversal = AccountLine { line: reversed, as_of: at.date_naive(), reversal: true, ..line.clone() };
+            all.push(line);
+            all.push(reversal);
+        } else {
+            all.push(line);
+        }
+    }
+    all.sort_by_key(|l| l.as_of);
+    all
+}
+
 fn check_period(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
     if to < from { Err(AppError::invalid("to", Invalid::EndBeforeStart)) } else { Ok(()) }
 }
@@ -235,7 +255,7 @@ impl App {
         let association = self.association(&grant, building).await?;
         let (from, to) = self.period_of(&association, from, to)?;
         let charges = self.store.charges.owner_charges(grant.tenant, owner.id, building, from, to).await?;
-        let lines: Vec<AccountLine> = every_line.into_iter().filter(|l| l.building_id == building).collect();
+        let lines = with_reversals(every_line.into_iter().filter(|l| l.building_id == building));
         let filter = PaymentFilter { building: Some(building), owner: Some(owner.id), to: Some(to), ..PaymentFilter::default() };
         let payments = every_page(|page| {
             let query = ListQuery { page, per_page: MAX_PER_PAGE, sort: PaymentSort::ValueDate, descending: false };

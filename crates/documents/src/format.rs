@@ -37,6 +37,11 @@ pub fn t(lang: Language, key: &str) -> String {
     LOCALES.try_lookup(id(lang), key).unwrap_or_else(|| key.to_owned())
 }
 
+/// A call's title on a statement; the entry reversing a cancelled call says so.
+pub fn call_title(lang: Language, line: &koprogo_app::ports::money::AccountLine) -> String {
+    if line.reversal { format!("{} — {}", t(lang, "statement-cancelled"), line.title) } else { line.title.clone() }
+}
+
 /// The text for `key` with its arguments (`{ $due }`).
 pub fn t_with(lang: Language, key: &str, args: &[(&'static str, String)]) -> String {
     let args: HashMap<_, _> = args.iter().map(|(k, v)| (std::borrow::Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();

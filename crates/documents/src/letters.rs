@@ -141,6 +141,13 @@ fn call_letter(letters: &CallLetters, letter: &CallLetter) -> Section {
     let mut flow = Flow::new(lang, format!("{subject} · {}", letter.owner.details.display_name()), footer(lang, &letters.association));
     letterhead(&mut flow, lang, &letters.association, &letter.owner, letters.call.issued_at.date_naive(), &subject);
     flow.y += 10.0;
+    // A cancelled call's letter says so first and asks for no payment.
+    if let Some(at) = letters.call.cancelled_at {
+        flow.fill(MARGIN, flow.y, RIGHT - MARGIN, 34.0, 225);
+        flow.y += 14.0;
+        flow.paragraph(MARGIN + 8.0, 10.0, true, &t_with(lang, "call-cancelled", &[("day", date(lang, at.date_naive()))]));
+        flow.y += 10.0;
+    }
     flow.paragraph(MARGIN, 9.5, false, &t(lang, "doc-greeting"));
     flow.y += 4.0;
     flow.paragraph(MARGIN, 9.5, false, &t_with(lang, "call-intro", &[("as_of", date(lang, call.as_of))]));
@@ -163,7 +170,9 @@ fn call_letter(letters: &CallLetters, letter: &CallLetter) -> Section {
     let columns = [col(RIGHT - MARGIN - 140.0, false), col(140.0, true)];
     flow.table(&columns, &[t(lang, "call-fund"), t(lang, "doc-amount")], &rows);
     let parts = [Part { fund: Fund::Working, amount: line.working }, Part { fund: Fund::Reserve, amount: line.reserve }];
-    payment_block(&mut flow, lang, &letters.association, &parts, line.communication);
+    if letters.call.cancelled_at.is_none() {
+        payment_block(&mut flow, lang, &letters.association, &parts, line.communication);
+    }
     closing(&mut flow, lang);
     flow.finish()
 }

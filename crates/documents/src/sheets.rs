@@ -250,7 +250,7 @@ fn statement_calls(ws: &mut Worksheet, f: &Formats, titles: &[String], s: &Owner
     for l in &s.calls {
         table.line(vec![
             Cell::Day(l.as_of),
-            Cell::Text(l.title.clone()),
+            Cell::Text(crate::format::call_title(lang, l)),
             Cell::Day(l.due_date),
             Cell::Text(l.line.communication.to_string()),
             Cell::Money(l.line.working),

@@ -83,7 +83,7 @@ fn calls(flow: &mut Flow, lang: Language, s: &OwnerStatement) {
                 false,
                 vec![
                     date(lang, l.as_of),
-                    l.title.clone(),
+                    crate::format::call_title(lang, l),
                     date(lang, l.due_date),
                     money(lang, l.line.working),
                     money(lang, l.line.reserve),

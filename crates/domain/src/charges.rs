@@ -255,6 +255,9 @@ pub struct FundCall {
     pub id: FundCallId,
     pub details: CallDetails,
     pub issued_at: chrono::DateTime<chrono::Utc>,
+    /// A call cancelled once money or a reminder reached it stays, reversed
+    /// from this moment: its lines owe nothing, its communications stay its own.
+    pub cancelled_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A line of an issued call, with its own structured communication.

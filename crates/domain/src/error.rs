@@ -108,6 +108,8 @@ pub enum Rule {
     ConsentNeedsEmail,
     #[error("the organisation would be left without a syndic")]
     LastSyndic,
+    #[error("the call is cancelled")]
+    CallCancelled,
 }
 
 impl Rule {
@@ -131,6 +133,7 @@ impl Rule {
             Rule::OwnerErased => "owner.erased",
             Rule::ConsentNeedsEmail => "owner.consent_needs_email",
             Rule::LastSyndic => "user.last_syndic",
+            Rule::CallCancelled => "call.cancelled",
         }
     }
 }

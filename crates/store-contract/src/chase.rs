@@ -37,7 +37,7 @@ pub async fn reminders_round_trip_once_per_level(store: Store) {
         reserve: Cents::default(),
         key_id: None,
     };
-    let call = FundCall { id: FundCallId::generate(), details, issued_at: at() };
+    let call = FundCall { id: FundCallId::generate(), details, issued_at: at(), cancelled_at: None };
     let plan = |u: &[_], h: &[_]| plan_call(&call.details, u, h);
     let lines = store.charges.issue_call(t, &call, None, &plan).await.unwrap().unwrap().into_lines().unwrap();
     let (all, paid) = store.payments.building_lines(t, building.id).await.unwrap();

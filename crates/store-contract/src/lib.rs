@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit;
+mod calls;
 mod chase;
 mod money;
 mod privacy;
@@ -15,6 +16,7 @@ mod transfer;
 
 pub use accounts::*;
 pub use audit::*;
+pub use calls::*;
 pub use chase::*;
 pub use money::*;
 pub use privacy::*;
@@ -59,6 +61,7 @@ macro_rules! store_contract {
             approving_shares_in_the_same_transaction,
             calls_number_their_lines_and_payments_find_them,
             a_call_is_issued_once_per_key,
+            a_call_is_removed_until_money_reaches_it_then_reversed,
             reminders_round_trip_once_per_level,
             statements_read_an_owner_s_charges_and_the_account_s_fund,
             audit_chains_read_back_and_stay_apart,

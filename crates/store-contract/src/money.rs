@@ -37,7 +37,7 @@ pub(crate) async fn held_building(
 }
 
 /// A payment received on `building`, not yet matched.
-fn received(
+pub(crate) fn received(
     building: koprogo_domain::ids::BuildingId,
     cents: i64,
     communication: Option<koprogo_domain::communication::StructuredCommunication>,
@@ -101,7 +101,7 @@ pub async fn approving_shares_in_the_same_transaction(store: Store) {
 }
 
 /// The first quarter's call: 1 000 € to the working fund, `reserve` cents to the reserve.
-fn first_quarter(building: BuildingId, reserve: i64) -> CallDetails {
+pub(crate) fn first_quarter(building: BuildingId, reserve: i64) -> CallDetails {
     CallDetails {
         building_id: building,
         title: Text::parse("T1").unwrap(),
@@ -118,7 +118,7 @@ pub async fn calls_number_their_lines_and_payments_find_them(store: Store) {
     let details = first_quarter(building.id, 10_000);
     let mut lines = Vec::new();
     for _ in 0..2 {
-        let call = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at() };
+        let call = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at(), cancelled_at: None };
         let plan = |units: &[_], holdings: &[_]| plan_call(&call.details, units, holdings);
         lines.extend(store.charges.issue_call(t, &call, None, &plan).await.unwrap().unwrap().into_lines().unwrap());
     }
@@ -189,7 +189,7 @@ pub async fn money_rows(store: &Store, t: koprogo_domain::ids::TenantId, buildin
         reserve: Cents::default(),
         key_id: None,
     };
-    let call = FundCall { id: FundCallId::generate(), details, issued_at: at() };
+    let call = FundCall { id: FundCallId::generate(), details, issued_at: at(), cancelled_at: None };
     let call_plan = |units: &[_], holdings: &[_]| plan_call(&call.details, units, holdings);
     store.charges.issue_call(t, &call, None, &call_plan).await.unwrap().unwrap();
     assert!(store.charges.waive_reserve_fund(t, building, 2026, day(2026, 3, 1)).await.unwrap());
@@ -213,8 +213,8 @@ pub async fn a_call_is_issued_once_per_key(store: Store) {
     let (t, building, _) = held_building(&store).await;
     let details = first_quarter(building.id, 0);
     // Issued with a key, then sent again with it: one call, no number spent twice.
-    let first = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at() };
-    let again = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at() };
+    let first = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at(), cancelled_at: None };
+    let again = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at(), cancelled_at: None };
     let plan = |units: &[_], holdings: &[_]| plan_call(&details, units, holdings);
     let issued = store.charges.issue_call(t, &first, Some("preview-0001"), &plan).await.unwrap().unwrap();
     let keyed = issued.into_lines().expect("issued");

@@ -23,7 +23,7 @@ async fn issue(store: &Store, t: TenantId, building: BuildingId) {
         reserve: Cents::new(100).unwrap(),
         key_id: None,
     };
-    let call = FundCall { id: FundCallId::generate(), details, issued_at: at() };
+    let call = FundCall { id: FundCallId::generate(), details, issued_at: at(), cancelled_at: None };
     let plan = |units: &[_], holdings: &[_]| plan_call(&call.details, units, holdings);
     store.charges.issue_call(t, &call, None, &plan).await.unwrap().unwrap();
 }

@@ -10,7 +10,7 @@ macro_rules! charge_store {
             use $crate::prelude::*;
             use $crate::sqlx;
             use koprogo_app::listing::CallSort;
-            use koprogo_app::ports::money::{CallPlan, ChargeStore, DistributionPlan, FiscalYear, Issued, OwnerCharge, ReserveStatus, StoredDistribution};
+            use koprogo_app::ports::money::{CallPlan, Cancelled, ChargeStore, DistributionPlan, FiscalYear, Issued, OwnerCharge, ReserveStatus, StoredDistribution};
             use koprogo_domain::charges::{CallLine, Distribution, DistributionKey, FundCall, Holding, UnitWeight};
             use koprogo_domain::communication::StructuredCommunication;
             use koprogo_domain::ids::{CallLineId, DistributionKeyId, FundCallId};
@@ -413,6 +413,41 @@ macro_rules! charge_store {
                     Ok(Some((FundCall::try_from(row)?, lines)))
                 }
 
+                async fn cancel_call(&self, tenant: TenantId, id: FundCallId, at: DateTime<Utc>) -> StoreResult<Option<Cancelled>> {
+                    let (t, call) = (tenant.as_uuid(), id.as_uuid());
+                    let mut tx = self.begin(tenant).await?;
+                    let locked: Option<Option<DateTime<Utc>>> =
+                        sqlx::query_scalar("UPDATE fund_calls SET issued_at = issued_at WHERE organization_id = $1 AND id = $2 RETURNING cancelled_at")
+                            .bind(t).bind(call)
+                            .fetch_optional(&mut *tx).await.map_err(db_error)?;
+                    match locked {
+                        None => return Ok(None),
+                        Some(Some(_)) => return Err(StoreError::Rule(Rule::CallCancelled)),
+                        Some(None) => {}
+                    }
+                    let reached: Option<i64> = sqlx::query_scalar(
+                        "SELECT CAST(1 AS BIGINT) FROM payments p JOIN call_lines l ON l.organization_id = p.organization_id AND l.id = p.call_line_id \
+                         WHERE l.organization_id = $1 AND l.call_id = $2 \
+                         UNION ALL SELECT CAST(1 AS BIGINT) FROM reminders r JOIN call_lines l ON l.organization_id = r.organization_id AND l.id = r.call_line_id \
+                         WHERE l.organization_id = $1 AND l.call_id = $2 LIMIT 1",
+                    )
+                    .bind(t).bind(call)
+                    .fetch_optional(&mut *tx).await.map_err(db_error)?;
+                    let done = if reached.is_some() {
+                        for table in ["call_lines SET cancelled_at = $3 WHERE organization_id = $1 AND call_id = $2", "fund_calls SET cancelled_at = $3 WHERE organization_id = $1 AND id = $2"] {
+                            sqlx::query(AssertSqlSafe(format!("UPDATE {table}"))).bind(t).bind(call).bind(at).execute(&mut *tx).await.map_err(db_error)?;
+                        }
+                        Cancelled::Reversed
+                    } else {
+                        for table in ["call_lines WHERE organization_id = $1 AND call_id = $2", "fund_calls WHERE organization_id = $1 AND id = $2"] {
+                            sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}"))).bind(t).bind(call).execute(&mut *tx).await.map_err(db_error)?;
+                        }
+                        Cancelled::Removed
+                    };
+                    Self::commit(tx).await?;
+                    Ok(Some(done))
+                }
+
                 async fn calls(
                     &self,
                     tenant: TenantId,
@@ -464,7 +499,7 @@ macro_rules! charge_store {
                     .fetch_one(&mut *c).await.map_err(db_error)?;
                     let called: i64 = sqlx::query_scalar(
                         "SELECT CAST(COALESCE(SUM(reserve_cents), 0) AS BIGINT) FROM fund_calls WHERE organization_id = $1 AND building_id = $2 \
-                         AND as_of >= $3 AND as_of < $4",
+                         AND as_of >= $3 AND as_of < $4 AND cancelled_at IS NULL",
                     )
                     .bind(t).bind(b).bind(current.start).bind(current.end)
                     .fetch_one(&mut *c).await.map_err(db_error)?;

@@ -120,9 +120,11 @@ pub struct CallRow {
     pub reserve_cents: i64,
     pub distribution_key_id: Option<Uuid>,
     pub issued_at: chrono::DateTime<chrono::Utc>,
+    pub cancelled_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-pub const CALL_COLUMNS: &str = "id, building_id, title, as_of, due_date, working_cents, reserve_cents, distribution_key_id, issued_at";
+pub const CALL_COLUMNS: &str =
+    "id, building_id, title, as_of, due_date, working_cents, reserve_cents, distribution_key_id, issued_at, cancelled_at";
 
 impl TryFrom<CallRow> for FundCall {
     type Error = anyhow::Error;
@@ -131,6 +133,7 @@ impl TryFrom<CallRow> for FundCall {
         Ok(FundCall {
             id: FundCallId::from_uuid(row.id),
             issued_at: row.issued_at,
+            cancelled_at: row.cancelled_at,
             details: CallDetails {
                 building_id: BuildingId::from_uuid(row.building_id),
                 title: Text::parse(&row.title).map_err(|e| anyhow::anyhow!("stored call title: {e}"))?,

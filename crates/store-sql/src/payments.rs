@@ -33,7 +33,8 @@ macro_rules! payment_store {
                 let (t, b) = (tenant.as_uuid(), p.building_id.as_uuid());
                 let named = match p.communication {
                     Some(ogm) => sqlx::query_as(
-                        "SELECT id, owner_id, working_cents, reserve_cents FROM call_lines WHERE organization_id = $1 AND building_id = $2 AND communication = $3",
+                        "SELECT id, owner_id, working_cents, reserve_cents FROM call_lines \
+                         WHERE organization_id = $1 AND building_id = $2 AND communication = $3 AND cancelled_at IS NULL",
                     )
                     .bind(t)
                     .bind(b)
@@ -48,7 +49,7 @@ macro_rules! payment_store {
                         "SELECT l.id, l.owner_id, l.working_cents, l.reserve_cents FROM call_lines l \
                          JOIN owners o ON o.organization_id = l.organization_id AND o.id = l.owner_id \
                          WHERE l.organization_id = $1 AND l.building_id = $2 AND o.iban = $3 AND l.working_cents + l.reserve_cents = $4 \
-                         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.organization_id = l.organization_id AND p.call_line_id = l.id) \
+                         AND l.cancelled_at IS NULL AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.organization_id = l.organization_id AND p.call_line_id = l.id) \
                          ORDER BY l.due_date, l.id LIMIT 1",
                     )
                     .bind(t)
@@ -105,6 +106,8 @@ macro_rules! payment_store {
                     title: row.try_get("title").map_err(db_error)?,
                     as_of: row.try_get("as_of").map_err(db_error)?,
                     due_date: row.try_get("due_date").map_err(db_error)?,
+                    cancelled_at: row.try_get("cancelled_at").map_err(db_error)?,
+                    reversal: false,
                 })
             }
 
@@ -270,7 +273,8 @@ macro_rules! payment_store {
                         return Err(StoreError::Rule(Rule::PaymentAlreadyAssigned));
                     }
                     let target: Option<(Uuid, Uuid, i64, i64)> = sqlx::query_as(
-                        "SELECT id, owner_id, working_cents, reserve_cents FROM call_lines WHERE organization_id = $1 AND building_id = $2 AND id = $3",
+                        "SELECT id, owner_id, working_cents, reserve_cents FROM call_lines \
+                         WHERE organization_id = $1 AND building_id = $2 AND id = $3 AND cancelled_at IS NULL",
                     )
                     .bind(tenant.as_uuid())
                     .bind(payment.building_id.as_uuid())
@@ -300,8 +304,8 @@ macro_rules! payment_store {
 
                 async fn owner_lines(&self, tenant: TenantId, owner: OwnerId) -> StoreResult<Vec<AccountLine>> {
                     let rows = sqlx::query(
-                        "SELECT l.id, l.call_id, l.owner_id, l.working_cents, l.reserve_cents, l.communication, c.building_id, c.title, c.as_of, c.due_date \
-                         FROM call_lines l JOIN fund_calls c ON c.organization_id = l.organization_id AND c.id = l.call_id \
+                        "SELECT l.id, l.call_id, l.owner_id, l.working_cents, l.reserve_cents, l.communication, c.building_id, c.title, c.as_of, c.due_date, \
+                         l.cancelled_at FROM call_lines l JOIN fund_calls c ON c.organization_id = l.organization_id AND c.id = l.call_id \
                          WHERE l.organization_id = $1 AND l.owner_id = $2 ORDER BY l.due_date, l.id",
                     )
                     .bind(tenant.as_uuid())
@@ -315,9 +319,9 @@ macro_rules! payment_store {
                 async fn building_lines(&self, tenant: TenantId, building: BuildingId) -> StoreResult<(Vec<AccountLine>, Vec<(OwnerId, Cents)>)> {
                     let mut c = self.reader(tenant).await?;
                     let rows = sqlx::query(
-                        "SELECT l.id, l.call_id, l.owner_id, l.working_cents, l.reserve_cents, l.communication, c.building_id, c.title, c.as_of, c.due_date \
-                         FROM call_lines l JOIN fund_calls c ON c.organization_id = l.organization_id AND c.id = l.call_id \
-                         WHERE l.organization_id = $1 AND l.building_id = $2 ORDER BY l.owner_id, l.due_date, l.id",
+                        "SELECT l.id, l.call_id, l.owner_id, l.working_cents, l.reserve_cents, l.communication, c.building_id, c.title, c.as_of, c.due_date, \
+                         l.cancelled_at FROM call_lines l JOIN fund_calls c ON c.organization_id = l.organization_id AND c.id = l.call_id \
+                         WHERE l.organization_id = $1 AND l.building_id = $2 AND l.cancelled_at IS NULL ORDER BY l.owner_id, l.due_date, l.id",
                     )
                     .bind(tenant.as_uuid())
                     .bind(building.as_uuid())
@@ -361,9 +365,10 @@ macro_rules! payment_store {
                         }
                     };
                     let mut called = QueryBuilder::<Db>::new(
-                        "SELECT l.building_id, l.owner_id, o.last_name, o.first_name, CAST(SUM(l.working_cents) AS BIGINT) AS working, \
-                         CAST(SUM(l.reserve_cents) AS BIGINT) AS reserve, \
-                         CAST(SUM(CASE WHEN l.due_date < ",
+                        "SELECT l.building_id, l.owner_id, o.last_name, o.first_name, \
+                         CAST(SUM(CASE WHEN l.cancelled_at IS NULL THEN l.working_cents ELSE 0 END) AS BIGINT) AS working, \
+                         CAST(SUM(CASE WHEN l.cancelled_at IS NULL THEN l.reserve_cents ELSE 0 END) AS BIGINT) AS reserve, \
+                         CAST(SUM(CASE WHEN l.cancelled_at IS NULL AND l.due_date < ",
                     );
                     called.push_bind(today);
                     called.push(

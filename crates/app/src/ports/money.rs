@@ -18,6 +18,15 @@ use crate::ports::{StoreResult, Visibility};
 /// transaction, and the status the expense leaves it with (approving shares).
 pub type DistributionPlan<'a> = &'a (dyn Fn(&Expense, &[UnitWeight], &[Holding]) -> Result<(ExpenseStatus, Distribution), Rule> + Sync);
 /// Computes a call's lines from the weights and shares read in the transaction.
+/// What cancelling a call did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cancelled {
+    /// Nothing had reached it: the call and its lines are gone.
+    Removed,
+    /// Money or a reminder had reached it: it stays, reversed.
+    Reversed,
+}
+
 /// What issuing a call did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Issued {
@@ -123,6 +132,13 @@ pub trait ChargeStore: Send + Sync {
     /// `Conflict("call.issuing")` when another request issues with the same key at the same moment.
     async fn issue_call(&self, tenant: TenantId, call: &FundCall, key: Option<&str>, plan: CallPlan<'_>) -> StoreResult<Option<Issued>>;
     async fn call(&self, tenant: TenantId, id: FundCallId) -> StoreResult<Option<(FundCall, Vec<CallLine>)>>;
+    /// In one transaction, under a lock on the call: removes it with its lines
+    /// when no payment is matched to them and no reminder claimed them;
+    /// otherwise marks it and its lines cancelled at `at`. `Ok(None)` when the
+    /// call is missing.
+    /// # Errors
+    /// `Rule::CallCancelled` when it already is.
+    async fn cancel_call(&self, tenant: TenantId, id: FundCallId, at: DateTime<Utc>) -> StoreResult<Option<Cancelled>>;
     async fn calls(
         &self,
         tenant: TenantId,
@@ -205,6 +221,12 @@ pub struct AccountLine {
     /// The day of the call (its owners are those of that day).
     pub as_of: NaiveDate,
     pub due_date: NaiveDate,
+    /// When the call was cancelled: from then on the line owes nothing.
+    pub cancelled_at: Option<DateTime<Utc>>,
+    /// This entry reverses a cancelled line, on the day of the cancellation,
+    /// with the line's amounts negated (statements show both; stores never
+    /// return one).
+    pub reversal: bool,
 }
 
 /// An owner's part of one distributed expense, as a statement lists it.

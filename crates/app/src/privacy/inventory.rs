@@ -261,6 +261,7 @@ pub const INVENTORY: &[Table] = &[
             "reserve_cents",
             "distribution_key_id",
             "issued_at",
+            "cancelled_at",
             "idempotency_key",
         ],
     },
@@ -272,7 +273,7 @@ pub const INVENTORY: &[Table] = &[
             ("reserve_cents", Financial, Accounting),
             ("communication", Link, Accounting),
         ],
-        other: &["organization_id", "id", "call_id", "building_id", "due_date"],
+        other: &["organization_id", "id", "call_id", "building_id", "due_date", "cancelled_at"],
     },
     Table {
         name: "reserve_fund_waivers",

@@ -97,3 +97,5 @@ invoice-building = Gebäude (ein Monat)
 invoice-net = Summe ohne MwSt.
 invoice-vat = MwSt. { $rate } %
 invoice-rule = { $price } pro Gebäude und Monat; ein Gebäude zählt für einen Monat, wenn es an einem Tag davon bestand; die ersten { $trial } Monate sind kostenlos.
+call-cancelled = STORNIERT am { $day }: dieser Vorschussabruf ist storniert, bitte nicht zahlen. Bereits dafür Gezahltes bleibt Ihnen gutgeschrieben.
+statement-cancelled = Stornierung

@@ -96,3 +96,5 @@ invoice-building = Building (one month)
 invoice-net = Total before VAT
 invoice-vat = VAT { $rate } %
 invoice-rule = { $price } per building per month; a building counts for a month when it existed on any day of it; the first { $trial } months are free.
+call-cancelled = CANCELLED on { $day }: this call for funds is cancelled, do not pay it. What you already paid for it stays to your credit.
+statement-cancelled = Cancellation

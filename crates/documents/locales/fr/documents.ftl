@@ -96,3 +96,5 @@ invoice-building = Immeuble (un mois)
 invoice-net = Total hors TVA
 invoice-vat = TVA { $rate } %
 invoice-rule = { $price } par immeuble et par mois ; un immeuble compte pour un mois s'il a existé un jour de ce mois ; les { $trial } premiers mois sont offerts.
+call-cancelled = ANNULÉ le { $day } : cet appel de fonds est annulé, ne le payez pas. Ce que vous avez déjà versé pour lui reste à votre crédit.
+statement-cancelled = Annulation

@@ -96,3 +96,5 @@ invoice-building = Gebouw (één maand)
 invoice-net = Totaal exclusief btw
 invoice-vat = Btw { $rate } %
 invoice-rule = { $price } per gebouw en per maand; een gebouw telt voor een maand als het op één dag ervan bestond; de eerste { $trial } maanden zijn gratis.
+call-cancelled = GEANNULEERD op { $day }: deze opvraging is geannuleerd, betaal ze niet. Wat u er al voor betaalde, blijft in uw voordeel.
+statement-cancelled = Annulering

@@ -459,3 +459,13 @@ share-part = Part
 share-owners = Owners
 expense-share = Share
 done-expense-shared = Expense shared among the owners.
+
+call-cancelled = cancelled
+call-cancelled-on = Cancelled on { $day }: its lines owe nothing any more; what was paid for them is the owners' credit.
+call-cancel = Cancel the call
+call-cancel-explained = If no payment and no reminder has reached it, the call is removed. Otherwise it stays, cancelled: each owner's statement shows it and its reversal, what they paid for it becomes their credit, and its letters say it is cancelled. Its structured communications are never given to another call.
+call-cancel-submit = Cancel this call
+done-call-removed = Call removed.
+done-call-cancelled = Call cancelled; its lines are reversed.
+statement-cancelled = Cancellation
+error-call-cancelled = This call is already cancelled.

@@ -462,3 +462,13 @@ share-part = Part
 share-owners = Propriétaires
 expense-share = Répartir
 done-expense-shared = Dépense répartie entre les propriétaires.
+
+call-cancelled = annulé
+call-cancelled-on = Annulé le { $day } : ses lignes ne doivent plus rien ; ce qui a été payé pour elles est au crédit des propriétaires.
+call-cancel = Annuler l'appel
+call-cancel-explained = Si aucun paiement ni aucun rappel ne l'a atteint, l'appel est supprimé. Sinon il reste, annulé : le décompte de chaque propriétaire le montre avec son extourne, ce qu'il a payé pour lui devient son crédit, et ses lettres indiquent qu'il est annulé. Ses communications structurées ne sont jamais redonnées à un autre appel.
+call-cancel-submit = Annuler cet appel
+done-call-removed = Appel supprimé.
+done-call-cancelled = Appel annulé ; ses lignes sont extournées.
+statement-cancelled = Annulation
+error-call-cancelled = Cet appel est déjà annulé.

@@ -459,3 +459,13 @@ share-part = Deel
 share-owners = Eigenaars
 expense-share = Verdelen
 done-expense-shared = Uitgave verdeeld onder de eigenaars.
+
+call-cancelled = geannuleerd
+call-cancelled-on = Geannuleerd op { $day }: de lijnen zijn niets meer verschuldigd; wat ervoor betaald werd, staat ten gunste van de eigenaars.
+call-cancel = Opvraging annuleren
+call-cancel-explained = Heeft geen betaling en geen herinnering ze bereikt, dan wordt de opvraging verwijderd. Anders blijft ze, geannuleerd: de afrekening van elke eigenaar toont ze met haar tegenboeking, wat hij ervoor betaalde wordt zijn tegoed, en haar brieven vermelden dat ze geannuleerd is. Haar gestructureerde mededelingen worden nooit aan een andere opvraging gegeven.
+call-cancel-submit = Deze opvraging annuleren
+done-call-removed = Opvraging verwijderd.
+done-call-cancelled = Opvraging geannuleerd; haar lijnen zijn tegengeboekt.
+statement-cancelled = Annulering
+error-call-cancelled = Deze opvraging is al geannuleerd.

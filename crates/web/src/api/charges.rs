@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use koprogo_app::App;
 use koprogo_app::charges::CallPreview;
 use koprogo_app::listing::CallSort;
-use koprogo_app::ports::money::StoredDistribution;
+use koprogo_app::ports::money::{Cancelled, StoredDistribution};
 use koprogo_domain::charges::{CallDetails, CallLine, DistributionKey, FundCall, KeyWeights, PlannedLine};
 use koprogo_domain::error::Violations;
 use koprogo_domain::ids::{BuildingId, DistributionKeyId, ExpenseId, FundCallId, UnitId};
@@ -34,6 +34,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(list_calls, issue_call))
         .routes(routes!(preview_call))
         .routes(routes!(show_call))
+        .routes(routes!(cancel_call))
         .routes(routes!(waive_reserve_fund))
 }
 
@@ -419,6 +420,8 @@ pub struct CallView {
     reserve_amount: Box<RawValue>,
     key_id: Option<Uuid>,
     issued_at: Option<DateTime<Utc>>,
+    /// A call cancelled after a payment or a reminder reached it stays, reversed from then.
+    cancelled_at: Option<DateTime<Utc>>,
     /// Absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     lines: Option<Vec<CallLineView>>,
@@ -441,6 +444,7 @@ fn call_view(d: &CallDetails, call: Option<&FundCall>, lines: Option<Vec<CallLin
         reserve_amount: euros(d.reserve),
         key_id: d.key_id.map(DistributionKeyId::as_uuid),
         issued_at: call.map(|c| c.issued_at),
+        cancelled_at: call.and_then(|c| c.cancelled_at),
         lines,
         reserve_fund: preview.map(|p| ReserveFundView {
             fiscal_year: p.fiscal_year,
@@ -504,6 +508,25 @@ async fn issue_call(
 async fn show_call(State(app): State<App>, auth: Authenticated, Id(id): Id) -> ApiResult<Json<CallView>> {
     let (call, lines) = app.call(&auth.actor, FundCallId::from_uuid(id)).await?;
     Ok(Json(call_view(&call.details, Some(&call), Some(lines.iter().map(line_view).collect()), None)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CancelledView {
+    /// `removed` (no payment or reminder had reached it: it is gone) or
+    /// `reversed` (it stays, cancelled: statements show it and its reversal).
+    outcome: &'static str,
+}
+
+/// Cancels a call issued by mistake. Its structured communications are never
+/// given again; a payment that later names one goes to the inbox.
+#[utoipa::path(post, path = "/api/v1/calls/{id}/cancel", tag = "charges", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = CancelledView), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn cancel_call(State(app): State<App>, auth: Authenticated, Id(id): Id) -> ApiResult<Json<CancelledView>> {
+    let outcome = match app.cancel_call(&auth.actor, FundCallId::from_uuid(id)).await? {
+        Cancelled::Removed => "removed",
+        Cancelled::Reversed => "reversed",
+    };
+    Ok(Json(CancelledView { outcome }))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -82,6 +82,7 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("post", "/api/v1/calls", Access::Policy(Action::IssueCall)),
     ("post", "/api/v1/calls/preview", Access::Policy(Action::IssueCall)),
     ("get", "/api/v1/calls/{id}", Access::Policy(Action::ReadCharges)),
+    ("post", "/api/v1/calls/{id}/cancel", Access::Policy(Action::CancelCall)),
     ("post", "/api/v1/buildings/{id}/reserve-fund-waiver", Access::Policy(Action::WaiveReserveFund)),
     ("get", "/api/v1/payments", Access::Policy(Action::ReadPayments)),
     ("post", "/api/v1/payments", Access::Policy(Action::RecordPayment)),

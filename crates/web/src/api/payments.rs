@@ -312,6 +312,8 @@ pub struct AccountLineView {
     working: Box<RawValue>,
     #[schema(value_type = f64)]
     reserve: Box<RawValue>,
+    /// When its call was cancelled: from then on it owes nothing.
+    cancelled_at: Option<DateTime<Utc>>,
 }
 
 pub(crate) fn account_line_view(l: AccountLine) -> AccountLineView {
@@ -324,6 +326,7 @@ pub(crate) fn account_line_view(l: AccountLine) -> AccountLineView {
         communication: l.line.communication.to_string(),
         working: euros(l.line.working),
         reserve: euros(l.line.reserve),
+        cancelled_at: l.cancelled_at,
     }
 }
 

@@ -96,7 +96,10 @@ pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(
             link: format!("/calls/{}", c.id),
             as_of: lang.date(c.details.as_of),
             building: name_of(&names, c.details.building_id),
-            title: c.details.title.to_string(),
+            title: match c.cancelled_at {
+                Some(_) => format!("{} ({})", c.details.title, chrome.t("call-cancelled")),
+                None => c.details.title.to_string(),
+            },
             due: lang.date(c.details.due_date),
             working: lang.money(c.details.working),
             reserve: lang.money(c.details.reserve),
@@ -270,6 +273,9 @@ struct CallPage<'a> {
     facts: Vec<(String, String)>,
     lines: Vec<LineRow>,
     totals: LineRow,
+    /// "Cancelled on …", for a cancelled call.
+    cancelled: Option<String>,
+    can_cancel: bool,
 }
 
 pub async fn show(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id) -> Response {
@@ -306,7 +312,42 @@ pub async fn show(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id)
         (chrome.t("call-key"), key),
         (chrome.t("call-issued"), lang.time(letters.call.issued_at)),
     ];
-    page(&chrome, &CallPage { chrome: &chrome, id: id.to_string(), title: d.title.to_string(), facts, lines, totals })
+    let cancelled = letters.call.cancelled_at.map(|at| lang.t_with("call-cancelled-on", &[("day", lang.time(at).into())]));
+    let can_cancel = cancelled.is_none() && viewer.actor.grant(Action::CancelCall).is_ok();
+    page(
+        &chrome,
+        &CallPage { chrome: &chrome, id: id.to_string(), title: d.title.to_string(), facts, lines, totals, cancelled, can_cancel },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "call_cancel.html")]
+struct CancelPage<'a> {
+    chrome: &'a Chrome,
+    id: String,
+    title: String,
+}
+
+/// Asks before cancelling: there is no script to ask in the page itself.
+pub async fn confirm_cancel(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id) -> Response {
+    let found = async {
+        viewer.actor.grant(Action::CancelCall)?;
+        app.call(&viewer.actor, FundCallId::from_uuid(id)).await
+    };
+    match found.await {
+        Ok((call, _)) => page(&chrome, &CancelPage { chrome: &chrome, id: id.to_string(), title: call.details.title.to_string() }),
+        Err(error) => error_page(&chrome, &error.into()),
+    }
+}
+
+pub async fn cancel(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id): Id, _form: Form) -> Response {
+    use axum::response::{IntoResponse, Redirect};
+    use koprogo_app::ports::money::Cancelled;
+    match app.cancel_call(&viewer.actor, FundCallId::from_uuid(id)).await {
+        Ok(Cancelled::Removed) => super::session::with_flash(Redirect::to("/calls").into_response(), "done-call-removed"),
+        Ok(Cancelled::Reversed) => super::session::with_flash(Redirect::to(&format!("/calls/{id}")).into_response(), "done-call-cancelled"),
+        Err(error) => error_page(&chrome, &error.into()),
+    }
 }
 
 /// The call's letters, as the API gives them, for a signed-in browser.

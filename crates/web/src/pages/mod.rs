@@ -63,6 +63,7 @@ pub fn routes(app: App) -> Router<App> {
         .route("/calls", get(calls::list).post(calls::issue))
         .route("/calls/new", get(calls::new_call).post(calls::preview))
         .route("/calls/{id}", get(calls::show))
+        .route("/calls/{id}/cancel", get(calls::confirm_cancel).post(calls::cancel))
         .route("/calls/{id}/letters.pdf", get(calls::letters_pdf))
         .route("/calls/{id}/lines.xlsx", get(calls::lines_xlsx))
         .route("/payments", get(payments::list))

@@ -122,7 +122,7 @@ fn call_lines(chrome: &Chrome, s: &OwnerStatement) -> Vec<Line> {
         .iter()
         .map(|l| Line {
             date: lang.date(l.as_of),
-            what: l.title.clone(),
+            what: if l.reversal { format!("{} — {}", chrome.t("statement-cancelled"), l.title) } else { l.title.clone() },
             detail: format!("{} {}", chrome.t("call-due"), lang.date(l.due_date)),
             working: lang.money(l.line.working),
             reserve: lang.money(l.line.reserve),

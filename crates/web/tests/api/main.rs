@@ -6,6 +6,7 @@ mod auth;
 mod billing;
 mod browser;
 mod buildings;
+mod cancel;
 mod day_one;
 mod documents;
 mod errors;

@@ -193,7 +193,7 @@ impl World {
         let rewrite = method == "put" && area == "expenses";
         let fresh = method == "delete"
             || rewrite
-            || ["/approve", "/pay", "/distribute", "/assign", "/erase"].iter().any(|end| action_path.ends_with(end));
+            || ["/approve", "/pay", "/distribute", "/assign", "/erase", "/cancel"].iter().any(|end| action_path.ends_with(end));
         if !fresh {
             return match area {
                 "buildings" => objects.building.clone(),
@@ -217,6 +217,7 @@ impl World {
                 self.t.create("/api/v1/ownerships", maker, json!({ "unit_id": unit, "owner_id": objects.owner, "share": 100 })).await
             }
             "distribution-keys" => self.t.create("/api/v1/distribution-keys", maker, key_body(&objects.building, &objects.unit, &n)).await,
+            "calls" => self.t.create("/api/v1/calls", maker, call_body(&objects.building, &objects.key)).await,
             "payments" => {
                 let body = json!({ "building_id": objects.building, "value_date": "2026-01-20", "amount": 3 });
                 self.t.create("/api/v1/payments", maker, body).await

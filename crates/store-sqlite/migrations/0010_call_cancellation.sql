@@ -1,0 +1,7 @@
+-- A call can be cancelled (PostgreSQL migration 0012). One that no payment and
+-- no reminder reached is removed; any other stays, reversed from the moment in
+-- `cancelled_at`, which its lines carry too so that balances, the bank
+-- matching and the chase of late payers skip them without a join. Their
+-- structured communications are never given again: the counter only grows.
+ALTER TABLE fund_calls ADD COLUMN cancelled_at TEXT;
+ALTER TABLE call_lines ADD COLUMN cancelled_at TEXT;
