@@ -172,7 +172,7 @@ fn acting(user: UserId, tenant: Option<TenantId>, role: Role) -> Actor {
 impl App {
     /// An identity event (`auth.login`, `membership.granted`, …) in the chain of
     /// `tenant` (none: the platform's).
-    fn identity_event(
+    pub(crate) fn identity_event(
         &self,
         actor: Option<&Actor>,
         tenant: Option<TenantId>,
@@ -214,7 +214,7 @@ impl App {
         self.open_session(user, Some(organization.id), Role::Syndic).await
     }
 
-    fn parse_account(&self, account: &NewAccount<'_>, v: &mut Violations, known: &[&str]) -> Option<(User, Password)> {
+    pub(crate) fn parse_account(&self, account: &NewAccount<'_>, v: &mut Violations, known: &[&str]) -> Option<(User, Password)> {
         let email = v.check("email", Email::parse(account.email));
         let personal: Vec<&str> = [account.email, account.first_name, account.last_name].into_iter().chain(known.iter().copied()).collect();
         let password = if account.demo && account.password == koprogo_domain::account::DEMO_PASSWORD {
@@ -340,7 +340,7 @@ impl App {
         Ok(())
     }
 
-    async fn open_session(&self, user: User, tenant: Option<TenantId>, role: Role) -> Result<Session, AppError> {
+    pub(crate) async fn open_session(&self, user: User, tenant: Option<TenantId>, role: Role) -> Result<Session, AppError> {
         let event = self.identity_event(Some(&acting(user.id, tenant, role)), tenant, "auth.login", user.id.as_uuid(), Vec::new());
         self.issue_session(Uuid::now_v7(), user, tenant, role, vec![event]).await
     }

@@ -22,6 +22,7 @@ pub mod ports;
 pub mod privacy;
 pub mod reminders;
 pub mod statements;
+pub mod team;
 mod transfer;
 
 use std::sync::Arc;

@@ -26,6 +26,7 @@ pub mod billing;
 pub mod money;
 pub mod privacy;
 pub mod reminders;
+pub mod team;
 pub mod transfer;
 
 pub use audit::AuditStore;
@@ -239,6 +240,7 @@ pub struct Store {
     pub catalog: Arc<dyn CatalogStore>,
     pub transfer: Arc<dyn TransferStore>,
     pub billing: Arc<dyn billing::BillingStore>,
+    pub team: Arc<dyn team::TeamStore>,
     pub health: Arc<dyn HealthStore>,
 }
 

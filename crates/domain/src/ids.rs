@@ -42,4 +42,5 @@ entity_id!(
     PaymentId,
     BankImportId,
     ReminderId,
+    InvitationId,
 );

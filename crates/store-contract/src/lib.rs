@@ -12,6 +12,7 @@ mod money;
 mod privacy;
 mod property;
 pub mod sample;
+mod team;
 mod transfer;
 
 pub use accounts::*;
@@ -21,6 +22,7 @@ pub use chase::*;
 pub use money::*;
 pub use privacy::*;
 pub use property::*;
+pub use team::*;
 pub use transfer::*;
 
 #[macro_export]
@@ -74,6 +76,8 @@ macro_rules! store_contract {
             consent_is_recorded_with_its_date,
             a_snapshot_describes_what_it_holds,
             an_association_moves_with_its_whole_file,
+            an_invitation_is_accepted_once_while_live,
+            a_password_reset_is_spent_once,
         );
     };
 }

@@ -190,6 +190,7 @@ async fn connect_with(url: &str, max_connections: u32, migrate: bool) -> Result<
         catalog: this.clone(),
         transfer: this.clone(),
         billing: this.clone(),
+        team: this.clone(),
         health: this.clone(),
     };
     Ok((store, this))

@@ -35,7 +35,7 @@ const TENANT_TABLES: [&str; 19] = [
 const EMPTY_HERE: [&str; 2] = ["invoices", "invoice_lines"];
 /// Tables with an `organization_id` that stay outside, read before any
 /// organisation is known (migration 0003 says why).
-const IDENTITY_TABLES: [&str; 3] = ["memberships", "board_seats", "sessions"];
+const IDENTITY_TABLES: [&str; 4] = ["memberships", "board_seats", "sessions", "invitations"];
 
 async fn populate(store: &koprogo_app::Store, t: TenantId) {
     let building = sample::building("Résidence du Parc", "Namur");

@@ -6,13 +6,15 @@ macro_rules! account_store {
     ($store:ty, $db:ty) => {
         $crate::store_support!($store, $db);
 
-        const _: () = {
+        /// Writes the account store and the team store share, in their callers' transactions.
+        #[doc(hidden)]
+        mod account_writes {
             use $crate::prelude::*;
             use $crate::sqlx;
 
-            type Tx = sqlx::Transaction<'static, $db>;
+            pub(crate) type Tx = sqlx::Transaction<'static, $db>;
 
-            async fn insert_user(tx: &mut Tx, user: &User, password_hash: &str) -> StoreResult<()> {
+            pub(crate) async fn insert_user(tx: &mut Tx, user: &User, password_hash: &str) -> StoreResult<()> {
                 sqlx::query(
                     "INSERT INTO users (id, email, password_hash, first_name, last_name, language, is_platform_admin, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -31,7 +33,7 @@ macro_rules! account_store {
                 Ok(())
             }
 
-            async fn insert_organization(tx: &mut Tx, organization: &Organization) -> StoreResult<()> {
+            pub(crate) async fn insert_organization(tx: &mut Tx, organization: &Organization) -> StoreResult<()> {
                 sqlx::query("INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)")
                     .bind(organization.id.as_uuid())
                     .bind(organization.name.to_string())
@@ -42,7 +44,7 @@ macro_rules! account_store {
                 Ok(())
             }
 
-            async fn save_membership(tx: &mut Tx, m: &Membership, now: DateTime<Utc>) -> StoreResult<()> {
+            pub(crate) async fn save_membership(tx: &mut Tx, m: &Membership, now: DateTime<Utc>) -> StoreResult<()> {
                 let reference = |e| match unique_or(e, "membership.exists") {
                     StoreError::Conflict("unknown_reference") => StoreError::Conflict("membership.unknown_reference"),
                     other => other,
@@ -76,6 +78,13 @@ macro_rules! account_store {
                 }
                 Ok(())
             }
+
+        }
+
+        const _: () = {
+            use $crate::prelude::*;
+            use $crate::sqlx;
+            use self::account_writes::{insert_organization, insert_user, save_membership};
 
             #[$crate::async_trait::async_trait]
             impl AccountStore for $store {

@@ -28,6 +28,7 @@ mod payments;
 pub mod privacy;
 pub mod reminders;
 pub mod rows;
+mod team;
 pub mod timing;
 pub mod transfer;
 mod units;
@@ -138,5 +139,6 @@ macro_rules! sql_store {
         $crate::privacy_store!($store, $db);
         $crate::transfer_store!($store, $db);
         $crate::billing_store!($store, $db);
+        $crate::team_store!($store, $db);
     };
 }

@@ -43,6 +43,13 @@ macro_rules! privacy_store {
 
                 /// Unlinks the owner's logins; erases those left with no role at all.
                 async fn erase_owner_logins(tx: &mut <Db as Database>::Connection, tenant: Uuid, owner: Uuid, at: DateTime<Utc>) -> StoreResult<(Vec<UserId>, Vec<UserId>)> {
+                    // An invitation not yet accepted holds the address it was sent to.
+                    sqlx::query("DELETE FROM invitations WHERE organization_id = $1 AND owner_id = $2")
+                        .bind(tenant)
+                        .bind(owner)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
                     let linked: Vec<Uuid> = sqlx::query_scalar("DELETE FROM memberships WHERE organization_id = $1 AND owner_id = $2 RETURNING user_id")
                         .bind(tenant)
                         .bind(owner)

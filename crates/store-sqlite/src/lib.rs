@@ -89,6 +89,7 @@ impl SqliteStore {
             catalog: this.clone(),
             transfer: this.clone(),
             billing: this.clone(),
+            team: this.clone(),
             health: this,
         }
     }

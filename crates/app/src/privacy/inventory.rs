@@ -141,6 +141,22 @@ pub const INVENTORY: &[Table] = &[
         ],
         other: &["kind", "organization_id"],
     },
+    Table {
+        name: "invitations",
+        personal: &[
+            ("email", Contact, Logins),
+            ("owner_id", Link, Logins),
+            ("token_digest", Online, Logins),
+            ("invited_by", Link, Logins),
+            ("accepted_at", Online, Logins),
+        ],
+        other: &["organization_id", "id", "role", "building_ids", "expires_at", "revoked_at", "created_at"],
+    },
+    Table {
+        name: "password_resets",
+        personal: &[("token_digest", Online, Logins), ("user_id", Link, Logins), ("spent_at", Online, Logins)],
+        other: &["expires_at", "created_at"],
+    },
     Table { name: "counters", personal: &[], other: &["organization_id", "name", "value"] },
     Table {
         name: "buildings",

@@ -15,6 +15,7 @@ pub(crate) mod payments;
 pub(crate) mod privacy;
 pub(crate) mod reminders;
 pub(crate) mod statements;
+pub(crate) mod team;
 pub(crate) mod transfer;
 pub(crate) mod units;
 
@@ -43,6 +44,14 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("post", "/api/v1/auth/refresh", Access::Public),
     ("post", "/api/v1/auth/logout", Access::Session),
     ("get", "/api/v1/auth/me", Access::Session),
+    ("post", "/api/v1/auth/password-reset", Access::Public),
+    ("get", "/api/v1/invitations/{token}", Access::Public),
+    ("post", "/api/v1/invitations/{token}/accept", Access::Public),
+    ("get", "/api/v1/team", Access::Policy(Action::ManageUsers)),
+    ("post", "/api/v1/team/invitations", Access::Policy(Action::ManageUsers)),
+    ("delete", "/api/v1/team/invitations/{id}", Access::Policy(Action::ManageUsers)),
+    ("delete", "/api/v1/team/members/{id}", Access::Policy(Action::ManageUsers)),
+    ("post", "/api/v1/team/members/{id}/password-reset", Access::Policy(Action::ManageUsers)),
     ("get", "/api/v1/admin/organizations", Access::Policy(Action::ListOrganizations)),
     ("get", "/api/v1/buildings", Access::Policy(Action::ReadBuilding)),
     ("post", "/api/v1/buildings", Access::Policy(Action::WriteBuilding)),
@@ -140,6 +149,7 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
         (name = "audit", description = "The organisation's tamper-evident audit trail"),
         (name = "transfer", description = "An association's whole file, exported and imported when it changes syndic"),
         (name = "privacy", description = "The persons' rights: access, consent, erasure, the register of processing"),
+        (name = "team", description = "An organisation's members, invitations and password reset links"),
         (name = "admin", description = "Platform administration"),
     )
 )]
@@ -172,6 +182,7 @@ pub fn routes() -> axum::Router<App> {
         .merge(privacy::routes())
         .merge(transfer::routes())
         .merge(billing::routes())
+        .merge(team::routes())
         .split_for_parts();
     // After the split: the nested routes' operations exist only now.
     docs::ProblemResponses.modify(&mut document);

@@ -20,6 +20,7 @@ mod render;
 pub mod session;
 mod sharing;
 mod statements;
+mod team;
 mod transfer;
 
 use axum::extract::{Path, Query, State};
@@ -84,6 +85,9 @@ pub fn routes(app: App) -> Router<App> {
         .route_layer(middleware::from_fn_with_state(app, session::require_viewer));
     Router::new()
         .route("/login", get(login_form).post(login))
+        .route("/invite/{token}", get(team::invitation).post(team::accept))
+        .route("/password/forgot", get(team::forgot))
+        .route("/password/reset/{token}", get(team::reset_form).post(team::reset))
         .route("/signup", get(signup_form).post(signup))
         .route("/lang/{code}", get(switch_language))
         .merge(private)
@@ -95,6 +99,11 @@ pub fn routes(app: App) -> Router<App> {
 /// association's file: signed-in pages like the others.
 fn trust_pages() -> Router<App> {
     Router::new()
+        .route("/team", get(team::show))
+        .route("/team/invitations", axum::routing::post(team::invite))
+        .route("/team/invitations/{id}/revoke", axum::routing::post(team::revoke))
+        .route("/team/members/{id}/reset", axum::routing::post(team::reset_link))
+        .route("/team/members/{id}/remove", get(team::confirm_remove).post(team::remove))
         .route("/audit", get(audit::list))
         .route("/audit.csv", get(audit::csv))
         .route("/account", get(account::show))

@@ -118,6 +118,8 @@ struct OwnerPage<'a> {
     consent_action: String,
     data_link: Option<String>,
     erase_link: Option<String>,
+    /// Inviting the owner to the owners' portal, for those who manage the team.
+    invite_link: Option<String>,
     erased: bool,
 }
 
@@ -159,6 +161,8 @@ pub async fn owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id
             .then_some(owner.privacy.email_consent_at.is_some()),
         consent_action: format!("/owners/{}/consent", owner.id),
         data_link: viewer.actor.grant(Action::ExportPersonalData).is_ok().then(|| format!("/owners/{}/personal-data", owner.id)),
+        invite_link: (viewer.actor.grant(Action::ManageUsers).is_ok() && owner.privacy.erased_at.is_none())
+            .then(|| format!("/team?owner_id={}#invite", owner.id)),
         erase_link: (viewer.actor.grant(Action::EraseOwner).is_ok() && owner.privacy.erased_at.is_none())
             .then(|| format!("/owners/{}/erase", owner.id)),
         erased: owner.privacy.erased_at.is_some(),

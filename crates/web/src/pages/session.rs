@@ -75,6 +75,7 @@ fn menu(lang: Lang, role: koprogo_domain::account::Role) -> Vec<(&'static str, S
             ("/payments", "nav-payments"),
             ("/arrears", "nav-arrears"),
             ("/reminders", "nav-reminders"),
+            ("/team", "nav-team"),
             ("/audit", "nav-audit"),
         ],
         Role::Accountant => &[

@@ -107,6 +107,23 @@ impl TestApp {
         self.login(email).await
     }
 
+    /// An accountant of `tenant`, not signed in: its user id.
+    pub async fn member(&self, email: &str, tenant: TenantId) -> String {
+        let account = NewAccount {
+            email,
+            password: PASSWORD,
+            first_name: "Team",
+            last_name: "Member",
+            language: Language::Fr,
+            is_platform_admin: false,
+            demo: false,
+        };
+        let user = self.app.create_user(account).await.expect("user");
+        let membership = Membership { tenant, user: user.id, role: Role::Accountant, owner: None, buildings: Vec::new() };
+        self.app.grant_membership(membership).await.expect("membership");
+        user.id.to_string()
+    }
+
     pub async fn login(&self, email: &str) -> String {
         let response = self.call(Method::POST, "/api/v1/auth/login", None, Some(json!({ "email": email, "password": PASSWORD }))).await;
         assert_eq!(response.status, StatusCode::OK, "login of {email}: {}", response.body);

@@ -25,5 +25,6 @@ mod owners;
 mod pages;
 mod privacy;
 mod reminders;
+mod team;
 mod transfer;
 mod units;

@@ -193,7 +193,9 @@ impl World {
         let rewrite = method == "put" && area == "expenses";
         let fresh = method == "delete"
             || rewrite
-            || ["/approve", "/pay", "/distribute", "/assign", "/erase", "/cancel"].iter().any(|end| action_path.ends_with(end));
+            || ["/approve", "/pay", "/distribute", "/assign", "/erase", "/cancel", "/password-reset"]
+                .iter()
+                .any(|end| action_path.ends_with(end));
         if !fresh {
             return match area {
                 "buildings" => objects.building.clone(),
@@ -218,6 +220,12 @@ impl World {
             }
             "distribution-keys" => self.t.create("/api/v1/distribution-keys", maker, key_body(&objects.building, &objects.unit, &n)).await,
             "calls" => self.t.create("/api/v1/calls", maker, call_body(&objects.building, &objects.key)).await,
+            "team" if action_path.contains("/invitations/") => {
+                self.t.create("/api/v1/team/invitations", maker, json!({ "email": format!("{n}@invited.be"), "role": "accountant" })).await
+            }
+            "team" => {
+                self.t.member(&format!("{n}@member.be"), if kind == Kind::Foreign { self.t.other_tenant } else { self.t.tenant }).await
+            }
             "payments" => {
                 let body = json!({ "building_id": objects.building, "value_date": "2026-01-20", "amount": 3 });
                 self.t.create("/api/v1/payments", maker, body).await
@@ -254,6 +262,7 @@ impl World {
             "bank-statements" => Value::String(statement_file()),
             "reminders" => json!({ "building_id": self.own.building }),
             "admin" => json!({ "period": "2026-02" }),
+            "team" => json!({ "email": format!("{n}@invited.be"), "role": "accountant" }),
             _ => expense_body(&objects.building, json!(12)),
         }
     }
