@@ -1,13 +1,13 @@
 //! Owners, and the shares they hold in units over time.
 
 use koprogo_domain::Invalid;
-use koprogo_domain::ids::{BuildingId, OwnerId, OwnershipId};
-use koprogo_domain::owner::{Owner, OwnerDetails, Ownership, OwnershipDetails, check_shares_fit};
+use koprogo_domain::ids::{BuildingId, OwnerId, OwnershipId, UnitId};
+use koprogo_domain::owner::{Owner, OwnerDetails, Ownership, OwnershipDetails, Transfer, check_shares_fit, plan_transfer};
 use koprogo_domain::privacy::Privacy;
 
 use crate::App;
 use crate::access::{Action, Actor, Grant, Reach};
-use crate::audit::{Entry, diff, fields};
+use crate::audit::{Entry, diff, field, fields};
 use crate::building::found;
 use crate::error::AppError;
 use crate::listing::{ListQuery, OwnerSort, OwnershipSort, Page};
@@ -110,6 +110,43 @@ impl App {
             Ok(true) => Ok(ownership),
             Ok(false) => Err(AppError::invalid("unit_id", Invalid::UnknownReference)),
             Err(crate::StoreError::Conflict("unknown_reference")) => Err(AppError::invalid("owner_id", Invalid::UnknownReference)),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Records a unit changing hands on `date` in one step: the sellers'
+    /// ownerships current that day (none named: every holder's) end on it, the
+    /// buyers' start on it with exactly the share the sellers gave up.
+    /// Returns the ownerships written, ended first.
+    pub async fn transfer_unit(&self, actor: &Actor, unit: UnitId, transfer: Transfer) -> Result<Vec<Ownership>, AppError> {
+        let Transfer { date, sellers, buyers } = transfer;
+        let grant = actor.grant(Action::WriteOwnership)?;
+        let now = self.clock.now();
+        let plan = |held: &[Ownership]| {
+            let sellers = if sellers.is_empty() {
+                let mut current: Vec<OwnerId> =
+                    held.iter().filter(|o| o.details.period.contains(date)).map(|o| o.details.owner_id).collect();
+                current.sort();
+                current.dedup();
+                current
+            } else {
+                sellers.clone()
+            };
+            let (mut ended, started) = plan_transfer(held, &sellers, &buyers, date)?;
+            ended.extend(started.into_iter().map(|details| Ownership { id: OwnershipId::generate(), created_at: now, details }));
+            Ok(ended)
+        };
+        let parts: Vec<String> = buyers.iter().map(|(o, s)| format!("{o}:{}", s.to_percent_string())).collect();
+        let named: Vec<String> = sellers.iter().map(ToString::to_string).collect();
+        let changes = diff(
+            None,
+            Some(&[field("date", Some(date.to_string())), field("sellers", Some(named.join(","))), field("buyers", Some(parts.join(",")))]),
+        );
+        let event = self.change(actor, &grant, Entry::new("unit.transferred", "unit", unit.as_uuid(), changes));
+        match self.audited(vec![event], self.store.owners.transfer_unit(grant.tenant, unit, &plan)).await {
+            Ok(Some(written)) => Ok(written),
+            Ok(None) => Err(AppError::NotFound),
+            Err(crate::StoreError::Conflict("unknown_reference")) => Err(AppError::invalid("buyers", Invalid::UnknownReference)),
             Err(other) => Err(other.into()),
         }
     }

@@ -111,6 +111,9 @@ pub trait UnitStore: Send + Sync {
 
 /// Checks a new share against the unit's other ownerships.
 pub type ShareCheck<'a> = &'a (dyn Fn(&[(Share, Period)]) -> Result<(), Rule> + Sync);
+/// From a unit's ownerships read under its lock, the ownerships a transfer
+/// writes: the sellers' ended, the buyers' new ones.
+pub type TransferPlan<'a> = &'a (dyn Fn(&[Ownership]) -> Result<Vec<Ownership>, Rule> + Sync);
 
 #[async_trait::async_trait]
 pub trait OwnerStore: Send + Sync {
@@ -136,6 +139,11 @@ pub trait OwnerStore: Send + Sync {
     /// `Ok(false)` when the unit or owner is missing. Also used to update.
     async fn save_ownership(&self, tenant: TenantId, ownership: &Ownership, fits: ShareCheck<'_>) -> StoreResult<bool>;
     async fn ownership(&self, tenant: TenantId, id: OwnershipId) -> StoreResult<Option<Ownership>>;
+    /// In one transaction, under a lock on the unit: hands its ownerships to
+    /// `plan` and writes what it returns. `Ok(None)` when the unit is missing.
+    /// # Errors
+    /// `Conflict("unknown_reference")` when a buyer is not the tenant's owner.
+    async fn transfer_unit(&self, tenant: TenantId, unit: UnitId, plan: TransferPlan<'_>) -> StoreResult<Option<Vec<Ownership>>>;
     async fn ownerships(
         &self,
         tenant: TenantId,

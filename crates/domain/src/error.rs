@@ -110,6 +110,10 @@ pub enum Rule {
     LastSyndic,
     #[error("the call is cancelled")]
     CallCancelled,
+    #[error("a seller does not hold the unit on {date}")]
+    SellerNotHolding { date: chrono::NaiveDate },
+    #[error("the buyers must take exactly the share the sellers give up ({}%)", sold.to_percent_string())]
+    TransferSharesMismatch { sold: crate::owner::Share },
 }
 
 impl Rule {
@@ -134,6 +138,8 @@ impl Rule {
             Rule::ConsentNeedsEmail => "owner.consent_needs_email",
             Rule::LastSyndic => "user.last_syndic",
             Rule::CallCancelled => "call.cancelled",
+            Rule::SellerNotHolding { .. } => "transfer.seller_not_holding",
+            Rule::TransferSharesMismatch { .. } => "transfer.shares_mismatch",
         }
     }
 }

@@ -159,6 +159,49 @@ pub fn check_shares_fit(others: &[(Share, Period)], candidate: (Share, Period)) 
     Ok(())
 }
 
+/// A unit changing hands, as recorded: the day, who gives up their share
+/// (none named: every holder that day), and who takes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transfer {
+    pub date: NaiveDate,
+    pub sellers: Vec<OwnerId>,
+    pub buyers: Vec<(OwnerId, Share)>,
+}
+
+/// A unit changing hands on `date` (a sale, a gift, an inheritance): the
+/// sellers' ownerships current that day end on it, and the buyers' start on
+/// it, taking between them exactly the share the sellers give up, so the unit
+/// is held after as much as before. `held` are the unit's ownerships.
+/// Returns the ended ownerships and the new ones' details.
+pub fn plan_transfer(
+    held: &[Ownership],
+    sellers: &[OwnerId],
+    buyers: &[(OwnerId, Share)],
+    date: NaiveDate,
+) -> Result<(Vec<Ownership>, Vec<OwnershipDetails>), Rule> {
+    let mut ended = Vec::new();
+    for seller in sellers {
+        let current: Vec<&Ownership> = held.iter().filter(|o| o.details.owner_id == *seller && o.details.period.contains(date)).collect();
+        if current.is_empty() {
+            return Err(Rule::SellerNotHolding { date });
+        }
+        for ownership in current {
+            let period = Period::new(ownership.details.period.start(), Some(date)).map_err(|_| Rule::SellerNotHolding { date })?;
+            ended.push(Ownership { details: OwnershipDetails { period, ..ownership.details.clone() }, ..ownership.clone() });
+        }
+    }
+    let sold: u32 = ended.iter().map(|o| o.details.share.basis_points()).sum();
+    let bought: u32 = buyers.iter().map(|(_, s)| s.basis_points()).sum();
+    if buyers.is_empty() || sold != bought {
+        return Err(Rule::TransferSharesMismatch { sold: Share(sold.min(Share::WHOLE)) });
+    }
+    let Some(unit) = ended.first().map(|o| o.details.unit_id) else { return Err(Rule::SellerNotHolding { date }) };
+    let open = Period { start: date, end: None };
+    let started =
+        buyers.iter().map(|(owner, share)| OwnershipDetails { unit_id: unit, owner_id: *owner, share: *share, period: open }).collect();
+    Ok((ended, started))
+}
+
 /// True when the shares held on `day` make exactly 100 %: operations that
 /// distribute money require it.
 pub fn is_whole_on(ownerships: &[(Share, Period)], day: NaiveDate) -> bool {
@@ -212,5 +255,50 @@ mod tests {
         assert!(Share::parse_percent("0").is_err());
         assert!(Share::parse_percent("100.01").is_err());
         assert_eq!(Period::new(day(2020, 1, 1), Some(day(2020, 1, 1))), Err(Invalid::EndBeforeStart));
+    }
+
+    fn ownership(owner: OwnerId, unit: UnitId, percent: &str, start: NaiveDate) -> Ownership {
+        let share = Share::parse_percent(percent).unwrap();
+        Ownership {
+            id: OwnershipId::generate(),
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            details: OwnershipDetails { unit_id: unit, owner_id: owner, share, period: Period::new(start, None).unwrap() },
+        }
+    }
+
+    #[test]
+    fn a_transfer_ends_the_sellers_and_starts_the_buyers_on_the_same_day() {
+        let (unit, a, b, c) = (UnitId::generate(), OwnerId::generate(), OwnerId::generate(), OwnerId::generate());
+        let held = [ownership(a, unit, "50", day(2015, 1, 1)), ownership(b, unit, "50", day(2015, 1, 1))];
+        let half = Share::parse_percent("50").unwrap();
+        let (ended, started) = plan_transfer(&held, &[a], &[(c, half)], day(2026, 6, 1)).unwrap();
+        assert_eq!(ended.len(), 1);
+        assert_eq!((ended[0].id, ended[0].details.period.end()), (held[0].id, Some(day(2026, 6, 1))));
+        assert_eq!(
+            started,
+            [OwnershipDetails { unit_id: unit, owner_id: c, share: half, period: Period::new(day(2026, 6, 1), None).unwrap() }]
+        );
+        // The whole unit stays held, before and after the day.
+        let after: Vec<(Share, Period)> = [ended[0].clone(), held[1].clone()]
+            .iter()
+            .map(|o| (o.details.share, o.details.period))
+            .chain([(half, started[0].period)])
+            .collect();
+        assert!(is_whole_on(&after, day(2026, 5, 31)) && is_whole_on(&after, day(2026, 6, 1)));
+    }
+
+    #[test]
+    fn a_transfer_gives_exactly_what_is_sold_by_those_who_hold() {
+        let (unit, a, b) = (UnitId::generate(), OwnerId::generate(), OwnerId::generate());
+        let held = [ownership(a, unit, "100", day(2015, 1, 1))];
+        let part = |p| (b, Share::parse_percent(p).unwrap());
+        assert_eq!(plan_transfer(&held, &[a], &[part("60")], day(2026, 6, 1)).unwrap_err().code(), "transfer.shares_mismatch");
+        assert_eq!(plan_transfer(&held, &[a], &[], day(2026, 6, 1)).unwrap_err().code(), "transfer.shares_mismatch");
+        assert_eq!(plan_transfer(&held, &[b], &[part("100")], day(2026, 6, 1)), Err(Rule::SellerNotHolding { date: day(2026, 6, 1) }));
+        assert_eq!(plan_transfer(&held, &[a], &[part("100")], day(2014, 6, 1)), Err(Rule::SellerNotHolding { date: day(2014, 6, 1) }));
+        // Bought on the day itself: nothing to end.
+        assert_eq!(plan_transfer(&held, &[a], &[part("100")], day(2015, 1, 1)), Err(Rule::SellerNotHolding { date: day(2015, 1, 1) }));
+        let split = plan_transfer(&held, &[a], &[part("40"), (a, Share::parse_percent("60").unwrap())], day(2026, 6, 1)).unwrap();
+        assert_eq!(split.1.len(), 2, "a seller may keep a part, as a new ownership");
     }
 }

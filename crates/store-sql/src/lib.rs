@@ -48,7 +48,7 @@ pub mod prelude {
     pub use koprogo_app::listing::{BuildingSort, ExpenseSort, ListQuery, OrganizationSort, OwnerSort, OwnershipSort, Page, UnitSort};
     pub use koprogo_app::ports::{
         BuildingStore, ExpenseCheck, ExpenseFilter, ExpenseStore, HealthStore, OwnerStore, OwnershipFilter, QuotaCheck, ShareCheck,
-        StoreResult, UnitStore, Visibility,
+        StoreResult, TransferPlan, UnitStore, Visibility,
     };
     pub use koprogo_domain::Rule;
     pub use koprogo_domain::account::Role;

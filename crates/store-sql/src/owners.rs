@@ -11,6 +11,53 @@ macro_rules! owner_store {
 
             type Db = $db;
 
+            type Tx = sqlx::Transaction<'static, Db>;
+
+            /// The unit's ownerships, read after locking the unit; `None` when it is missing.
+            async fn locked_ownerships(tx: &mut Tx, tenant: TenantId, unit: UnitId) -> StoreResult<Option<Vec<Ownership>>> {
+                let locked: Option<Uuid> = sqlx::query_scalar("UPDATE units SET updated_at = updated_at WHERE organization_id = $1 AND id = $2 RETURNING id")
+                    .bind(tenant.as_uuid())
+                    .bind(unit.as_uuid())
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(db_error)?;
+                if locked.is_none() {
+                    return Ok(None);
+                }
+                let rows: Vec<OwnershipRow> = sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT {OWNERSHIP_COLUMNS} FROM ownerships WHERE organization_id = $1 AND unit_id = $2"
+                )))
+                .bind(tenant.as_uuid())
+                .bind(unit.as_uuid())
+                .fetch_all(&mut **tx)
+                .await
+                .map_err(db_error)?;
+                Ok(Some(rows.into_iter().map(Ownership::try_from).collect::<Result<Vec<_>, _>>()?))
+            }
+
+            /// Inserts an ownership, or rewrites the share and period of one.
+            async fn write_ownership(tx: &mut Tx, tenant: TenantId, ownership: &Ownership) -> StoreResult<()> {
+                let d = &ownership.details;
+                sqlx::query(
+                    "INSERT INTO ownerships (organization_id, id, unit_id, owner_id, share_basis_points, start_date, end_date, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (organization_id, id) DO UPDATE SET \
+                     share_basis_points = excluded.share_basis_points, start_date = excluded.start_date, end_date = excluded.end_date, updated_at = $9",
+                )
+                .bind(tenant.as_uuid())
+                .bind(ownership.id.as_uuid())
+                .bind(d.unit_id.as_uuid())
+                .bind(d.owner_id.as_uuid())
+                .bind(i32::try_from(d.share.basis_points()).unwrap_or(i32::MAX))
+                .bind(d.period.start())
+                .bind(d.period.end())
+                .bind(ownership.created_at)
+                .bind(Utc::now())
+                .execute(&mut **tx)
+                .await
+                .map_err(db_error)?;
+                Ok(())
+            }
+
             fn bind_owner(query: sqlx::query::Query<'static, Db, <Db as Database>::Arguments>, o: &Owner) -> sqlx::query::Query<'static, Db, <Db as Database>::Arguments> {
                 let d = &o.details;
                 let address = d.address.as_ref();
@@ -187,46 +234,24 @@ macro_rules! owner_store {
                 }
 
                 async fn save_ownership(&self, tenant: TenantId, ownership: &Ownership, fits: ShareCheck<'_>) -> StoreResult<bool> {
-                    let d = &ownership.details;
                     let mut tx = self.begin(tenant).await?;
-                    let locked: Option<Uuid> = sqlx::query_scalar("UPDATE units SET updated_at = updated_at WHERE organization_id = $1 AND id = $2 RETURNING id")
-                        .bind(tenant.as_uuid())
-                        .bind(d.unit_id.as_uuid())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                    if locked.is_none() {
-                        return Ok(false);
-                    }
-                    let rows: Vec<OwnershipRow> = sqlx::query_as(AssertSqlSafe(format!(
-                        "SELECT {OWNERSHIP_COLUMNS} FROM ownerships WHERE organization_id = $1 AND unit_id = $2"
-                    )))
-                    .bind(tenant.as_uuid())
-                    .bind(d.unit_id.as_uuid())
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                    let others = rows.iter().filter(|r| r.id != ownership.id.as_uuid()).map(OwnershipRow::share_and_period).collect::<Result<Vec<_>, _>>()?;
+                    let Some(held) = locked_ownerships(&mut tx, tenant, ownership.details.unit_id).await? else { return Ok(false) };
+                    let others: Vec<_> = held.iter().filter(|o| o.id != ownership.id).map(|o| (o.details.share, o.details.period)).collect();
                     fits(&others)?;
-                    sqlx::query(
-                        "INSERT INTO ownerships (organization_id, id, unit_id, owner_id, share_basis_points, start_date, end_date, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (organization_id, id) DO UPDATE SET \
-                         share_basis_points = excluded.share_basis_points, start_date = excluded.start_date, end_date = excluded.end_date, updated_at = $9",
-                    )
-                    .bind(tenant.as_uuid())
-                    .bind(ownership.id.as_uuid())
-                    .bind(d.unit_id.as_uuid())
-                    .bind(d.owner_id.as_uuid())
-                    .bind(i32::try_from(d.share.basis_points()).unwrap_or(i32::MAX))
-                    .bind(d.period.start())
-                    .bind(d.period.end())
-                    .bind(ownership.created_at)
-                    .bind(Utc::now())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
+                    write_ownership(&mut tx, tenant, ownership).await?;
                     Self::commit(tx).await?;
                     Ok(true)
+                }
+
+                async fn transfer_unit(&self, tenant: TenantId, unit: UnitId, plan: TransferPlan<'_>) -> StoreResult<Option<Vec<Ownership>>> {
+                    let mut tx = self.begin(tenant).await?;
+                    let Some(held) = locked_ownerships(&mut tx, tenant, unit).await? else { return Ok(None) };
+                    let written = plan(&held)?;
+                    for ownership in &written {
+                        write_ownership(&mut tx, tenant, ownership).await?;
+                    }
+                    Self::commit(tx).await?;
+                    Ok(Some(written))
                 }
 
                 async fn ownership(&self, tenant: TenantId, id: OwnershipId) -> StoreResult<Option<Ownership>> {

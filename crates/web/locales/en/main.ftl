@@ -518,3 +518,16 @@ done-member-removed = Member removed.
 done-password-reset = Password changed: sign in with it.
 error-invitation-already_member = This address already belongs to a member of the organisation.
 error-invitation-not_live = This link was used, withdrawn or has expired: ask for a new one.
+error-transfer-seller_not_holding = No seller holds the unit on that day (or bought it that same day): check the date and the sellers.
+error-transfer-shares_mismatch = The buyers must take together exactly the share the sellers give up.
+
+transfer-record = Record a transfer
+transfer-title = Unit { $number } changes hands
+transfer-explained = A sale, a gift or an inheritance, in one step: on the day, the sellers' ownerships end and the buyers' begin, the buyers taking together exactly the share the sellers give up.
+transfer-date = Day of the transfer (the deed)
+transfer-sellers = Sellers (holders today)
+transfer-buyers = Buyers and their shares
+transfer-nobody = Nobody holds the unit today: add an owner instead.
+transfer-new-owner = The buyer is not on file yet? Add the owner first.
+transfer-submit = Record the transfer
+done-unit-transferred = Transfer recorded: the buyers hold the unit from that day.

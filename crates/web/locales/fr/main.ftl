@@ -521,3 +521,16 @@ done-member-removed = Membre retiré.
 done-password-reset = Mot de passe changé : connectez-vous avec lui.
 error-invitation-already_member = Cette adresse appartient déjà à un membre de l'organisation.
 error-invitation-not_live = Ce lien a déjà servi, a été retiré ou a expiré : demandez-en un nouveau.
+error-transfer-seller_not_holding = Un vendeur ne détient pas le lot à cette date (ou l'a acquis ce jour-là) : vérifiez la date et les vendeurs.
+error-transfer-shares_mismatch = Les acquéreurs doivent reprendre ensemble exactement la part que cèdent les vendeurs.
+
+transfer-record = Enregistrer une mutation
+transfer-title = Le lot { $number } change de mains
+transfer-explained = Une vente, une donation ou une succession, en une étape : à la date, les parts des vendeurs prennent fin et celles des acquéreurs commencent, les acquéreurs reprenant ensemble exactement la part que cèdent les vendeurs.
+transfer-date = Date de la mutation (de l'acte)
+transfer-sellers = Vendeurs (titulaires aujourd'hui)
+transfer-buyers = Acquéreurs et leurs parts
+transfer-nobody = Personne ne détient le lot aujourd'hui : ajoutez plutôt un propriétaire.
+transfer-new-owner = L'acquéreur n'est pas encore enregistré ? Ajoutez d'abord le propriétaire.
+transfer-submit = Enregistrer la mutation
+done-unit-transferred = Mutation enregistrée : les acquéreurs détiennent le lot à partir de cette date.

@@ -518,3 +518,16 @@ done-member-removed = Lid verwijderd.
 done-password-reset = Wachtwoord gewijzigd: meld u ermee aan.
 error-invitation-already_member = Dit adres behoort al aan een lid van de organisatie.
 error-invitation-not_live = Deze link werd al gebruikt, ingetrokken of is vervallen: vraag een nieuwe.
+error-transfer-seller_not_holding = Een verkoper houdt de kavel niet op die datum (of verwierf ze die dag): controleer de datum en de verkopers.
+error-transfer-shares_mismatch = De kopers moeten samen precies het aandeel overnemen dat de verkopers afstaan.
+
+transfer-record = Overdracht registreren
+transfer-title = Kavel { $number } verandert van eigenaar
+transfer-explained = Een verkoop, schenking of erfenis, in één stap: op de datum eindigen de aandelen van de verkopers en beginnen die van de kopers, die samen precies het aandeel overnemen dat de verkopers afstaan.
+transfer-date = Datum van de overdracht (van de akte)
+transfer-sellers = Verkopers (houders vandaag)
+transfer-buyers = Kopers en hun aandelen
+transfer-nobody = Niemand houdt de kavel vandaag: voeg liever een eigenaar toe.
+transfer-new-owner = Staat de koper nog niet geregistreerd? Voeg eerst de eigenaar toe.
+transfer-submit = Overdracht registreren
+done-unit-transferred = Overdracht geregistreerd: de kopers houden de kavel vanaf die datum.

@@ -63,6 +63,7 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("get", "/api/v1/units/{id}", Access::Policy(Action::ReadUnit)),
     ("put", "/api/v1/units/{id}", Access::Policy(Action::WriteUnit)),
     ("delete", "/api/v1/units/{id}", Access::Policy(Action::WriteUnit)),
+    ("post", "/api/v1/units/{id}/transfer", Access::Policy(Action::WriteOwnership)),
     ("get", "/api/v1/owners", Access::Policy(Action::ReadOwner)),
     ("post", "/api/v1/owners", Access::Policy(Action::WriteOwner)),
     ("get", "/api/v1/owners/{id}", Access::Policy(Action::ReadOwner)),

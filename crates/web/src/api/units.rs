@@ -8,7 +8,8 @@ use koprogo_app::App;
 use koprogo_app::listing::UnitSort;
 use koprogo_domain::Invalid;
 use koprogo_domain::error::Violations;
-use koprogo_domain::ids::{BuildingId, UnitId};
+use koprogo_domain::ids::{BuildingId, OwnerId, UnitId};
+use koprogo_domain::owner::{Share, Transfer};
 use koprogo_domain::text::Text;
 use koprogo_domain::unit::{Quota, Surface, Unit, UnitDetails, UnitKind, parse_floor};
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,78 @@ use crate::extract::{ApiJson, ApiQuery, Authenticated};
 use crate::wire::{Id, Paged, Paging, Scalar, body_id, check_organization, finish, number, optional, query_id, required};
 
 pub fn routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(show, update, remove))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(show, update, remove)).routes(routes!(transfer))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BuyerBody {
+    owner_id: Option<Uuid>,
+    /// Percentage of the unit, at most two decimals.
+    #[schema(value_type = f64, example = 50)]
+    share: Option<Scalar>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferBody {
+    /// The day the unit changes hands: the sellers' last day is the day before.
+    #[schema(value_type = String, format = Date)]
+    date: Option<String>,
+    /// Who gives up their share; none: every owner holding the unit that day.
+    #[serde(default)]
+    seller_ids: Vec<Uuid>,
+    /// Who takes it, together exactly the share the sellers give up.
+    buyers: Vec<BuyerBody>,
+}
+
+impl TransferBody {
+    pub(crate) fn parse(&self) -> ApiResult<Transfer> {
+        let mut v = Violations::new();
+        let date = required(&mut v, "date", self.date.as_deref(), crate::wire::parse_date);
+        if self.buyers.is_empty() {
+            v.push("buyers", Invalid::Required);
+        }
+        let buyers: Vec<Option<(OwnerId, Share)>> = self
+            .buyers
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let owner = body_id(&mut v, &format!("buyers[{i}].owner_id"), b.owner_id);
+                let share = required(&mut v, &format!("buyers[{i}].share"), b.share.as_ref().map(Scalar::as_str), Share::parse_percent);
+                Some((OwnerId::from_uuid(owner?), share?))
+            })
+            .collect();
+        let sellers = self.seller_ids.iter().copied().map(OwnerId::from_uuid).collect();
+        finish(v, (|| Some(Transfer { date: date?, sellers, buyers: buyers.into_iter().collect::<Option<Vec<_>>>()? }))())
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TransferView {
+    /// The sellers' ownerships, now ending on the day.
+    ended: Vec<super::ownerships::OwnershipView>,
+    /// The buyers' ownerships, starting on the day.
+    started: Vec<super::ownerships::OwnershipView>,
+}
+
+/// Records a unit changing hands (a sale, a gift, an inheritance) in one step:
+/// the sellers' ownerships end on `date` and the buyers' start on it, with
+/// exactly the share the sellers give up (`transfer.shares_mismatch`).
+#[utoipa::path(post, path = "/{id}/transfer", tag = "units", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = TransferBody, responses((status = 200, body = TransferView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn transfer(
+    State(app): State<App>,
+    auth: Authenticated,
+    Id(id): Id,
+    ApiJson(body): ApiJson<TransferBody>,
+) -> ApiResult<Json<TransferView>> {
+    let transfer = body.parse()?;
+    let date = transfer.date;
+    let written = app.transfer_unit(&auth.actor, UnitId::from_uuid(id), transfer).await?;
+    let (started, ended): (Vec<_>, Vec<_>) = written.into_iter().partition(|o| o.details.period.start() == date);
+    let view = |o| super::ownerships::view(None, o);
+    Ok(Json(TransferView { ended: ended.into_iter().map(view).collect(), started: started.into_iter().map(view).collect() }))
 }
 
 #[derive(Deserialize, ToSchema)]

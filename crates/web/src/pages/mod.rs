@@ -22,6 +22,7 @@ mod sharing;
 mod statements;
 mod team;
 mod transfer;
+mod unit_transfer;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -52,6 +53,7 @@ pub fn routes(app: App) -> Router<App> {
         .route("/owners/{id}/edit", get(owners::edit_owner).post(owners::update_owner))
         .route("/owners/new", get(owners::new_owner).post(owners::create_owner))
         .route("/units/{id}/ownerships/new", get(owners::new_ownership).post(owners::create_ownership))
+        .route("/units/{id}/transfer", get(unit_transfer::form).post(unit_transfer::record))
         .route("/expenses/new", get(expenses::new_expense).post(expenses::create_expense))
         .route("/expenses/{id}/edit", get(expenses::edit_expense).post(expenses::update_expense))
         .route("/units/{id}", get(owners::unit))

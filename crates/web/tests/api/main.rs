@@ -27,4 +27,5 @@ mod privacy;
 mod reminders;
 mod team;
 mod transfer;
+mod unit_transfer;
 mod units;

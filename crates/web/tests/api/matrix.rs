@@ -193,7 +193,7 @@ impl World {
         let rewrite = method == "put" && area == "expenses";
         let fresh = method == "delete"
             || rewrite
-            || ["/approve", "/pay", "/distribute", "/assign", "/erase", "/cancel", "/password-reset"]
+            || ["/approve", "/pay", "/distribute", "/assign", "/erase", "/cancel", "/password-reset", "/transfer"]
                 .iter()
                 .any(|end| action_path.ends_with(end));
         if !fresh {
@@ -212,6 +212,11 @@ impl World {
         let n = uuid::Uuid::now_v7().simple().to_string();
         let id = match area {
             "buildings" => self.t.create("/api/v1/buildings", maker, building_body("Disposable")).await,
+            "units" if action_path.ends_with("/transfer") => {
+                let unit = self.t.create("/api/v1/units", maker, unit_body(&objects.building, &n, 1)).await;
+                self.t.create("/api/v1/ownerships", maker, json!({ "unit_id": unit, "owner_id": objects.owner, "share": 100 })).await;
+                unit
+            }
             "units" => self.t.create("/api/v1/units", maker, unit_body(&objects.building, &n, 1)).await,
             "owners" => self.t.create("/api/v1/owners", maker, owner_body("Disposable")).await,
             "ownerships" => {
@@ -275,6 +280,8 @@ impl World {
             json!({ "key_id": objects.key })
         } else if path.ends_with("/assign") {
             json!({ "call_line_id": objects.call_line })
+        } else if path.ends_with("/transfer") {
+            json!({ "date": "2026-06-01", "buyers": [{ "owner_id": objects.owner, "share": 100 }] })
         } else if path.ends_with("/reserve-fund-waiver") {
             json!({ "decided_on": "2026-03-01" })
         } else {
