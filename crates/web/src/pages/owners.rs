@@ -28,6 +28,8 @@ pub struct Holding {
     pub share: String,
     pub from: String,
     pub until: String,
+    /// On an owner's page: the unit's building.
+    pub building: String,
 }
 
 fn holding(chrome: &Chrome, ownership: &Ownership, link: String, label: String) -> Holding {
@@ -38,6 +40,7 @@ fn holding(chrome: &Chrome, ownership: &Ownership, link: String, label: String) 
         share: format!("{} %", ownership.details.share.to_percent_string()),
         from: chrome.lang.date(period.start()),
         until: period.end().map_or_else(|| chrome.t("ownership-current"), |end| chrome.lang.date(end)),
+        building: String::new(),
     }
 }
 
@@ -112,6 +115,8 @@ struct OwnerPage<'a> {
     address: String,
     iban: String,
     holdings: Vec<Holding>,
+    /// Each building where the owner has an account: (building, balance, statement).
+    accounts: Vec<(String, String, String)>,
     convocation: String,
     /// Whether e-mail consent is given, when the viewer may record it.
     consent: Option<bool>,
@@ -132,9 +137,12 @@ pub async fn owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id
         for ownership in &held {
             units.push(app.unit(actor, ownership.details.unit_id).await?);
         }
-        Ok::<_, AppError>((owner, held, units))
+        let names = super::calls::building_names(&app, &viewer).await?;
+        let positions =
+            if actor.grant(Action::ReadPayments).is_ok() { app.owner_account(actor, owner.id).await?.positions } else { Vec::new() };
+        Ok::<_, AppError>((owner, held, units, names, positions))
     };
-    let (owner, held, units) = match found.await {
+    let (owner, held, units, names, positions) = match found.await {
         Ok(found) => found,
         Err(error) => return error_page(&chrome, &error.into()),
     };
@@ -154,7 +162,17 @@ pub async fn owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id
         holdings: held
             .iter()
             .zip(&units)
-            .map(|(o, unit)| holding(&chrome, o, format!("/units/{}", unit.id), unit.details.number.to_string()))
+            .map(|(o, unit)| Holding {
+                building: super::calls::name_of(&names, unit.details.building_id),
+                ..holding(&chrome, o, format!("/units/{}", unit.id), unit.details.number.to_string())
+            })
+            .collect(),
+        accounts: positions
+            .iter()
+            .map(|p| {
+                let statement = format!("/owners/{}/statement?building={}", owner.id, p.building_id);
+                (super::calls::name_of(&names, p.building_id), chrome.lang.money(p.position.balance()), statement)
+            })
             .collect(),
         convocation: super::privacy::convocation(&chrome, &owner),
         consent: (viewer.actor.grant(Action::RecordConsent).is_ok() && owner.privacy.erased_at.is_none() && d.email.is_some())

@@ -30,9 +30,14 @@ pub struct PaymentRow {
     pub reference: String,
     /// Who it went to, once matched.
     pub allocated: Option<String>,
-    /// (line id, label) to assign a waiting payment to.
+    /// (line id, label) to assign a waiting payment to: lines of its building
+    /// for exactly its amount first, then the others.
+    pub same_amount: Vec<(String, String)>,
     pub choices: Vec<(String, String)>,
 }
+
+/// A line to assign a payment to: its id, label and amount.
+type Choice = (String, String, Cents);
 
 #[derive(Template)]
 #[template(path = "payments.html")]
@@ -53,12 +58,13 @@ pub struct Listing {
     inbox: Option<String>,
 }
 
-/// For each building with a waiting payment, its lines as (id, label).
+/// For each building with a waiting payment, its lines as (id, label, amount).
 async fn line_choices(
     app: &App,
+    chrome: &Chrome,
     viewer: &Viewer,
     buildings: Vec<BuildingId>,
-) -> Result<HashMap<BuildingId, Vec<(String, String)>>, AppError> {
+) -> Result<HashMap<BuildingId, Vec<Choice>>, AppError> {
     let mut choices = HashMap::new();
     for building in buildings {
         let lines = app.assignable_lines(&viewer.actor, building).await?;
@@ -69,12 +75,21 @@ async fn line_choices(
             .map(|l| {
                 let total = Cents::new(l.line.working.get() + l.line.reserve.get()).unwrap_or_default();
                 let who = names.get(&l.line.owner).cloned().unwrap_or_default();
-                (l.line.id.to_string(), format!("{who} — {} — {} — {}", l.title, l.line.communication, total))
+                (l.line.id.to_string(), format!("{who} — {} — {} — {}", l.title, l.line.communication, chrome.lang.money(total)), total)
             })
             .collect();
         choices.insert(building, labels);
     }
     Ok(choices)
+}
+
+/// The lines a waiting payment may go to, of its amount or (`same` false) the others.
+fn waiting_choices(choices: &HashMap<BuildingId, Vec<Choice>>, p: &koprogo_domain::payment::Payment, same: bool) -> Vec<(String, String)> {
+    if p.allocation.is_some() {
+        return Vec::new();
+    }
+    let lines = choices.get(&p.building_id).map(Vec::as_slice).unwrap_or_default();
+    lines.iter().filter(|(_, _, total)| (*total == p.amount) == same).map(|(id, label, _)| (id.clone(), label.clone())).collect()
 }
 
 pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(listing): Query<Listing>) -> Response {
@@ -94,7 +109,7 @@ pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(
         waiting.sort();
         waiting.dedup();
         let can_record = viewer.actor.grant(Action::RecordPayment).is_ok();
-        let choices = if can_record { line_choices(&app, &viewer, waiting).await? } else { HashMap::new() };
+        let choices = if can_record { line_choices(&app, &chrome, &viewer, waiting).await? } else { HashMap::new() };
         let owners: Vec<OwnerId> = payments.items.iter().filter_map(|p| p.allocation.map(|a| a.owner)).collect();
         let owner_names = app.owner_names(&viewer.actor, &owners).await?;
         Ok::<_, AppError>((payments, names, choices, owner_names, can_record))
@@ -115,7 +130,8 @@ pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(
             from: [p.counterparty_name.clone(), p.counterparty_iban.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · "),
             reference: p.communication.map(|c| c.to_string()).or_else(|| p.free_text.clone()).unwrap_or_default(),
             allocated: p.allocation.map(|a| owner_names.get(&a.owner).cloned().unwrap_or_default()),
-            choices: if p.allocation.is_none() { choices.get(&p.building_id).cloned().unwrap_or_default() } else { Vec::new() },
+            same_amount: waiting_choices(&choices, p, true),
+            choices: waiting_choices(&choices, p, false),
         })
         .collect();
     let pages = payments.total.div_ceil(u64::from(query.per_page)).max(1);
