@@ -62,6 +62,7 @@ koprogo_domain::code_enum!(
         ReadOperations = "read_operations",
         ManageBilling = "manage_billing",
         ManageUsers = "manage_users",
+        Search = "search",
         ListOrganizations = "list_organizations",
     }
 );
@@ -115,6 +116,7 @@ pub const POLICY: &[(Action, [Reach; 5])] = &[
     (Action::ReadOperations, [P, D, D, D, D]),
     (Action::ManageBilling, [P, D, D, D, D]),
     (Action::ManageUsers, [D, O, D, D, D]),
+    (Action::Search, [D, O, O, D, D]),
     (Action::ListOrganizations, [P, D, D, D, D]),
 ];
 

@@ -21,6 +21,7 @@ pub mod payments;
 pub mod ports;
 pub mod privacy;
 pub mod reminders;
+pub mod search;
 pub mod statements;
 pub mod team;
 mod transfer;

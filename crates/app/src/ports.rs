@@ -26,6 +26,7 @@ pub mod billing;
 pub mod money;
 pub mod privacy;
 pub mod reminders;
+pub mod search;
 pub mod team;
 pub mod transfer;
 
@@ -169,6 +170,8 @@ pub struct ExpenseFilter {
     pub fund: Option<Fund>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Lower-cased words each found in the supplier, description or invoice number.
+    pub words: Vec<String>,
 }
 
 /// Checks a change against the expense as stored at that moment.
@@ -249,6 +252,7 @@ pub struct Store {
     pub transfer: Arc<dyn TransferStore>,
     pub billing: Arc<dyn billing::BillingStore>,
     pub team: Arc<dyn team::TeamStore>,
+    pub search: Arc<dyn search::SearchStore>,
     pub health: Arc<dyn HealthStore>,
 }
 

@@ -161,7 +161,7 @@ fn record_a_unit_an_owner_and_an_expense(browser: &Browser, site: &str) {
     browser.click("#owner_id option:nth-of-type(2)");
     browser.fill("#share", "100");
     browser.set("start_date", "2026-01-01");
-    browser.click("main button[type=submit]");
+    browser.click("main form[method=post] button[type=submit]");
     browser.wait_for(">Chloé Lambert</a>");
 
     browser.open(&format!("{site}/expenses/new"));
@@ -172,6 +172,110 @@ fn record_a_unit_an_owner_and_an_expense(browser: &Browser, site: &str) {
     browser.choose("#category", "cleaning");
     browser.click("main button[type=submit]");
     browser.wait_for("€250.00");
+}
+
+/// The value of an input (a link shown to copy).
+fn value_of(browser: &Browser, id: &str) -> String {
+    let script = "return document.getElementById(arguments[0]).value";
+    browser.call("POST", "/execute/sync", Some(json!({ "script": script, "args": [id] }))).as_str().unwrap_or_default().to_owned()
+}
+
+/// Day one of the new firm, in French: an expense typed with a decimal comma,
+/// approving one (which shares it), a search, a call issued twice from one
+/// preview and then cancelled, the owner invited, and the unit sold.
+fn day_one(browser: &Browser, site: &str) {
+    browser.open(&format!("{site}/lang/fr?back=/search%3Fq%3Dlambert"));
+    browser.wait_for("Chloé Lambert");
+    browser.open(&format!("{site}/expenses/new"));
+    browser.set("expense_date", "2026-03-20");
+    browser.fill("#supplier", "Schindler SA");
+    browser.fill("#description", "Entretien ascenseur");
+    browser.fill("#amount", "1.234,56");
+    browser.click("main button[type=submit]");
+    browser.wait_for("1.234,56");
+
+    browser.click("a[href$='/approve']");
+    browser.wait_for("Approuver et répartir");
+    browser.screenshot("approve", 360);
+    browser.click("main form[method=post] button[type=submit]");
+    browser.wait_for("Dépense approuvée.");
+    a_call_posted_twice_then_cancelled(browser, site);
+    the_owner_invited_then_the_unit_sold(browser, site);
+}
+
+/// One preview, its confirmation sent twice: one call, which is then cancelled.
+fn a_call_posted_twice_then_cancelled(browser: &Browser, site: &str) {
+    browser.open(&format!("{site}/calls/new"));
+    browser.wait_for(r#"id="due_date""#);
+    browser.fill("#title", "Provisions navigateur");
+    browser.set("as_of", "2026-04-01");
+    browser.set("due_date", "2026-04-30");
+    browser.fill("#working_amount", "1.000,50");
+    browser.click("main button[type=submit]");
+    browser.wait_for("Émettre");
+    // The confirmation is posted into a second window, then clicked here: a double submission.
+    let twice = "const form = document.querySelector('main form[method=post]'); form.target = 'twice'; form.submit(); form.target = '';";
+    browser.call("POST", "/execute/sync", Some(json!({ "script": twice, "args": [] })));
+    let windows = browser.call("GET", "/window/handles", None);
+    assert_eq!(windows.as_array().map(Vec::len), Some(2), "the first submission went to its own window");
+    std::thread::sleep(Duration::from_millis(500));
+    browser.click("main form[method=post] button[type=submit]");
+    browser.wait_for("+++");
+    browser.open(&format!("{site}/calls"));
+    let calls = browser.wait_for("Provisions navigateur");
+    assert_eq!(calls.matches("Provisions navigateur").count(), 1, "one call: {calls}");
+    browser.click("main td a[href^='/calls/']");
+    browser.click("a[href$='/cancel']");
+    browser.wait_for("Annuler cet appel");
+    browser.click("main form[method=post] button[type=submit]");
+    browser.wait_for("Appel supprimé.");
+}
+
+/// The owner, invited from their record, joins and sees their charge; then
+/// the syndic records the unit's sale to a new owner.
+fn the_owner_invited_then_the_unit_sold(browser: &Browser, site: &str) {
+    browser.open(&format!("{site}/search?q=chlo%C3%A9+lambert"));
+    browser.click("main li a[href^='/owners/']");
+    browser.click("a[href*='/team?owner_id=']");
+    browser.wait_for("chloe.lambert@example.be");
+    browser.screenshot("team", 360);
+    browser.click("#invite button[type=submit]");
+    browser.wait_for("Invitation créée");
+    let link = value_of(browser, "link");
+    assert!(link.contains("/invite/kpi_"), "{link}");
+    browser.click(".logout button");
+    browser.wait_for(r#"id="password""#);
+    browser.open(&link);
+    browser.fill("#first_name", "Chloé");
+    browser.fill("#last_name", "Lambert");
+    browser.fill("#password", "mon lot au soleil 2026");
+    browser.click("main button[type=submit]");
+    let home = browser.wait_for("Bienvenue");
+    assert!(home.contains("Résidence du Navigateur") && !home.contains("Résidence Saint-Lambert"), "their building only");
+    browser.open(&format!("{site}/statement"));
+    browser.wait_for("Entretien ascenseur");
+    browser.click(".logout button");
+    browser.wait_for(r#"id="password""#);
+
+    // Back as the syndic: the unit is sold to a new owner.
+    browser.fill("#email", "chloe@navigateur.be");
+    browser.fill("#password", "un mot de passe assez long");
+    browser.click("main button[type=submit]");
+    browser.wait_for("Résidence du Navigateur");
+    browser.open(&format!("{site}/owners/new"));
+    browser.fill("#first_name", "Marc");
+    browser.fill("#last_name", "Dupont");
+    browser.click("main button[type=submit]");
+    browser.wait_for("Marc Dupont");
+    browser.open(&format!("{site}/search?q=a1"));
+    browser.click("main li a[href^='/units/']");
+    browser.click("a[href$='/transfer']");
+    browser.wait_for("Vendeurs");
+    browser.set("date", "2026-09-01");
+    browser.click("#buyer_0 option:nth-of-type(3)");
+    browser.fill("#share_0", "100");
+    browser.click("main form[method=post] button[type=submit]");
+    browser.wait_for("Mutation enregistrée");
 }
 
 /// A new organisation signs up in French, then meets the same validation
@@ -247,6 +351,7 @@ fn a_syndic_and_an_owner_use_the_web_interface_in_chromium() {
 
     sign_up_and_meet_validation_errors(&browser, &site);
     record_a_unit_an_owner_and_an_expense(&browser, &site);
+    day_one(&browser, &site);
     browser.click(".logout button");
     // The logout's own navigation must land before the next one starts.
     browser.wait_for(r#"id="password""#);

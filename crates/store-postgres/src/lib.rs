@@ -191,6 +191,7 @@ async fn connect_with(url: &str, max_connections: u32, migrate: bool) -> Result<
         transfer: this.clone(),
         billing: this.clone(),
         team: this.clone(),
+        search: this.clone(),
         health: this.clone(),
     };
     Ok((store, this))

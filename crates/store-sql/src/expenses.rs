@@ -37,6 +37,7 @@ macro_rules! expense_store {
                 if visible.decided_only {
                     qb.push(" AND status <> 'draft'");
                 }
+                push_words(qb, &["supplier", "description", "invoice_number"], &filter.words);
             }
 
             /// Locks and reads the stored expense for the transaction.
@@ -99,7 +100,7 @@ macro_rules! expense_store {
                 }
 
                 async fn expenses(&self, tenant: TenantId, query: &ListQuery<ExpenseSort>, filter: &ExpenseFilter, visible: &Visibility) -> StoreResult<Page<Expense>> {
-                    let plain = *visible == Visibility::default() && filter.fund.is_none() && filter.from.is_none() && filter.to.is_none();
+                    let plain = *visible == Visibility::default() && filter.fund.is_none() && filter.from.is_none() && filter.to.is_none() && filter.words.is_empty();
                     let source = match (plain, filter.building, filter.status) {
                         (true, None, None) => Some(Total::Counter("expenses".to_owned())),
                         (true, None, Some(status)) => Some(Total::Counter(status_counter(status))),

@@ -28,6 +28,7 @@ mod payments;
 pub mod privacy;
 pub mod reminders;
 pub mod rows;
+mod search;
 mod team;
 pub mod timing;
 pub mod transfer;
@@ -39,7 +40,7 @@ pub use errors::{db_error, unique_or};
 #[doc(hidden)]
 pub mod prelude {
     pub use crate::rows::*;
-    pub use crate::{Total, db_error, push_in, push_total, unique_or};
+    pub use crate::{Total, db_error, push_in, push_total, push_words, unique_or};
     pub use anyhow::Context as _;
     pub use chrono::{DateTime, NaiveDate, Utc};
     pub use koprogo_app::StoreError;
@@ -93,6 +94,25 @@ where
     list.push_unseparated(")");
 }
 
+/// ` AND (LOWER(a) LIKE w OR LOWER(b) LIKE w …)` for each of the lower-cased
+/// `words`, their own `%`, `_` and `\` taken literally.
+pub fn push_words<DB: sqlx::Database>(qb: &mut sqlx::QueryBuilder<DB>, columns: &[&str], words: &[String])
+where
+    String: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    for word in words {
+        let pattern = format!("%{}%", word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        qb.push(" AND (");
+        for (i, column) in columns.iter().enumerate() {
+            if i > 0 {
+                qb.push(" OR ");
+            }
+            qb.push(format_args!("LOWER(COALESCE({column}, '')) LIKE ")).push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        }
+        qb.push(")");
+    }
+}
+
 /// Where a list's total comes from when no filter needs a count.
 pub enum Total {
     /// A per-tenant counter kept by triggers.
@@ -140,5 +160,6 @@ macro_rules! sql_store {
         $crate::transfer_store!($store, $db);
         $crate::billing_store!($store, $db);
         $crate::team_store!($store, $db);
+        $crate::search_store!($store, $db);
     };
 }

@@ -90,6 +90,7 @@ impl SqliteStore {
             transfer: this.clone(),
             billing: this.clone(),
             team: this.clone(),
+            search: this.clone(),
             health: this,
         }
     }

@@ -535,3 +535,16 @@ owner-accounts = Accounts
 owner-statement = Statement
 payment-same-amount = Lines of this amount
 payment-other-lines = Other lines of the building
+
+search-title = Search
+search-label = Find a building, a unit, an owner or an expense
+search-placeholder = Name, unit number, supplier, invoice…
+search-submit = Search
+search-nothing = Nothing found.
+search-buildings = Buildings
+search-units = Units
+search-owners = Owners
+search-expenses = Expenses
+search-words = Words
+ownership-search = Find the owner
+ownership-search-hint = Type part of their name or e-mail; the list shows where each already holds a unit.

@@ -538,3 +538,16 @@ owner-accounts = Comptes
 owner-statement = Décompte
 payment-same-amount = Lignes de ce montant
 payment-other-lines = Autres lignes de l'immeuble
+
+search-title = Recherche
+search-label = Trouver un immeuble, un lot, un propriétaire ou une dépense
+search-placeholder = Nom, numéro de lot, fournisseur, facture…
+search-submit = Rechercher
+search-nothing = Rien trouvé.
+search-buildings = Immeubles
+search-units = Lots
+search-owners = Propriétaires
+search-expenses = Dépenses
+search-words = Mots
+ownership-search = Trouver le propriétaire
+ownership-search-hint = Tapez une partie de son nom ou de son e-mail ; la liste montre où chacun détient déjà un lot.

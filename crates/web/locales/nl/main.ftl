@@ -535,3 +535,16 @@ owner-accounts = Rekeningen
 owner-statement = Afrekening
 payment-same-amount = Lijnen van dit bedrag
 payment-other-lines = Andere lijnen van het gebouw
+
+search-title = Zoeken
+search-label = Een gebouw, kavel, eigenaar of uitgave vinden
+search-placeholder = Naam, kavelnummer, leverancier, factuur…
+search-submit = Zoeken
+search-nothing = Niets gevonden.
+search-buildings = Gebouwen
+search-units = Kavels
+search-owners = Eigenaars
+search-expenses = Uitgaven
+search-words = Woorden
+ownership-search = De eigenaar vinden
+ownership-search-hint = Typ een deel van de naam of het e-mailadres; de lijst toont waar elk al een kavel houdt.

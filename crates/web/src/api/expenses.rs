@@ -182,12 +182,14 @@ pub struct ExpenseFilters {
     from: Option<String>,
     /// Last day of the period (inclusive).
     to: Option<String>,
+    /// Words each found in the supplier, description or invoice number.
+    q: Option<String>,
 }
 
 /// Expenses the caller may see. `sort_by`: expense_date, amount, supplier, created_at.
 #[utoipa::path(get, path = "", tag = "expenses", security(("bearer" = [])),
     params(("building_id" = Option<Uuid>, Query), ("status" = Option<String>, Query, pattern = "^(draft|approved|paid)$"), ("fund" = Option<String>, Query, pattern = "^(working|reserve)$"),
-        ("from" = Option<String>, Query, format = Date), ("to" = Option<String>, Query, format = Date),
+        ("from" = Option<String>, Query, format = Date), ("to" = Option<String>, Query, format = Date), ("q" = Option<String>, Query),
         ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100), ("sort_by" = Option<String>, Query, pattern = "^(expense_date|amount|supplier|created_at)$"), ("order" = Option<String>, Query, pattern = "^(asc|desc)$")),
     responses((status = 200, body = Paged<ExpenseView>), (status = 422, body = Problem)))]
 async fn list(State(app): State<App>, auth: Authenticated, ApiQuery(f): ApiQuery<ExpenseFilters>) -> ApiResult<Json<Paged<ExpenseView>>> {
@@ -198,8 +200,10 @@ async fn list(State(app): State<App>, auth: Authenticated, ApiQuery(f): ApiQuery
     let fund = optional(&mut v, "fund", f.fund.as_deref(), Fund::parse);
     let from = v.check("from", parse_optional_date(f.from.as_deref()));
     let to = v.check("to", parse_optional_date(f.to.as_deref()));
-    let filter =
-        (|| Some(ExpenseFilter { building: building?.map(BuildingId::from_uuid), status: status?, fund: fund?, from: from?, to: to? }))();
+    let words = koprogo_app::search::words(f.q.as_deref().unwrap_or(""));
+    let filter = (|| {
+        Some(ExpenseFilter { building: building?.map(BuildingId::from_uuid), status: status?, fund: fund?, from: from?, to: to?, words })
+    })();
     let (query, filter) = finish(v, query.zip(filter))?;
     let page = app.expenses(&auth.actor, &query, &filter).await?;
     Ok(Json(Paged::new(page, &query, |e| view(None, e))))

@@ -14,6 +14,7 @@ pub(crate) mod ownerships;
 pub(crate) mod payments;
 pub(crate) mod privacy;
 pub(crate) mod reminders;
+mod search;
 pub(crate) mod statements;
 pub(crate) mod team;
 pub(crate) mod transfer;
@@ -47,6 +48,7 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("post", "/api/v1/auth/password-reset", Access::Public),
     ("get", "/api/v1/invitations/{token}", Access::Public),
     ("post", "/api/v1/invitations/{token}/accept", Access::Public),
+    ("get", "/api/v1/search", Access::Policy(Action::Search)),
     ("get", "/api/v1/team", Access::Policy(Action::ManageUsers)),
     ("post", "/api/v1/team/invitations", Access::Policy(Action::ManageUsers)),
     ("delete", "/api/v1/team/invitations/{id}", Access::Policy(Action::ManageUsers)),
@@ -184,6 +186,7 @@ pub fn routes() -> axum::Router<App> {
         .merge(transfer::routes())
         .merge(billing::routes())
         .merge(team::routes())
+        .merge(search::routes())
         .split_for_parts();
     // After the split: the nested routes' operations exist only now.
     docs::ProblemResponses.modify(&mut document);

@@ -77,6 +77,9 @@ struct Dashboard<'a> {
     my_units: Option<String>,
     /// The latest expenses: (date, supplier, amount).
     latest: Vec<(String, String, String)>,
+    can_search: bool,
+    /// The search box's text (empty here).
+    q: String,
 }
 
 impl Dashboard<'_> {
@@ -131,6 +134,8 @@ pub async fn dashboard(State(app): State<App>, chrome: Chrome, viewer: Viewer, Q
             .iter()
             .map(|e| (chrome.lang.date(e.details.date), e.details.supplier.to_string(), chrome.lang.money(e.details.amount)))
             .collect(),
+        can_search: viewer.actor.grant(Action::Search).is_ok(),
+        q: String::new(),
     };
     page(&chrome, &template)
 }

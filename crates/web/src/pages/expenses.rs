@@ -27,6 +27,7 @@ pub struct Filters {
     from: Option<String>,
     to: Option<String>,
     fund: Option<String>,
+    q: Option<String>,
     sort: Option<String>,
     order: Option<String>,
     page: Option<i64>,
@@ -45,16 +46,24 @@ impl Filters {
         let from = present(&self.from).and_then(|d| v.check("from", parse_date(&d)));
         let to = present(&self.to).and_then(|d| v.check("to", parse_date(&d)));
         let fund = present(&self.fund).and_then(|f| v.check("fund", Fund::parse(&f)));
-        if v.is_empty() { Ok(ExpenseFilter { building, status, fund, from, to }) } else { Err(v) }
+        let words = koprogo_app::search::words(self.q.as_deref().unwrap_or(""));
+        if v.is_empty() { Ok(ExpenseFilter { building, status, fund, from, to, words }) } else { Err(v) }
     }
 
     /// The same filters as a query string, for the page links.
     fn query(&self) -> String {
-        [("building", &self.building), ("status", &self.status), ("from", &self.from), ("to", &self.to), ("fund", &self.fund)]
-            .iter()
-            .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", percent_encode(v))))
-            .collect::<Vec<_>>()
-            .join("&")
+        [
+            ("building", &self.building),
+            ("status", &self.status),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("fund", &self.fund),
+            ("q", &self.q),
+        ]
+        .iter()
+        .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", percent_encode(v))))
+        .collect::<Vec<_>>()
+        .join("&")
     }
 }
 

@@ -68,6 +68,8 @@ struct FormPage<'a> {
     back: &'a str,
     fields: Vec<Field>,
     alert: Option<String>,
+    /// A search that narrows a picker (the words typed), above the form.
+    search: Option<String>,
 }
 
 /// The options of the form's `select` fields, by field name.
@@ -82,6 +84,7 @@ pub struct Place<'a> {
     choices: Choices,
     /// What the next page says once the form is saved.
     done: &'static str,
+    search: Option<String>,
 }
 
 struct Filled<'a> {
@@ -92,7 +95,13 @@ struct Filled<'a> {
 
 impl<'a> Place<'a> {
     pub fn new(spec: &'a Spec, post_to: impl Into<String>, back: impl Into<String>, choices: Choices) -> Self {
-        Self { spec, post_to: post_to.into(), back: back.into(), choices, done: "done-saved" }
+        Self { spec, post_to: post_to.into(), back: back.into(), choices, done: "done-saved", search: None }
+    }
+
+    /// Shows a search box above the form, which reloads it with `?q=` (the
+    /// picker then offers what matches).
+    pub fn searching(self, q: impl Into<String>) -> Self {
+        Self { search: Some(q.into()), ..self }
     }
 
     /// The message the next page says once the form is saved (default `done-saved`).
@@ -191,6 +200,7 @@ impl<'a> Place<'a> {
             back: &self.back,
             fields,
             alert: filled.alert.clone(),
+            search: self.search.clone(),
         };
         page_with_status(chrome, status, &template)
     }

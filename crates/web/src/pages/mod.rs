@@ -17,6 +17,7 @@ mod payments;
 mod privacy;
 mod reminders;
 mod render;
+mod search;
 pub mod session;
 mod sharing;
 mod statements;
@@ -59,6 +60,7 @@ pub fn routes(app: App) -> Router<App> {
         .route("/units/{id}", get(owners::unit))
         .route("/owners/{id}", get(owners::owner))
         .route("/expenses", get(expenses::list))
+        .route("/search", get(search::show))
         .route("/expenses/{id}/{step}", get(expenses::step_page).post(expenses::advance))
         .route("/buildings/{id}/delete", get(delete::confirm).post(delete::delete))
         .route("/units/{id}/delete", get(delete::confirm).post(delete::delete))

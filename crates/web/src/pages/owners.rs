@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::Response;
 use koprogo_app::access::Action;
 use koprogo_app::access::Actor;
-use koprogo_app::listing::{ListQuery, MAX_PER_PAGE, OwnerSort, OwnershipSort};
+use koprogo_app::listing::{ListQuery, MAX_PER_PAGE, OwnershipSort};
 use koprogo_app::ports::OwnershipFilter;
 use koprogo_app::{App, AppError};
 use koprogo_domain::ids::{OwnerId, UnitId};
@@ -276,16 +276,43 @@ const OWNERSHIP: Spec = Spec {
     ],
 };
 
-/// The organisation's owners to choose from (the first hundred by name).
-async fn owner_choices_of(app: &App, actor: &Actor) -> Result<Choices, AppError> {
-    let query = ListQuery { page: 1, per_page: MAX_PER_PAGE, sort: OwnerSort::LastName, descending: false };
-    let owners = app.owners(actor, &query, None).await?.items;
-    Ok(Choices::from([("owner_id", owners.iter().map(|o| (o.id.to_string(), o.details.display_name())).collect())]))
+/// Owners to choose from, each with the buildings where they already hold a
+/// unit: those matching the search, or the first hundred by name.
+pub async fn owner_options(app: &App, viewer: &Viewer, q: Option<&str>) -> Result<Vec<(String, String)>, AppError> {
+    let (owners, names) = tokio::try_join!(app.owner_choices(&viewer.actor, q), super::calls::building_names(app, viewer))?;
+    Ok(owners
+        .iter()
+        .map(|(o, held)| {
+            let buildings: Vec<String> = held.iter().map(|b| super::calls::name_of(&names, b)).collect();
+            let label = if buildings.is_empty() {
+                o.details.display_name()
+            } else {
+                format!("{} — {}", o.details.display_name(), buildings.join(", "))
+            };
+            (o.id.to_string(), label)
+        })
+        .collect())
 }
 
-pub async fn new_ownership(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(unit): Id) -> Response {
-    match owner_choices_of(&app, &viewer.actor).await {
-        Ok(choices) => ownership_place(unit, choices).show(&chrome, &viewer, &[("share", "100".to_owned())]),
+async fn owner_choices_of(app: &App, viewer: &Viewer, q: Option<&str>) -> Result<Choices, AppError> {
+    Ok(Choices::from([("owner_id", owner_options(app, viewer, q).await?)]))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Picker {
+    q: Option<String>,
+}
+
+pub async fn new_ownership(
+    State(app): State<App>,
+    chrome: Chrome,
+    viewer: Viewer,
+    Id(unit): Id,
+    axum::extract::Query(picker): axum::extract::Query<Picker>,
+) -> Response {
+    let q = picker.q.unwrap_or_default();
+    match owner_choices_of(&app, &viewer, Some(&q)).await {
+        Ok(choices) => ownership_place(unit, choices).searching(q).show(&chrome, &viewer, &[("share", "100".to_owned())]),
         Err(error) => error_page(&chrome, &error.into()),
     }
 }
@@ -300,6 +327,6 @@ pub async fn create_ownership(State(app): State<App>, chrome: Chrome, viewer: Vi
         app.create_ownership(&viewer.actor, body.parse(app.clock.now().date_naive())?).await?;
         Ok(format!("/units/{unit}"))
     };
-    let choices = async { owner_choices_of(&app, &viewer.actor).await.map(Some) };
-    ownership_place(unit, Choices::new()).submit_with(&chrome, &viewer, &form, work, choices).await
+    let choices = async { owner_choices_of(&app, &viewer, None).await.map(Some) };
+    ownership_place(unit, Choices::new()).searching("").submit_with(&chrome, &viewer, &form, work, choices).await
 }

@@ -67,9 +67,10 @@ async fn transfer_page(
         let held = app.ownerships(&viewer.actor, &query, &filter).await?.items;
         let every = ListQuery { page: 1, per_page: MAX_PER_PAGE, sort: OwnerSort::LastName, descending: false };
         let owners = app.owners(&viewer.actor, &every, None).await?.items;
-        Ok::<_, koprogo_app::AppError>((unit, held, owners))
+        let options = super::owners::owner_options(app, viewer, form.map(|f| f.get("q"))).await?;
+        Ok::<_, koprogo_app::AppError>((unit, held, owners, options))
     };
-    let (unit, held, owners) = match found.await {
+    let (unit, held, owners, options) = match found.await {
         Ok(found) => found,
         Err(error) => return error_page(chrome, &error.into()),
     };
@@ -104,7 +105,7 @@ async fn transfer_page(
         unit_id: unit.id.to_string(),
         title: chrome.lang.t_with("transfer-title", &[("number", unit.details.number.to_string().into())]),
         sellers,
-        owners: owners.iter().map(|o| (o.id.to_string(), o.details.display_name())).collect(),
+        owners: options,
         buyers,
         date: form.map(|f| f.get("date").to_owned()).unwrap_or_default(),
         errors,

@@ -25,6 +25,7 @@ mod owners;
 mod pages;
 mod privacy;
 mod reminders;
+mod search;
 mod team;
 mod transfer;
 mod unit_transfer;
