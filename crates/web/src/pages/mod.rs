@@ -11,6 +11,7 @@ mod delete;
 mod expenses;
 mod forms;
 pub mod i18n;
+mod keys;
 mod ops;
 mod owners;
 mod payments;
@@ -55,6 +56,11 @@ pub fn routes(app: App) -> Router<App> {
         .route("/owners/new", get(owners::new_owner).post(owners::create_owner))
         .route("/units/{id}/ownerships/new", get(owners::new_ownership).post(owners::create_ownership))
         .route("/units/{id}/transfer", get(unit_transfer::form).post(unit_transfer::record))
+        .route("/buildings/{id}/keys", get(keys::list))
+        .route("/buildings/{id}/keys/new", get(keys::new_key).post(keys::create_key))
+        .route("/buildings/{id}/reserve-fund-waiver", axum::routing::post(keys::waive))
+        .route("/keys/{id}/edit", get(keys::edit_key).post(keys::update_key))
+        .route("/keys/{id}/delete", axum::routing::post(keys::delete_key))
         .route("/expenses/new", get(expenses::new_expense).post(expenses::create_expense))
         .route("/expenses/{id}/edit", get(expenses::edit_expense).post(expenses::update_expense))
         .route("/units/{id}", get(owners::unit))

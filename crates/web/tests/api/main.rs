@@ -16,6 +16,7 @@ mod forms;
 mod helpers;
 mod hostile_files;
 mod hostile_input;
+mod keys;
 mod matrix;
 mod metrics;
 mod money;
