@@ -64,7 +64,12 @@ async fn a_sale_is_recorded_in_one_step_on_the_unit_page() {
     expected.sort();
     assert_eq!(holders(&after), expected);
 
-    // The API does the same; the seller no longer holds the unit that day.
+    api_transfers(&t, &estate, &buyers).await;
+}
+
+/// The API records the same; a seller who no longer holds the unit is refused.
+async fn api_transfers(t: &TestApp, estate: &crate::helpers::Estate, buyers: &[String; 2]) {
+    let syndic = &estate.tokens.syndic;
     let again = t
         .post(
             &format!("/api/v1/units/{}/transfer", estate.unit),
