@@ -9,12 +9,12 @@ use koprogo_domain::communication::StructuredCommunication;
 use koprogo_domain::money::Cents;
 use roxmltree::{Document, Node};
 
-use crate::{Communication, FileError, Movement, Statement, check_balances};
+use crate::{Communication, FileError, Movement, Problem, Statement, check_balances};
 
 /// The file refused at `node`'s line.
-fn error(doc: &Document<'_>, node: Node<'_, '_>, reason: impl Into<String>) -> FileError {
+fn error(doc: &Document<'_>, node: Node<'_, '_>, problem: Problem, reason: impl Into<String>) -> FileError {
     let line = usize::try_from(doc.text_pos_at(node.range().start).row).unwrap_or(0);
-    FileError::at(line, reason)
+    FileError::at(line, problem, reason)
 }
 
 fn child<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Node<'a, 'input>> {
@@ -52,27 +52,29 @@ struct Reader<'a, 'input> {
 
 impl<'a, 'input> Reader<'a, 'input> {
     fn required(&self, node: Node<'a, 'input>, path: &[&str]) -> Result<&'a str, FileError> {
-        text(node, path).ok_or_else(|| error(self.doc, node, format!("<{}> lacks <{}>", node.tag_name().name(), path.join("/"))))
+        text(node, path)
+            .ok_or_else(|| error(self.doc, node, Problem::OutOfOrder, format!("<{}> lacks <{}>", node.tag_name().name(), path.join("/"))))
     }
 
     fn date(&self, node: Node<'a, 'input>, path: &[&str]) -> Result<NaiveDate, FileError> {
         let raw = self.required(node, path)?;
         let day = raw.get(0..10).unwrap_or(raw);
-        NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| error(self.doc, node, format!("`{raw}` is not a date")))
+        NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| error(self.doc, node, Problem::BadField, format!("`{raw}` is not a date")))
     }
 
     /// An `Amt` in euros with its `CdtDbtInd`: positive for a credit.
     fn amount(&self, node: Node<'a, 'input>) -> Result<Cents, FileError> {
-        let amount = child(node, "Amt").ok_or_else(|| error(self.doc, node, "an amount (<Amt>) is missing"))?;
+        let amount = child(node, "Amt").ok_or_else(|| error(self.doc, node, Problem::OutOfOrder, "an amount (<Amt>) is missing"))?;
         if let Some(currency) = amount.attribute("Ccy").filter(|c| *c != "EUR") {
-            return Err(error(self.doc, amount, format!("the currency is {currency}, only EUR is read")));
+            return Err(error(self.doc, amount, Problem::Unsupported, format!("the currency is {currency}, only EUR is read")));
         }
         let raw = amount.text().unwrap_or("").trim();
-        let cents = euros(raw).ok_or_else(|| error(self.doc, amount, format!("`{raw}` is not an amount in whole cents")))?;
+        let cents =
+            euros(raw).ok_or_else(|| error(self.doc, amount, Problem::BadField, format!("`{raw}` is not an amount in whole cents")))?;
         match self.required(node, &["CdtDbtInd"])? {
             "CRDT" => Ok(cents),
-            "DBIT" => Cents::new(-cents.get()).map_err(|_| error(self.doc, amount, "the amount is out of range")),
-            other => Err(error(self.doc, node, format!("CdtDbtInd `{other}` is neither CRDT nor DBIT"))),
+            "DBIT" => Cents::new(-cents.get()).map_err(|_| error(self.doc, amount, Problem::BadField, "the amount is out of range")),
+            other => Err(error(self.doc, node, Problem::BadField, format!("CdtDbtInd `{other}` is neither CRDT nor DBIT"))),
         }
     }
 
@@ -82,7 +84,7 @@ impl<'a, 'input> Reader<'a, 'input> {
             .children()
             .filter(|c| c.tag_name().name() == "Bal")
             .find(|b| text(*b, &["Tp", "CdOrPrtry", "Cd"]).is_some_and(|code| codes.contains(&code)))
-            .ok_or_else(|| error(self.doc, statement, format!("the statement has no {} balance", codes.join("/"))))?;
+            .ok_or_else(|| error(self.doc, statement, Problem::OutOfOrder, format!("the statement has no {} balance", codes.join("/"))))?;
         Ok((self.amount(balance)?, self.date(balance, &["Dt", "Dt"]).or_else(|_| self.date(balance, &["Dt", "DtTm"]))?))
     }
 
@@ -111,7 +113,8 @@ impl<'a, 'input> Reader<'a, 'input> {
                     .zip(parts)
                     .enumerate()
                     .map(|(n, (details, part))| {
-                        let part = Cents::new(part).map_err(|_| error(self.doc, *details, "the amount is out of range"))?;
+                        let part =
+                            Cents::new(part).map_err(|_| error(self.doc, *details, Problem::BadField, "the amount is out of range"))?;
                         let mut movement = self.movement(entry, Some(*details), part, statement_id, index)?;
                         movement.bank_reference = format!("{}/{}", movement.bank_reference, n + 1);
                         Ok(movement)
@@ -197,15 +200,21 @@ impl<'a, 'input> Reader<'a, 'input> {
             if let Some(count) = text(totals, &["NbOfNtries"])
                 && count.parse::<usize>().ok() != Some(own.len())
             {
-                return Err(error(self.doc, totals, format!("{tag} counts {count} entries, the statement has {}", own.len())));
+                return Err(error(
+                    self.doc,
+                    totals,
+                    Problem::TotalsDiffer,
+                    format!("{tag} counts {count} entries, the statement has {}", own.len()),
+                ));
             }
             if let Some(sum) = text(totals, &["Sum"]) {
-                let expected = euros(sum).ok_or_else(|| error(self.doc, totals, format!("`{sum}` is not an amount")))?;
+                let expected = euros(sum).ok_or_else(|| error(self.doc, totals, Problem::BadField, format!("`{sum}` is not an amount")))?;
                 let actual: i64 = own.iter().map(|a| a.abs()).sum();
                 if expected.get() != actual {
                     return Err(error(
                         self.doc,
                         totals,
+                        Problem::TotalsDiffer,
                         format!("{tag} sums to {expected}, the entries to {}", Cents::new(actual).unwrap_or_default()),
                     ));
                 }
@@ -217,18 +226,18 @@ impl<'a, 'input> Reader<'a, 'input> {
 
 /// Reads every statement of a camt.053 document.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Statement>, FileError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| FileError::at(0, format!("the XML is not UTF-8: {e}")))?;
+    let text = std::str::from_utf8(bytes).map_err(|e| FileError::at(0, Problem::NotAStatement, format!("the XML is not UTF-8: {e}")))?;
     let doc = Document::parse(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| FileError::at(usize::try_from(e.pos().row).unwrap_or(0), format!("malformed XML: {e}")))?;
+        .map_err(|e| FileError::at(usize::try_from(e.pos().row).unwrap_or(0), Problem::NotAStatement, format!("malformed XML: {e}")))?;
     let root = doc.root_element();
     let Some(report) = child(root, "BkToCstmrStmt") else {
-        return Err(error(&doc, root, "not a camt.053 statement (no <BkToCstmrStmt>)"));
+        return Err(error(&doc, root, Problem::NotAStatement, "not a camt.053 statement (no <BkToCstmrStmt>)"));
     };
     let reader = Reader { doc: &doc };
     let statements: Vec<Statement> =
         report.children().filter(|c| c.tag_name().name() == "Stmt").map(|s| reader.statement(s)).collect::<Result<_, _>>()?;
     if statements.is_empty() {
-        return Err(error(&doc, report, "the document holds no statement (<Stmt>)"));
+        return Err(error(&doc, report, Problem::NotAStatement, "the document holds no statement (<Stmt>)"));
     }
     Ok(statements)
 }

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use koprogo_domain::communication::StructuredCommunication;
 use koprogo_domain::money::Cents;
 
-use crate::{Communication, FileError, Movement, Statement, check_balances};
+use crate::{Communication, FileError, Movement, Problem, Statement, check_balances};
 
 const WIDTH: usize = 128;
 
@@ -35,8 +35,8 @@ impl Record {
         (!value.is_empty()).then_some(value)
     }
 
-    fn error(&self, reason: impl Into<String>) -> FileError {
-        FileError::at(self.line, reason)
+    fn error(&self, problem: Problem, reason: impl Into<String>) -> FileError {
+        FileError::at(self.line, problem, reason)
     }
 
     fn kind(&self) -> (char, char) {
@@ -48,7 +48,7 @@ impl Record {
         let parsed = (raw.len() == 6 && raw.chars().all(|c| c.is_ascii_digit()))
             .then(|| NaiveDate::parse_from_str(&format!("{}-{}-20{}", raw.get(0..2)?, raw.get(2..4)?, raw.get(4..6)?), "%d-%m-%Y").ok())
             .flatten();
-        parsed.ok_or_else(|| self.error(format!("{what} `{raw}` is not a date (DDMMYY)")))
+        parsed.ok_or_else(|| self.error(Problem::BadField, format!("{what} `{raw}` is not a date (DDMMYY)")))
     }
 
     /// A sign (`0` credit, `1` debit) then 15 digits with three decimals.
@@ -56,23 +56,23 @@ impl Record {
         let sign = self.field(sign_at, sign_at);
         let digits = self.field(sign_at + 1, sign_at + 15);
         if !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() != 15 {
-            return Err(self.error(format!("{what} `{digits}` is not 15 digits")));
+            return Err(self.error(Problem::BadField, format!("{what} `{digits}` is not 15 digits")));
         }
-        let mills: i64 = digits.parse().map_err(|_| self.error(format!("{what} is not a number")))?;
+        let mills: i64 = digits.parse().map_err(|_| self.error(Problem::BadField, format!("{what} is not a number")))?;
         if mills % 10 != 0 {
-            return Err(self.error(format!("{what} has a fraction of a cent")));
+            return Err(self.error(Problem::BadField, format!("{what} has a fraction of a cent")));
         }
         let cents = match sign.as_str() {
             "0" => mills / 10,
             "1" => -(mills / 10),
-            other => return Err(self.error(format!("{what} sign `{other}` is neither 0 (credit) nor 1 (debit)"))),
+            other => return Err(self.error(Problem::BadField, format!("{what} sign `{other}` is neither 0 (credit) nor 1 (debit)"))),
         };
-        Cents::new(cents).map_err(|_| self.error(format!("{what} is out of range")))
+        Cents::new(cents).map_err(|_| self.error(Problem::BadField, format!("{what} is out of range")))
     }
 
     fn number(&self, from: usize, to: usize, what: &str) -> Result<u64, FileError> {
         let raw = self.field(from, to);
-        raw.parse().map_err(|_| self.error(format!("{what} `{raw}` is not a number")))
+        raw.parse().map_err(|_| self.error(Problem::BadField, format!("{what} `{raw}` is not a number")))
     }
 }
 
@@ -85,12 +85,16 @@ fn records(bytes: &[u8]) -> Result<Vec<Record>, FileError> {
             continue;
         }
         if chars.len() != WIDTH {
-            return Err(FileError::at(index + 1, format!("a CODA record has 128 characters, this one {}", chars.len())));
+            return Err(FileError::at(
+                index + 1,
+                Problem::NotAStatement,
+                format!("a CODA record has 128 characters, this one {}", chars.len()),
+            ));
         }
         out.push(Record { line: index + 1, chars });
     }
     if out.is_empty() {
-        return Err(FileError::at(0, "the file holds no CODA record"));
+        return Err(FileError::at(0, Problem::NotAStatement, "the file holds no CODA record"));
     }
     Ok(out)
 }
@@ -122,7 +126,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Statement>, FileError> {
         match (record.kind(), open.as_mut()) {
             (('0', _), None) if !header_seen => {
                 if record.field(128, 128) != "2" {
-                    return Err(record.error("only CODA version 2 is read (position 128 must be 2)"));
+                    return Err(record.error(Problem::Unsupported, "only CODA version 2 is read (position 128 must be 2)"));
                 }
                 header_seen = true;
             }
@@ -152,12 +156,14 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Statement>, FileError> {
                     (Some(s), _) if s.new_balance.is_some() => "a trailer (record 9)",
                     (Some(_), _) => "a movement, information, new balance or trailer record",
                 };
-                return Err(record.error(format!("record {kind}{} here: expected {expected}", part.to_string().trim())));
+                return Err(
+                    record.error(Problem::OutOfOrder, format!("record {kind}{} here: expected {expected}", part.to_string().trim()))
+                );
             }
         }
     }
     if open.is_some() || header_seen {
-        return Err(FileError::at(last_line, "the file ends before its trailer (record 9)"));
+        return Err(FileError::at(last_line, Problem::OutOfOrder, "the file ends before its trailer (record 9)"));
     }
     Ok(statements)
 }
@@ -172,10 +178,10 @@ fn old_balance(record: &Record) -> Result<Open, FileError> {
             let number = record.field(6, 17);
             koprogo_domain::identifiers::belgian_account_to_iban(&number).unwrap_or_else(|| number.trim().to_owned())
         }
-        other => return Err(record.error(format!("account structure `{other}` is not one of 0, 2, 3"))),
+        other => return Err(record.error(Problem::BadField, format!("account structure `{other}` is not one of 0, 2, 3"))),
     };
     if account.is_empty() {
-        return Err(record.error("the account number is empty"));
+        return Err(record.error(Problem::BadField, "the account number is empty"));
     }
     Ok(Open {
         account,
@@ -212,7 +218,7 @@ fn movement(record: &Record, statement: &mut Open) -> Result<(), FileError> {
         },
         // Free text is kept as written, fixed-width parts end to end, and trimmed once the statement is read.
         "0" | " " => Communication::Free(record.field(63, 115)),
-        other => return Err(record.error(format!("communication type `{other}` is neither 0 nor 1"))),
+        other => return Err(record.error(Problem::BadField, format!("communication type `{other}` is neither 0 nor 1"))),
     };
     let reference = record.field(11, 31).trim().to_owned();
     let bank_reference = if detail == 0 {
@@ -239,11 +245,11 @@ fn continuation(record: &Record, part: char, statement: &mut Open) -> Result<(),
     let sequence = record.field(3, 6);
     let current = statement.current.clone();
     let Some(movement) = statement.movements.last_mut().filter(|_| current.is_some()) else {
-        return Err(record.error(format!("record 2.{part} continues no movement")));
+        return Err(record.error(Problem::OutOfOrder, format!("record 2.{part} continues no movement")));
     };
     if current.as_ref().map(|(s, _)| s.as_str()) != Some(sequence.as_str()) {
         let theirs = current.map(|(s, _)| s).unwrap_or_default();
-        return Err(record.error(format!("record 2.{part} has sequence {sequence}, its movement {theirs}")));
+        return Err(record.error(Problem::OutOfOrder, format!("record 2.{part} has sequence {sequence}, its movement {theirs}")));
     }
     if let Communication::Free(text) = &mut movement.communication {
         text.push_str(&if part == '2' { record.field(11, 63) } else { record.field(83, 125) });
@@ -259,22 +265,25 @@ fn continuation(record: &Record, part: char, statement: &mut Open) -> Result<(),
 
 fn trailer(record: &Record, open: Open) -> Result<Statement, FileError> {
     let Some((new_balance, new_balance_date)) = open.new_balance else {
-        return Err(record.error("the trailer comes before the new balance (record 8)"));
+        return Err(record.error(Problem::OutOfOrder, "the trailer comes before the new balance (record 8)"));
     };
     let count = record.number(17, 22, "the record count")?;
     if count != open.records {
-        return Err(record.error(format!("the trailer counts {count} records, the statement has {}", open.records)));
+        return Err(record.error(Problem::TotalsDiffer, format!("the trailer counts {count} records, the statement has {}", open.records)));
     }
     let debits = record.amount_unsigned(23, "the debit total")?;
     let credits = record.amount_unsigned(38, "the credit total")?;
     if (debits, credits) != (open.debits, open.credits) {
-        return Err(record.error(format!(
-            "the trailer's totals (debit {}, credit {}) differ from the movements' (debit {}, credit {})",
-            cents(debits),
-            cents(credits),
-            cents(open.debits),
-            cents(open.credits)
-        )));
+        return Err(record.error(
+            Problem::TotalsDiffer,
+            format!(
+                "the trailer's totals (debit {}, credit {}) differ from the movements' (debit {}, credit {})",
+                cents(debits),
+                cents(credits),
+                cents(open.debits),
+                cents(open.credits)
+            ),
+        ));
     }
     let movements = in_detail(open.movements, &open.numbers)
         .into_iter()
@@ -337,9 +346,9 @@ impl Record {
     fn amount_unsigned(&self, from: usize, what: &str) -> Result<i64, FileError> {
         let mills = self.number(from, from + 14, what)?;
         if mills % 10 != 0 {
-            return Err(self.error(format!("{what} has a fraction of a cent")));
+            return Err(self.error(Problem::BadField, format!("{what} has a fraction of a cent")));
         }
-        i64::try_from(mills / 10).map_err(|_| self.error(format!("{what} is out of range")))
+        i64::try_from(mills / 10).map_err(|_| self.error(Problem::BadField, format!("{what} is out of range")))
     }
 }
 

@@ -46,17 +46,51 @@ pub struct Statement {
     pub movements: Vec<Movement>,
 }
 
-/// Why a file was refused: the line (1-based; 0 for the file as a whole) and the reason.
+/// What kind of fault refused a file: a stable code the pages put in the
+/// reader's language, beside the line and the technical reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// Not a CODA or camt.053 statement at all (or not text, or cut).
+    NotAStatement,
+    /// A statement of a kind not read: another CODA version, another currency.
+    Unsupported,
+    /// A field that does not hold what its place says (a date, an amount, a code).
+    BadField,
+    /// Records or elements missing, repeated or in the wrong order.
+    OutOfOrder,
+    /// Counts, sums or balances that the file itself contradicts.
+    TotalsDiffer,
+    /// A date before 1900 or after 2199.
+    DateOutOfRange,
+}
+
+impl Problem {
+    /// Stable identifier, part of the API contract (`bank_file.…`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Problem::NotAStatement => "bank_file.not_a_statement",
+            Problem::Unsupported => "bank_file.unsupported",
+            Problem::BadField => "bank_file.bad_field",
+            Problem::OutOfOrder => "bank_file.out_of_order",
+            Problem::TotalsDiffer => "bank_file.totals_differ",
+            Problem::DateOutOfRange => "bank_file.date_out_of_range",
+        }
+    }
+}
+
+/// Why a file was refused: the line (1-based; 0 for the file as a whole),
+/// the kind of fault and the reason in the file's own terms.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {reason}")]
 pub struct FileError {
     pub line: usize,
+    pub problem: Problem,
     pub reason: String,
 }
 
 impl FileError {
-    fn at(line: usize, reason: impl Into<String>) -> Self {
-        Self { line, reason: reason.into() }
+    fn at(line: usize, problem: Problem, reason: impl Into<String>) -> Self {
+        Self { line, problem, reason: reason.into() }
     }
 }
 
@@ -76,8 +110,9 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Statement>, FileError> {
         statement.statement_number = printable(&statement.statement_number);
         for m in &mut statement.movements {
             for day in [m.value_date, m.entry_date] {
-                koprogo_domain::day::check_day(day)
-                    .map_err(|_| FileError::at(0, format!("movement {} is dated {day}, outside 1900-2199", m.bank_reference)))?;
+                koprogo_domain::day::check_day(day).map_err(|_| {
+                    FileError::at(0, Problem::DateOutOfRange, format!("movement {} is dated {day}, outside 1900-2199", m.bank_reference))
+                })?;
             }
             m.bank_reference = printable(&m.bank_reference);
             if let Communication::Free(text) = &m.communication {
@@ -116,6 +151,7 @@ fn check_balances(statement: &Statement, line: usize) -> Result<(), FileError> {
     if i128::from(statement.old_balance.get()) + moved != i128::from(statement.new_balance.get()) {
         return Err(FileError::at(
             line,
+            Problem::TotalsDiffer,
             format!(
                 "the movements ({}) do not take the old balance ({}) to the new balance ({})",
                 Cents::new(i64::try_from(moved).unwrap_or(i64::MAX)).unwrap_or_default(),

@@ -281,7 +281,10 @@ payment-assign = Allocate
 import-file = The bank's CODA or camt.053 file
 import-help = Importing the same file twice adds nothing. Payments are recognised by their structured communication, else by the amount and the co-owner's account.
 import-submit = Import
-import-refused = The file is refused: { $reason }.
+import-refused = The file is refused{ $line ->
+        [0] {""}
+       *[other] {" "}at line { $line }
+    }: { $problem } (in the file's terms: { $reason }).
 import-done = { $recorded ->
         [one] { $recorded } payment recorded
        *[other] { $recorded } payments recorded
@@ -566,3 +569,9 @@ waiver-explained = The general assembly may decide, by a four-fifths majority, n
 waiver-date = Date of the general assembly's decision
 waiver-submit = Record the decision
 done-waiver-recorded = Decision recorded for its financial year.
+error-bank_file-not_a_statement = it is not a CODA or camt.053 bank statement, or it is cut short; download the statement again from the bank
+error-bank_file-unsupported = this kind of statement is not read (only CODA version 2 and camt.053 in euros are)
+error-bank_file-bad_field = a field does not hold what it should (a date, an amount or a code)
+error-bank_file-out_of_order = records are missing, repeated or out of order
+error-bank_file-totals_differ = the file's own counts, totals or balances do not add up
+error-bank_file-date_out_of_range = a date lies before 1900 or after 2199

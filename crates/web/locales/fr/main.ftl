@@ -281,7 +281,10 @@ payment-assign = Imputer
 import-file = Fichier CODA ou camt.053 de la banque
 import-help = Le même fichier importé deux fois n'ajoute rien. Les paiements sont reconnus par leur communication structurée, sinon par le montant et le compte du copropriétaire.
 import-submit = Importer
-import-refused = Le fichier est refusé : { $reason }.
+import-refused = Le fichier est refusé{ $line ->
+        [0] {""}
+       *[other] {" "}à la ligne { $line }
+    } : { $problem } (dans les termes du fichier : { $reason }).
 import-done = { $recorded ->
         [one] { $recorded } paiement enregistré
        *[other] { $recorded } paiements enregistrés
@@ -569,3 +572,9 @@ waiver-explained = L'assemblée générale peut décider, à la majorité des qu
 waiver-date = Date de la décision de l'assemblée générale
 waiver-submit = Enregistrer la décision
 done-waiver-recorded = Décision enregistrée pour son exercice.
+error-bank_file-not_a_statement = ce n'est pas un extrait bancaire CODA ou camt.053, ou il est tronqué ; téléchargez à nouveau l'extrait depuis la banque
+error-bank_file-unsupported = ce type d'extrait n'est pas lu (seuls CODA version 2 et camt.053 en euros le sont)
+error-bank_file-bad_field = un champ ne contient pas ce qu'il devrait (une date, un montant ou un code)
+error-bank_file-out_of_order = des enregistrements manquent, se répètent ou ne sont pas dans l'ordre
+error-bank_file-totals_differ = les nombres, totaux ou soldes du fichier lui-même ne concordent pas
+error-bank_file-date_out_of_range = une date est antérieure à 1900 ou postérieure à 2199

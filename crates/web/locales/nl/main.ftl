@@ -281,7 +281,10 @@ payment-assign = Toewijzen
 import-file = CODA- of camt.053-bestand van de bank
 import-help = Hetzelfde bestand twee keer inlezen voegt niets toe. Betalingen worden herkend aan hun gestructureerde mededeling, anders aan het bedrag en de rekening van de mede-eigenaar.
 import-submit = Inlezen
-import-refused = Het bestand wordt geweigerd: { $reason }.
+import-refused = Het bestand wordt geweigerd{ $line ->
+        [0] {""}
+       *[other] {" "}op regel { $line }
+    }: { $problem } (in de termen van het bestand: { $reason }).
 import-done = { $recorded ->
         [one] { $recorded } betaling geregistreerd
        *[other] { $recorded } betalingen geregistreerd
@@ -566,3 +569,9 @@ waiver-explained = De algemene vergadering kan met een meerderheid van vier vijf
 waiver-date = Datum van de beslissing van de algemene vergadering
 waiver-submit = Beslissing registreren
 done-waiver-recorded = Beslissing geregistreerd voor haar boekjaar.
+error-bank_file-not_a_statement = het is geen CODA- of camt.053-rekeninguittreksel, of het is afgebroken; download het uittreksel opnieuw bij de bank
+error-bank_file-unsupported = dit soort uittreksel wordt niet gelezen (alleen CODA versie 2 en camt.053 in euro)
+error-bank_file-bad_field = een veld bevat niet wat het zou moeten (een datum, een bedrag of een code)
+error-bank_file-out_of_order = records ontbreken, komen dubbel voor of staan niet in volgorde
+error-bank_file-totals_differ = de aantallen, totalen of saldi van het bestand zelf kloppen niet
+error-bank_file-date_out_of_range = een datum ligt voor 1900 of na 2199

@@ -252,7 +252,7 @@ fn statement_view(r: ImportReport) -> StatementView {
     responses((status = 201, body = Vec<StatementView>)))]
 async fn import(State(app): State<App>, auth: Authenticated, RawBody(body): RawBody) -> ApiResult<(StatusCode, Json<Vec<StatementView>>)> {
     let statements = koprogo_bank::parse(&body).map_err(|e| {
-        ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "file", "statement_file", &format!("The file was refused at {e}."))
+        ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "file", e.problem.code(), &format!("The file was refused at {e}."))
     })?;
     let reports = app.import_statements(&auth.actor, &body, koprogo_bank::format_of(&body), statements).await?;
     Ok((StatusCode::CREATED, Json(reports.into_iter().map(statement_view).collect())))

@@ -214,7 +214,19 @@ mod tests {
         "call.key_reused",
         "reminder.exists",
         "statement_file",
+        "invitation.already_member",
+        "invitation.not_live",
+        "bank_file.not_a_statement",
+        "bank_file.unsupported",
+        "bank_file.bad_field",
+        "bank_file.out_of_order",
+        "bank_file.totals_differ",
+        "bank_file.date_out_of_range",
     ];
+
+    /// Codes the pages themselves answer with.
+    const PAGE_CODES: &[&str] =
+        &["not_found", "forbidden", "csrf", "unavailable", "internal", "invalid", "conflict", "invalid_type", "unknown_field", "required"];
 
     #[test]
     fn every_error_code_has_a_message_in_every_language() {
@@ -258,22 +270,13 @@ mod tests {
             Rule::OwnerErased,
             Rule::ConsentNeedsEmail,
             Rule::LastSyndic,
+            Rule::CallCancelled,
+            Rule::SellerNotHolding { date: day },
+            Rule::TransferSharesMismatch { sold: koprogo_domain::owner::Share::from_basis_points(1).unwrap_or_else(|_| unreachable!()) },
         ];
         let codes = invalid.iter().map(Invalid::code).chain(rules.iter().map(Rule::code));
 
-        let pages = [
-            "not_found",
-            "forbidden",
-            "csrf",
-            "unavailable",
-            "internal",
-            "invalid",
-            "conflict",
-            "invalid_type",
-            "unknown_field",
-            "required",
-        ];
-        for code in codes.chain(CONFLICTS.iter().copied()).chain(pages) {
+        for code in codes.chain(CONFLICTS.iter().copied()).chain(PAGE_CODES.iter().copied()) {
             for lang in Lang::ALL {
                 assert!(lang.error_message(code).is_some(), "{code} has no {lang:?} message");
             }

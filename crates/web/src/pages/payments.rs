@@ -190,7 +190,11 @@ pub async fn import(State(app): State<App>, chrome: Chrome, viewer: Viewer, uplo
     };
     let statements = match koprogo_bank::parse(&upload.file) {
         Ok(statements) => statements,
-        Err(error) => return refused(chrome.lang.t_with("import-refused", &[("reason", error.to_string().into())])),
+        Err(error) => {
+            let args =
+                [("line", error.line.into()), ("problem", chrome.lang.error(error.problem.code()).into()), ("reason", error.reason.into())];
+            return refused(chrome.lang.t_with("import-refused", &args));
+        }
     };
     let reports = match app.import_statements(&viewer.actor, &upload.file, koprogo_bank::format_of(&upload.file), statements).await {
         Ok(reports) => reports,

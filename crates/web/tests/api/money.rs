@@ -243,9 +243,20 @@ async fn bad_bank_files_are_refused_with_their_line_and_add_nothing() {
     let good = coda(&[("R1", 1_000, Communication::None, None)]);
     let broken: String =
         good.lines().enumerate().map(|(i, l)| if i == 2 { format!("{}\r\n", &l[..90]) } else { format!("{l}\r\n") }).collect();
-    let refused = b.t.post("/api/v1/bank-statements", &b.token, Value::String(broken)).await;
+    let refused = b.t.post("/api/v1/bank-statements", &b.token, Value::String(broken.clone())).await;
     assert_eq!((refused.status.as_u16(), refused.fields()), (422, vec!["file".to_owned()]));
     assert!(refused.body["errors"][0]["detail"].as_str().expect("detail").contains("line 3"), "{}", refused.body);
+    assert_eq!(refused.body["errors"][0]["code"], "bank_file.not_a_statement");
+    // The page says it in the reader's language, the file's own terms after.
+    let mut browser = crate::browser::Browser::default();
+    browser.sign_in(&b.t, "syndic@horizon.be").await;
+    browser.get(&b.t, "/payments/import").await;
+    let page = browser.upload(&b.t, "/payments/import", "extrait.cod", broken.as_bytes()).await;
+    assert!(
+        page.html.contains("Le fichier est refusé à la ligne 3 : ce n") && page.html.contains("extrait bancaire CODA"),
+        "{}",
+        page.html
+    );
     let elsewhere = good.replace("BE68539007547034", "BE21001234567803");
     let unknown = b.t.post("/api/v1/bank-statements", &b.token, Value::String(elsewhere)).await;
     assert_eq!((unknown.status.as_u16(), unknown.code()), (422, "bank_import.unknown_account"));
