@@ -37,6 +37,18 @@ pub struct ImportReport {
     pub account: String,
     pub statement_number: String,
     pub outcome: ImportOutcome,
+    /// The statement opens elsewhere than the account's previous statement
+    /// closed: a statement is missing between them, or one was imported twice
+    /// under another name. Accepted all the same; the syndic is told.
+    pub gap: Option<Gap>,
+}
+
+/// An opening balance that does not follow the previous closing one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Gap {
+    pub previous_closing: Cents,
+    pub previous_date: chrono::NaiveDate,
+    pub opening: Cents,
 }
 
 /// An owner's account: the lines called, the payments, the positions by building.
@@ -137,8 +149,15 @@ impl App {
                 ]),
             );
             let event = self.change(actor, &grant, Entry::new("bank_statement.imported", "bank_import", import.id.as_uuid(), changes));
+            let previous = self.store.payments.previous_closing(grant.tenant, &import.account, import.closing_date).await?;
+            let gap = previous.filter(|(closing, _)| *closing != import.opening).map(|(previous_closing, previous_date)| Gap {
+                previous_closing,
+                previous_date,
+                opening: import.opening,
+            });
             let outcome = self.audited(vec![event], self.store.payments.import_statement(grant.tenant, &import, &matcher)).await?;
-            reports.push(ImportReport { building_id: import.building_id, account: import.account, statement_number: number, outcome });
+            let gap = gap.filter(|_| outcome.new);
+            reports.push(ImportReport { building_id: import.building_id, account: import.account, statement_number: number, outcome, gap });
         }
         Ok(reports)
     }
@@ -157,6 +176,7 @@ impl App {
         let id = BankImportId::generate();
         let now = self.clock.now();
         let movement_count = u32::try_from(statement.movements.len()).unwrap_or(u32::MAX);
+        let statement_balances = (statement.old_balance, statement.new_balance, statement.new_balance_date);
         let payments = statement
             .movements
             .into_iter()
@@ -184,8 +204,19 @@ impl App {
                 }
             })
             .collect();
-        let import =
-            BankImport { id, building_id, file_digest, format, account: account.to_owned(), payments, movement_count, imported_at: now };
+        let import = BankImport {
+            id,
+            building_id,
+            file_digest,
+            format,
+            account: account.to_owned(),
+            payments,
+            movement_count,
+            opening: statement_balances.0,
+            closing: statement_balances.1,
+            closing_date: statement_balances.2,
+            imported_at: now,
+        };
         (import, statement.statement_number)
     }
 

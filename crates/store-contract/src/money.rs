@@ -138,6 +138,9 @@ pub async fn calls_number_their_lines_and_payments_find_them(store: Store) {
         account: "BE68539007547034".to_owned(),
         payments: vec![payment.clone()],
         movement_count: 1,
+        opening: Cents::default(),
+        closing: Cents::new(1_000).unwrap(),
+        closing_date: day(2026, 1, 31),
         imported_at: at(),
     };
     let matcher = |p: &Payment, named, guessed| match_payment(p, named, guessed);
@@ -145,6 +148,11 @@ pub async fn calls_number_their_lines_and_payments_find_them(store: Store) {
     assert_eq!((first.new, first.recorded, first.matched), (true, 1, 1));
     let again = store.payments.import_statement(t, &BankImport { id: BankImportId::generate(), ..import.clone() }, &matcher).await.unwrap();
     assert_eq!((again.new, again.recorded), (false, 0));
+    // The next statement of the account finds where this one closed.
+    let account = "BE68539007547034";
+    assert_eq!(store.payments.previous_closing(t, account, day(2026, 2, 28)).await.unwrap(), Some((import.closing, day(2026, 1, 31))));
+    assert_eq!(store.payments.previous_closing(t, account, day(2026, 1, 31)).await.unwrap(), None, "not itself");
+    assert_eq!(store.payments.previous_closing(tenant(&store).await, account, day(2026, 2, 28)).await.unwrap(), None);
     let stored = store.payments.payment(t, payment.id).await.unwrap().unwrap();
     let allocation = stored.allocation.unwrap();
     assert_eq!((allocation.line, allocation.working, allocation.reserve), (line.id, line.working, line.reserve));
@@ -202,6 +210,9 @@ pub async fn money_rows(store: &Store, t: koprogo_domain::ids::TenantId, buildin
         account: "BE68539007547034".to_owned(),
         payments: vec![payment],
         movement_count: 1,
+        opening: Cents::default(),
+        closing: Cents::new(1_000).unwrap(),
+        closing_date: day(2026, 1, 31),
         imported_at: at(),
     };
     let matcher = |p: &Payment, named, guessed| match_payment(p, named, guessed);

@@ -144,8 +144,8 @@ macro_rules! payment_store {
                         return Ok(ImportOutcome { import_id: koprogo_domain::ids::BankImportId::from_uuid(id), new: false, movement_count: count, recorded: 0, matched: 0 });
                     }
                     sqlx::query(
-                        "INSERT INTO bank_imports (organization_id, id, building_id, file_digest, format, account, movement_count, recorded_count, matched_count, imported_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8)",
+                        "INSERT INTO bank_imports (organization_id, id, building_id, file_digest, format, account, movement_count, recorded_count, matched_count, imported_at, \
+                         opening_cents, closing_cents, closing_date) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8, $9, $10, $11)",
                     )
                     .bind(tenant.as_uuid())
                     .bind(import.id.as_uuid())
@@ -155,6 +155,9 @@ macro_rules! payment_store {
                     .bind(import.account.clone())
                     .bind(i32::try_from(import.movement_count).unwrap_or(i32::MAX))
                     .bind(import.imported_at)
+                    .bind(import.opening.get())
+                    .bind(import.closing.get())
+                    .bind(import.closing_date)
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| unique_or(e, "bank_import.exists"))?;
@@ -300,6 +303,20 @@ macro_rules! payment_store {
                     .map_err(db_error)?;
                     Self::commit(tx).await?;
                     Ok(true)
+                }
+
+                async fn previous_closing(&self, tenant: TenantId, account: &str, before: NaiveDate) -> StoreResult<Option<(Cents, NaiveDate)>> {
+                    let row: Option<(i64, NaiveDate)> = sqlx::query_as(
+                        "SELECT closing_cents, closing_date FROM bank_imports WHERE organization_id = $1 AND account = $2 \
+                         AND closing_date IS NOT NULL AND closing_cents IS NOT NULL AND closing_date < $3 ORDER BY closing_date DESC, imported_at DESC LIMIT 1",
+                    )
+                    .bind(tenant.as_uuid())
+                    .bind(account.to_owned())
+                    .bind(before)
+                    .fetch_optional(&mut *self.reader(tenant).await?)
+                    .await
+                    .map_err(db_error)?;
+                    row.map(|(cents, day)| Ok((Cents::new(cents).map_err(|e| anyhow::anyhow!("stored balance: {e}"))?, day))).transpose()
                 }
 
                 async fn owner_lines(&self, tenant: TenantId, owner: OwnerId) -> StoreResult<Vec<AccountLine>> {

@@ -177,6 +177,10 @@ pub struct BankImport {
     pub payments: Vec<Payment>,
     /// Movements in the file, credits and debits.
     pub movement_count: u32,
+    /// The statement's balances: where it opens, and where and when it closes.
+    pub opening: Cents,
+    pub closing: Cents,
+    pub closing_date: NaiveDate,
     pub imported_at: DateTime<Utc>,
 }
 
@@ -259,6 +263,9 @@ pub trait PaymentStore: Send + Sync {
     async fn import_statement(&self, tenant: TenantId, import: &BankImport, matcher: Matcher<'_>) -> StoreResult<ImportOutcome>;
     /// The building whose working or reserve account is `iban`, and which fund that account holds.
     async fn building_of_account(&self, tenant: TenantId, iban: &str) -> StoreResult<Option<(BuildingId, Fund)>>;
+    /// The closing balance and date of the statement of `account` imported
+    /// last before `before` (by its closing date), when it recorded one.
+    async fn previous_closing(&self, tenant: TenantId, account: &str, before: NaiveDate) -> StoreResult<Option<(Cents, NaiveDate)>>;
     async fn payment(&self, tenant: TenantId, id: PaymentId) -> StoreResult<Option<Payment>>;
     async fn payments(
         &self,

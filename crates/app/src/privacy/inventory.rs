@@ -310,6 +310,9 @@ pub const INVENTORY: &[Table] = &[
             "recorded_count",
             "matched_count",
             "imported_at",
+            "opening_cents",
+            "closing_cents",
+            "closing_date",
         ],
     },
     Table {

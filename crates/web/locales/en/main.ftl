@@ -575,3 +575,4 @@ error-bank_file-bad_field = a field does not hold what it should (a date, an amo
 error-bank_file-out_of_order = records are missing, repeated or out of order
 error-bank_file-totals_differ = the file's own counts, totals or balances do not add up
 error-bank_file-date_out_of_range = a date lies before 1900 or after 2199
+import-gap = Statement { $statement } of { $account } opens at { $opening }, but the account's previous statement closed at { $previous } on { $date } (a difference of { $difference }): a statement between them may be missing. It was imported all the same.

@@ -578,3 +578,4 @@ error-bank_file-bad_field = un champ ne contient pas ce qu'il devrait (une date,
 error-bank_file-out_of_order = des enregistrements manquent, se répètent ou ne sont pas dans l'ordre
 error-bank_file-totals_differ = les nombres, totaux ou soldes du fichier lui-même ne concordent pas
 error-bank_file-date_out_of_range = une date est antérieure à 1900 ou postérieure à 2199
+import-gap = L'extrait { $statement } du compte { $account } s'ouvre à { $opening }, mais l'extrait précédent de ce compte se fermait à { $previous } le { $date } (un écart de { $difference }) : un extrait manque peut-être entre les deux. Il a été importé malgré tout.

@@ -575,3 +575,4 @@ error-bank_file-bad_field = een veld bevat niet wat het zou moeten (een datum, e
 error-bank_file-out_of_order = records ontbreken, komen dubbel voor of staan niet in volgorde
 error-bank_file-totals_differ = de aantallen, totalen of saldi van het bestand zelf kloppen niet
 error-bank_file-date_out_of_range = een datum ligt voor 1900 of na 2199
+import-gap = Uittreksel { $statement } van { $account } opent op { $opening }, maar het vorige uittreksel van die rekening sloot op { $previous } op { $date } (een verschil van { $difference }): er ontbreekt misschien een uittreksel tussen beide. Het werd toch ingelezen.

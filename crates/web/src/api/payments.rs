@@ -229,6 +229,19 @@ pub struct StatementView {
     /// Payments added (money received, not seen in an earlier file).
     recorded: u32,
     matched: u32,
+    /// Set when the statement does not open where the account's previous one
+    /// closed (a statement missing between them): accepted, to be checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    opening_gap: Option<GapView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GapView {
+    #[schema(value_type = f64)]
+    previous_closing: Box<RawValue>,
+    previous_date: NaiveDate,
+    #[schema(value_type = f64)]
+    opening: Box<RawValue>,
 }
 
 fn statement_view(r: ImportReport) -> StatementView {
@@ -241,6 +254,11 @@ fn statement_view(r: ImportReport) -> StatementView {
         movements: r.outcome.movement_count,
         recorded: r.outcome.recorded,
         matched: r.outcome.matched,
+        opening_gap: r.gap.map(|g| GapView {
+            previous_closing: euros(g.previous_closing),
+            previous_date: g.previous_date,
+            opening: euros(g.opening),
+        }),
     }
 }
 

@@ -170,23 +170,46 @@ struct ImportPage<'a> {
     error: Option<String>,
     /// One line per statement of the file, written for the reader.
     done: Vec<String>,
+    /// Statements that open elsewhere than the previous one closed.
+    warnings: Vec<String>,
 }
 
 pub async fn import_form(chrome: Chrome, viewer: Viewer) -> Response {
     if let Err(error) = viewer.actor.grant(Action::RecordPayment) {
         return error_page(&chrome, &error.into());
     }
-    page(&chrome, &ImportPage { chrome: &chrome, error: None, done: Vec::new() })
+    page(&chrome, &ImportPage { chrome: &chrome, error: None, done: Vec::new(), warnings: Vec::new() })
 }
 
 /// Reads the uploaded statement file and imports it; a refused file is shown
 /// with the line and the reason.
+/// The warning for a statement that opens elsewhere than the previous one closed.
+fn gap_warning(chrome: &Chrome, r: &ImportReport) -> Option<String> {
+    let (lang, g) = (chrome.lang, r.gap?);
+    let difference = koprogo_domain::money::Cents::new(g.opening.get() - g.previous_closing.get()).unwrap_or_default();
+    Some(lang.t_with(
+        "import-gap",
+        &[
+            ("statement", r.statement_number.clone().into()),
+            ("account", r.account.clone().into()),
+            ("opening", lang.money(g.opening).into()),
+            ("previous", lang.money(g.previous_closing).into()),
+            ("date", lang.date(g.previous_date).into()),
+            ("difference", lang.money(difference).into()),
+        ],
+    ))
+}
+
 pub async fn import(State(app): State<App>, chrome: Chrome, viewer: Viewer, upload: Upload) -> Response {
     if let Err(error) = viewer.actor.grant(Action::RecordPayment) {
         return error_page(&chrome, &error.into());
     }
     let refused = |message: String| {
-        page_with_status(&chrome, StatusCode::UNPROCESSABLE_ENTITY, &ImportPage { chrome: &chrome, error: Some(message), done: Vec::new() })
+        page_with_status(
+            &chrome,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ImportPage { chrome: &chrome, error: Some(message), done: Vec::new(), warnings: Vec::new() },
+        )
     };
     let statements = match koprogo_bank::parse(&upload.file) {
         Ok(statements) => statements,
@@ -208,6 +231,7 @@ pub async fn import(State(app): State<App>, chrome: Chrome, viewer: Viewer, uplo
     };
     let names = building_names(&app, &viewer).await.unwrap_or_default();
     let lang = chrome.lang;
+    let warnings = reports.iter().filter_map(|r| gap_warning(&chrome, r)).collect();
     let done = reports
         .into_iter()
         .map(|r: ImportReport| {
@@ -220,7 +244,7 @@ pub async fn import(State(app): State<App>, chrome: Chrome, viewer: Viewer, uplo
             format!("{} · {} · {} — {what}", name_of(&names, r.building_id), r.account, r.statement_number)
         })
         .collect();
-    page(&chrome, &ImportPage { chrome: &chrome, error: None, done })
+    page(&chrome, &ImportPage { chrome: &chrome, error: None, done, warnings })
 }
 
 pub struct ArrearRow {

@@ -319,3 +319,44 @@ async fn a_call_is_issued_once_per_preview_however_often_it_is_sent() {
     their_call["building_id"] = json!(theirs);
     assert_eq!(b.t.post("/api/v1/calls", &stranger, their_call).await.status, 201);
 }
+
+/// A CODA statement of the working account: `old` cents opening, one credit, closing on `day`.
+fn statement_on(number: &str, old: i64, credit: i64, day: chrono::NaiveDate) -> String {
+    let movement = Movement {
+        bank_reference: format!("{number}/1"),
+        amount: Cents::new(credit).expect("cents"),
+        value_date: day,
+        entry_date: day,
+        communication: Communication::None,
+        counterparty_account: None,
+        counterparty_bic: None,
+        counterparty_name: Some("Payeur".to_owned()),
+    };
+    let statement = Statement {
+        account: "BE68539007547034".to_owned(),
+        statement_number: number.to_owned(),
+        old_balance: Cents::new(old).expect("cents"),
+        new_balance: Cents::new(old + credit).expect("cents"),
+        new_balance_date: day,
+        movements: vec![movement],
+    };
+    koprogo_bank::coda::write(&[statement], day).into_iter().map(char::from).collect()
+}
+
+#[tokio::test]
+async fn a_statement_that_does_not_open_where_the_last_one_closed_is_flagged() {
+    let b = building().await;
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2027, m, d).expect("day");
+    let first = b.t.post("/api/v1/bank-statements", &b.token, Value::String(statement_on("001", 0, 1_000, day(1, 20)))).await;
+    assert_eq!((first.status.as_u16(), first.body[0].get("opening_gap")), (201, None), "{}", first.body);
+    let follows = b.t.post("/api/v1/bank-statements", &b.token, Value::String(statement_on("002", 1_000, 500, day(2, 20)))).await;
+    assert_eq!(follows.body[0].get("opening_gap"), None, "it opens where the first closed");
+    // The March statement opens at 25.00 €: April's … or one is missing.
+    let mut browser = crate::browser::Browser::default();
+    browser.sign_in(&b.t, "syndic@horizon.be").await;
+    browser.get(&b.t, "/payments/import").await;
+    let page = browser.upload(&b.t, "/payments/import", "mars.cod", statement_on("004", 2_500, 700, day(3, 20)).as_bytes()).await;
+    assert!(page.html.contains("ouvre à 25,00\u{a0}€"), "{}", page.html);
+    assert!(page.html.contains("se fermait à 15,00\u{a0}€ le 20/02/2027") && page.html.contains("10,00\u{a0}€"), "{}", page.html);
+    assert_eq!(b.t.get("/api/v1/payments", &b.token).await.body["pagination"]["total_items"], json!(3), "imported all the same");
+}
