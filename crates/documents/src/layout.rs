@@ -149,6 +149,31 @@ pub enum Op {
     },
 }
 
+/// A table's text size, its row height and the leading of a wrapped cell.
+const CELL: f32 = 8.5;
+const ROW: f32 = 14.0;
+const LEADING: f32 = 10.0;
+/// The most lines a cell wraps to; the last is cut to fit.
+const MAX_LINES: usize = 4;
+
+/// A left-aligned cell's lines within its column.
+fn cell_lines(cell: &str, column: &Column, bold: bool) -> Vec<String> {
+    let room = column.width - 6.0;
+    let mut lines = wrap(cell, CELL, bold, room);
+    if lines.len() > MAX_LINES {
+        let rest = lines.split_off(MAX_LINES - 1).join(" ");
+        lines.push(fit(&rest, CELL, bold, room));
+    }
+    lines
+}
+
+/// The height of a row: one line, plus the lines its longest text wraps to.
+fn row_height(columns: &[Column], cells: &[String], bold: bool) -> f32 {
+    let lines =
+        columns.iter().zip(cells).filter(|(c, _)| !c.right).map(|(c, cell)| cell_lines(cell, c, bold).len()).max().unwrap_or(1).max(1);
+    ROW + LEADING * f32::from(u8::try_from(lines - 1).unwrap_or(u8::MAX))
+}
+
 /// Pages numbered together (one letter, one statement).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Section {
@@ -234,41 +259,46 @@ impl Flow {
         }
     }
 
-    /// A table: a shaded header, then rows (cells cut to their column), the
-    /// header repeated on every page it continues on. A `bold` row is a total.
+    /// A table: a shaded header, then rows, the header repeated on every page
+    /// it continues on. Text wraps within its column (a supplier's long name,
+    /// a key's name, a fund) up to `MAX_LINES`, the last line cut; figures,
+    /// right-aligned, stay on one line. A `bold` row is a total.
     pub fn table(&mut self, columns: &[Column], header: &[String], rows: &[(bool, Vec<String>)]) {
-        const SIZE: f32 = 8.5;
-        const ROW: f32 = 14.0;
         let draw_header = |flow: &mut Flow| {
-            flow.ensure(ROW * 2.0);
-            flow.fill(MARGIN, flow.y, RIGHT - MARGIN, ROW, 230);
-            flow.cells(columns, header, true, SIZE);
-            flow.y += ROW;
+            let height = row_height(columns, header, true);
+            flow.ensure(height + ROW);
+            flow.fill(MARGIN, flow.y, RIGHT - MARGIN, height, 230);
+            flow.cells(columns, header, true);
+            flow.y += height;
         };
         draw_header(self);
         for (bold, cells) in rows {
-            if self.y + ROW > BOTTOM {
+            let height = row_height(columns, cells, *bold);
+            if self.y + height > BOTTOM {
                 self.new_page();
                 draw_header(self);
             }
             if *bold {
                 self.rule(self.y);
             }
-            self.cells(columns, cells, *bold, SIZE);
-            self.y += ROW;
+            self.cells(columns, cells, *bold);
+            self.y += height;
         }
         self.y += 4.0;
     }
 
-    fn cells(&mut self, columns: &[Column], cells: &[String], bold: bool, size: f32) {
+    fn cells(&mut self, columns: &[Column], cells: &[String], bold: bool) {
         let baseline = self.y + 10.0;
         let mut x = MARGIN;
         for (column, cell) in columns.iter().zip(cells) {
-            let text = fit(cell, size, bold, column.width - 6.0);
             if column.right {
-                self.text_right(x + column.width - 3.0, baseline, size, bold, &text);
+                let text = fit(cell, CELL, bold, column.width - 6.0);
+                self.text_right(x + column.width - 3.0, baseline, CELL, bold, &text);
             } else {
-                self.text(x + 3.0, baseline, size, bold, 0, &text);
+                for (i, line) in cell_lines(cell, column, bold).iter().enumerate() {
+                    let y = baseline + LEADING * f32::from(u8::try_from(i).unwrap_or(u8::MAX));
+                    self.text(x + 3.0, y, CELL, bold, 0, line);
+                }
             }
             x += column.width;
         }
@@ -283,6 +313,26 @@ impl Flow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_cell_wraps_within_its_column_and_the_row_grows() {
+        let columns = [col(120.0, false), col(60.0, true)];
+        let supplier = "Entreprise générale de toitures et de zinguerie Vandenbroucke";
+        let mut flow = Flow::new(Language::Fr, String::new(), String::new());
+        flow.table(
+            &columns,
+            &["Fournisseur".to_owned(), "Montant".to_owned()],
+            &[(false, vec![supplier.to_owned(), "1.234,56 €".to_owned()])],
+        );
+        let section = flow.finish();
+        let texts: Vec<String> =
+            section.pages.concat().iter().filter_map(|op| if let Op::Text { text, .. } = op { Some(text.clone()) } else { None }).collect();
+        let shown = texts.iter().filter(|t| supplier.contains(t.as_str())).cloned().collect::<Vec<_>>().join(" ");
+        assert_eq!(shown, supplier, "every word of the name is printed: {texts:?}");
+        assert!(row_height(&columns, &[supplier.to_owned(), String::new()], false) > ROW);
+        let long = "mot ".repeat(200);
+        assert_eq!(cell_lines(&long, &columns[0], false).len(), MAX_LINES, "a cell wraps to a few lines at most");
+    }
 
     #[test]
     fn text_is_measured_with_the_font() {
