@@ -253,14 +253,54 @@ pub async fn erase(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id
 #[template(path = "register.html")]
 struct RegisterPage<'a> {
     chrome: &'a Chrome,
-    register: crate::api::privacy::RegisterView,
+    controller: Option<String>,
+    activities: Vec<RegisterEntry>,
+}
+
+/// One processing activity, in the reader's language: the register is the
+/// association's own document, not the API's.
+pub struct RegisterEntry {
+    pub name: String,
+    /// (label, text) of its lawful basis, subjects, recipients, retention.
+    pub facts: Vec<(String, String)>,
+    /// The kinds of personal data it holds.
+    pub categories: String,
+}
+
+fn register_entries(chrome: &Chrome) -> Vec<RegisterEntry> {
+    use koprogo_app::privacy::inventory::{ACTIVITIES, Category, Purpose, columns_of};
+    ACTIVITIES
+        .iter()
+        .map(|a| {
+            let code = match a.purpose {
+                Purpose::Register => "register",
+                Purpose::Accounting => "accounting",
+                Purpose::Communication => "communication",
+                Purpose::Logins => "logins",
+                Purpose::Accountability => "accountability",
+            };
+            let mut categories: Vec<Category> = columns_of(a.purpose).into_iter().map(|(c, _)| c).collect();
+            categories.sort();
+            categories.dedup();
+            let named: Vec<String> =
+                categories.iter().map(|c| chrome.t(&format!("register-category-{}", c.label().replace(' ', "-")))).collect();
+            RegisterEntry {
+                name: chrome.t(&format!("register-{code}-name")),
+                facts: ["basis", "subjects", "recipients", "retention"]
+                    .iter()
+                    .map(|f| (chrome.t(&format!("register-{f}")), chrome.t(&format!("register-{code}-{f}"))))
+                    .collect(),
+                categories: named.join(", "),
+            }
+        })
+        .collect()
 }
 
 pub async fn register(State(app): State<App>, chrome: Chrome, viewer: Viewer) -> Response {
     match app.privacy_register(&viewer.actor).await {
         Ok(controller) => {
             let template =
-                RegisterPage { chrome: &chrome, register: crate::api::privacy::register_view(controller.map(|o| o.name.to_string())) };
+                RegisterPage { chrome: &chrome, controller: controller.map(|o| o.name.to_string()), activities: register_entries(&chrome) };
             page(&chrome, &template)
         }
         Err(error) => error_page(&chrome, &error.into()),

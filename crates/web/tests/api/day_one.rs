@@ -85,3 +85,17 @@ async fn each_action_is_confirmed_once_on_the_next_page() {
     syndic.cookies.push(("kp_flash".to_owned(), "<script>".to_owned()));
     assert!(!syndic.get(&t, "/expenses").await.html.contains("&lt;script&gt;"));
 }
+
+#[tokio::test]
+async fn the_register_of_processing_reads_in_the_reader_s_language() {
+    let t = TestApp::new().await;
+    let _estate = t.estate().await;
+    let mut syndic = crate::browser::Browser::default();
+    syndic.sign_in(&t, "syndic@horizon.be").await;
+    let french = syndic.get(&t, "/privacy").await;
+    assert!(french.html.contains("Base juridique") && french.html.contains("coordonnées") && french.html.contains("Mesures de sécurité"));
+    assert!(!french.html.contains("Lawful basis") && !french.html.contains("owners.email"), "no English, no raw column: {}", french.html);
+    syndic.get(&t, "/lang/nl?back=/privacy").await;
+    let dutch = syndic.get(&t, "/privacy").await;
+    assert!(dutch.html.contains("Rechtsgrond") && dutch.html.contains("Register van de mede-eigenaars"), "{}", dutch.html);
+}
