@@ -7,6 +7,9 @@ use axum::response::Response;
 use koprogo_app::App;
 use koprogo_app::listing::{AuditSort, ListQuery};
 use koprogo_app::ports::audit::AuditFilter;
+use koprogo_domain::audit::ChainedEvent;
+use koprogo_domain::ids::OwnerId;
+use std::collections::HashMap;
 
 use super::render::{error_page, page, percent_encode};
 use super::session::{Chrome, Viewer};
@@ -43,6 +46,54 @@ struct AuditPage<'a> {
     next: Option<String>,
 }
 
+/// The names behind the ids of a page of events: people, buildings, owners.
+async fn names_of(app: &App, viewer: &Viewer, events: &[ChainedEvent]) -> Result<HashMap<uuid::Uuid, String>, koprogo_app::AppError> {
+    let mut names: HashMap<uuid::Uuid, String> = HashMap::new();
+    if let Ok(team) = app.team(&viewer.actor).await {
+        names.extend(team.members.iter().map(|(u, _)| (u.id.as_uuid(), format!("{} {}", u.first_name, u.last_name))));
+    }
+    names.extend(super::calls::building_names(app, viewer).await?.into_iter().filter_map(|(id, n)| id.parse().ok().map(|id| (id, n))));
+    let owners: Vec<OwnerId> =
+        events.iter().filter(|e| e.body.object_type == "owner").filter_map(|e| e.body.object_id).map(OwnerId::from_uuid).collect();
+    names.extend(app.owner_names(&viewer.actor, &owners).await?.into_iter().map(|(id, n)| (id.as_uuid(), n)));
+    Ok(names)
+}
+
+/// One event as a sentence's parts: who, what (in the reader's words), on which named object.
+fn row(chrome: &Chrome, names: &HashMap<uuid::Uuid, String>, e: &ChainedEvent) -> EventRow {
+    let b = &e.body;
+    let changes: Vec<String> = b
+        .changes
+        .iter()
+        .map(|c| format!("{}: {} → {}", c.field, c.before.as_deref().unwrap_or("∅"), c.after.as_deref().unwrap_or("∅")))
+        .collect();
+    let role = b.actor_role.as_deref().map(|r| chrome.t(&format!("role-{r}"))).unwrap_or_default();
+    let actor = match b.actor_user.and_then(|u| names.get(&u)) {
+        Some(name) => format!("{name} ({role})"),
+        None => role,
+    };
+    let kind_key = format!("audit-object-{}", b.object_type);
+    let kind = Some(chrome.t(&kind_key)).filter(|k| *k != kind_key).unwrap_or_else(|| b.object_type.clone());
+    let object = match b.object_id {
+        Some(id) => match names.get(&id) {
+            Some(name) => format!("{kind} « {name} »"),
+            None => format!("{kind} {}", id.simple().to_string().get(..8).unwrap_or_default()),
+        },
+        None => kind,
+    };
+    let key = format!("audit-{}", b.action.replace(['.', '_'], "-"));
+    let said = chrome.t(&key);
+    EventRow {
+        seq: e.seq,
+        at: chrome.lang.time(b.at),
+        actor,
+        action: if said == key { b.action.clone() } else { said },
+        object,
+        outcome: chrome.t(&format!("audit-outcome-{}", b.outcome.as_str())),
+        changes: changes.join(" · "),
+    }
+}
+
 pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(filters): Query<Filters>) -> Response {
     let query = match ListQuery::parse(filters.page, Some(50), AuditSort::Seq, Some("desc")) {
         Ok(query) => query,
@@ -55,27 +106,11 @@ pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(
         Ok(found) => found,
         Err(error) => return error_page(&chrome, &error.into()),
     };
-    let rows = events
-        .items
-        .iter()
-        .map(|e| {
-            let b = &e.body;
-            let changes: Vec<String> = b
-                .changes
-                .iter()
-                .map(|c| format!("{}: {} → {}", c.field, c.before.as_deref().unwrap_or("∅"), c.after.as_deref().unwrap_or("∅")))
-                .collect();
-            EventRow {
-                seq: e.seq,
-                at: chrome.lang.time(b.at),
-                actor: b.actor_role.clone().unwrap_or_default(),
-                action: b.action.clone(),
-                object: format!("{} {}", b.object_type, b.object_id.map(|id| id.to_string()).unwrap_or_default()),
-                outcome: b.outcome.as_str().to_owned(),
-                changes: changes.join(" · "),
-            }
-        })
-        .collect();
+    let names = match names_of(&app, &viewer, &events.items).await {
+        Ok(names) => names,
+        Err(error) => return error_page(&chrome, &error.into()),
+    };
+    let rows = events.items.iter().map(|e| row(&chrome, &names, e)).collect();
     let verdict = match &report.broken {
         None => chrome.lang.t_with("audit-intact", &[("count", report.events.into())]),
         Some(broken) => chrome.lang.t_with("audit-broken", &[("seq", broken.seq.into())]),

@@ -109,10 +109,12 @@ async fn the_syndic_reads_the_trail_in_the_web_interface() {
     let page = browser.get(&t, "/audit?object_type=owner").await;
     assert_eq!(page.status, 200, "{}", page.html);
     assert!(
-        page.html.contains("Chaîne intacte") && page.html.contains("owner.created") && !page.html.contains("unit.created"),
+        page.html.contains("Chaîne intacte") && page.html.contains("Propriétaire ajouté") && !page.html.contains("Lot créé"),
         "{}",
         page.html
     );
+    // Who did it, and to whom, by name: not a role and an id.
+    assert!(page.html.contains("propriétaire « Luc Peeters »") && page.html.contains("(Syndic)"), "{}", page.html);
     let csv = browser.get(&t, "/audit.csv?object_type=owner").await;
     assert!(csv.html.lines().count() >= 2 && csv.html.contains(&e.owner));
     let mut accountant = crate::browser::Browser::default();
