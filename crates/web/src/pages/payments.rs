@@ -49,6 +49,9 @@ struct PaymentsPage<'a> {
     can_record: bool,
     previous: Option<String>,
     next: Option<String>,
+    /// The building filter: every building, and the one chosen.
+    buildings: Vec<(String, String)>,
+    building: String,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -146,6 +149,8 @@ pub async fn list(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(
         can_record,
         previous: (current > 1).then(|| link(current - 1)),
         next: (current < pages).then(|| link(current + 1)),
+        building: building.map(|b| b.to_string()).unwrap_or_default(),
+        buildings: names,
     };
     page(&chrome, &template)
 }

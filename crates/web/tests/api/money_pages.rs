@@ -94,10 +94,11 @@ async fn a_syndic_previews_issues_and_downloads_a_call_then_clears_the_inbox() {
     assert!(imported.html.contains("2 paiements enregistrés, dont 1 imputé automatiquement"), "{}", imported.html);
     let broken = syndic.upload(&b.t, "/payments/import", "statement.cod", b"not a statement").await;
     assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(broken.html.contains("line 1"), "{}", broken.html);
+    assert!(broken.html.contains("à la ligne 1 : ce n"), "in the page's language, with the line: {}", broken.html);
 
     let inbox = syndic.get(&b.t, "/payments?inbox=1").await;
     assert!(inbox.html.contains("Un paiement à imputer") && inbox.html.contains("42,42"), "{}", inbox.html);
+    assert!(syndic.get(&b.t, &format!("/payments?inbox=1&building={}", uuid::Uuid::now_v7())).await.html.contains("Aucun paiement"));
     assert!(
         inbox.html.contains(
             r#"name="call_line_id" required>
