@@ -276,6 +276,15 @@ impl App {
         Ok(OwnerAccount { owner_id: owner, lines, payments, positions })
     }
 
+    /// One owner's positions by building, without the lines and payments
+    /// `owner_account` also reads: what the owner's page shows.
+    pub async fn owner_positions(&self, actor: &Actor, owner: OwnerId) -> Result<Vec<OwnerPosition>, AppError> {
+        let grant = actor.grant(Action::ReadPayments)?;
+        self.owner(actor, owner).await?;
+        let today = self.clock.now().date_naive();
+        Ok(self.store.payments.positions(grant.tenant, None, Some(owner), today, &grant.visible).await?)
+    }
+
     /// Every owner's position, by building: called, paid, balance and overdue, by fund.
     pub async fn arrears(&self, actor: &Actor, building: Option<BuildingId>) -> Result<Vec<OwnerPosition>, AppError> {
         let grant = actor.grant(Action::ReadPayments)?;

@@ -167,20 +167,6 @@ fn check_period(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
 
 impl App {
     /// The organisation and building heading every document of `building`.
-    /// The buildings where the owner holds, or held, a unit.
-    async fn held_buildings(&self, grant: &Grant, owner: OwnerId) -> Result<Vec<BuildingId>, AppError> {
-        let filter = crate::ports::OwnershipFilter { owner: Some(owner), ..Default::default() };
-        let query = ListQuery { page: 1, per_page: MAX_PER_PAGE, sort: crate::listing::OwnershipSort::CreatedAt, descending: false };
-        let held = self.store.owners.ownerships(grant.tenant, &query, &filter, &grant.visible).await?.items;
-        let mut buildings = Vec::with_capacity(held.len());
-        for ownership in held {
-            if let Some(unit) = self.store.units.unit(grant.tenant, ownership.details.unit_id).await? {
-                buildings.push(unit.details.building_id);
-            }
-        }
-        Ok(buildings)
-    }
-
     pub(crate) async fn association(&self, grant: &Grant, building: BuildingId) -> Result<Association, AppError> {
         if !grant.sees_building(building) {
             return Err(AppError::NotFound);
@@ -242,7 +228,8 @@ impl App {
                 let mut buildings: Vec<BuildingId> = every_line.iter().map(|l| l.building_id).collect();
                 if buildings.is_empty() {
                     // Charged but never called yet: the buildings they hold in.
-                    buildings = self.held_buildings(&grant, owner.id).await?;
+                    let held = self.store.search.owner_buildings(grant.tenant, &[owner.id]).await?;
+                    buildings = held.into_iter().map(|(_, b)| b).filter(|b| grant.sees_building(*b)).collect();
                 }
                 buildings.sort();
                 buildings.dedup();

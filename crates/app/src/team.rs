@@ -161,7 +161,8 @@ impl App {
     /// (or the existing account, given its password) joins the organisation
     /// with the role and scope chosen, and is signed in.
     pub async fn accept_invitation(&self, token: &str, form: Acceptance<'_>) -> Result<Session, AppError> {
-        let Invited { invitation, organization, .. } = self.invitation(token).await?;
+        let found = self.store.team.invitation(&token_digest(token), self.clock.now()).await?;
+        let (invitation, organization) = found.ok_or(AppError::NotFound)?;
         let existing = self.store.accounts.user_by_email(&invitation.email).await?;
         let (user, joining) = match existing {
             Some((user, hash)) => {

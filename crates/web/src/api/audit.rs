@@ -145,6 +145,11 @@ async fn csv(State(app): State<App>, auth: Authenticated, ApiQuery(f): ApiQuery<
     Ok(super::statements::file(text.into_bytes(), "text/csv; charset=utf-8", "journal-audit.csv"))
 }
 
+/// One field's change as the page and the CSV write it: `field: before → after`, `∅` for none.
+pub(crate) fn change_text(c: &koprogo_domain::audit::Change) -> String {
+    format!("{}: {} → {}", c.field, c.before.as_deref().unwrap_or("∅"), c.after.as_deref().unwrap_or("∅"))
+}
+
 /// The events as CSV rows; the hashes let anyone recompute the chain.
 pub fn audit_csv(events: &[ChainedEvent]) -> anyhow::Result<String> {
     let mut out = csv::Writer::from_writer(Vec::new());
@@ -165,11 +170,7 @@ pub fn audit_csv(events: &[ChainedEvent]) -> anyhow::Result<String> {
     ])?;
     for e in events {
         let b = &e.body;
-        let changes: Vec<String> = b
-            .changes
-            .iter()
-            .map(|c| format!("{}: {} → {}", c.field, c.before.as_deref().unwrap_or("∅"), c.after.as_deref().unwrap_or("∅")))
-            .collect();
+        let changes: Vec<String> = b.changes.iter().map(change_text).collect();
         out.write_record(
             [
                 e.seq.to_string(),

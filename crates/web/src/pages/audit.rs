@@ -62,11 +62,7 @@ async fn names_of(app: &App, viewer: &Viewer, events: &[ChainedEvent]) -> Result
 /// One event as a sentence's parts: who, what (in the reader's words), on which named object.
 fn row(chrome: &Chrome, names: &HashMap<uuid::Uuid, String>, e: &ChainedEvent) -> EventRow {
     let b = &e.body;
-    let changes: Vec<String> = b
-        .changes
-        .iter()
-        .map(|c| format!("{}: {} → {}", c.field, c.before.as_deref().unwrap_or("∅"), c.after.as_deref().unwrap_or("∅")))
-        .collect();
+    let changes: Vec<String> = b.changes.iter().map(crate::api::audit::change_text).collect();
     let role = b.actor_role.as_deref().map(|r| chrome.t(&format!("role-{r}"))).unwrap_or_default();
     let actor = match b.actor_user.and_then(|u| names.get(&u)) {
         Some(name) => format!("{name} ({role})"),

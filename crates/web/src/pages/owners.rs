@@ -138,8 +138,7 @@ pub async fn owner(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(id
             units.push(app.unit(actor, ownership.details.unit_id).await?);
         }
         let names = super::calls::building_names(&app, &viewer).await?;
-        let positions =
-            if actor.grant(Action::ReadPayments).is_ok() { app.owner_account(actor, owner.id).await?.positions } else { Vec::new() };
+        let positions = if actor.grant(Action::ReadPayments).is_ok() { app.owner_positions(actor, owner.id).await? } else { Vec::new() };
         Ok::<_, AppError>((owner, held, units, names, positions))
     };
     let (owner, held, units, names, positions) = match found.await {

@@ -96,19 +96,14 @@ async fn team_page(app: &App, chrome: &Chrome, viewer: &Viewer, prefill: &Prefil
             }
         })
         .collect();
-    let owner = match prefill.owner_id.as_deref().and_then(|o| o.parse::<uuid::Uuid>().ok()) {
+    // Inviting an owner from their record: their name, and their address to start from.
+    let (owner, email) = match prefill.owner_id.as_deref().and_then(|o| o.parse::<uuid::Uuid>().ok()) {
         Some(id) => {
             let found = app.owner(&viewer.actor, OwnerId::from_uuid(id)).await?;
-            Some((id.to_string(), found.details.display_name()))
+            let email = found.details.email.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_default();
+            (Some((id.to_string(), found.details.display_name())), email)
         }
-        None => None,
-    };
-    let email = match &owner {
-        Some((id, _)) => {
-            let found = app.owner(&viewer.actor, OwnerId::from_uuid(id.parse().unwrap_or_default())).await?;
-            found.details.email.map(|e| e.as_str().to_owned()).unwrap_or_default()
-        }
-        None => String::new(),
+        None => (None, String::new()),
     };
     let error = error.map(|e| match e.field_errors().next() {
         Some((field, code)) => format!("{} : {}", chrome.t(&format!("team-{field}")), lang.error(code)),
