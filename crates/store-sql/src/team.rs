@@ -177,26 +177,25 @@ macro_rules! team_store {
                 async fn remove_member(&self, tenant: TenantId, user: UserId) -> StoreResult<bool> {
                     let (t, u) = (tenant.as_uuid(), user.as_uuid());
                     let mut tx = self.begin_platform().await?;
-                    let role: Option<String> = sqlx::query_scalar(AssertSqlSafe(format!(
-                        "SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2{}",
-                        Self::LOCKS_HEAD
-                    )))
-                    .bind(t)
-                    .bind(u)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                    let Some(role) = role else { return Ok(false) };
-                    if role == Role::Syndic.as_str() {
-                        let others: i64 = sqlx::query_scalar(
-                            "SELECT COUNT(*) FROM memberships WHERE organization_id = $1 AND user_id <> $2 AND role = 'syndic'",
-                        )
+                    let role: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2")
                         .bind(t)
                         .bind(u)
-                        .fetch_one(&mut *tx)
+                        .fetch_optional(&mut *tx)
                         .await
                         .map_err(db_error)?;
-                        if others == 0 {
+                    let Some(role) = role else { return Ok(false) };
+                    if role == Role::Syndic.as_str() {
+                        // Every syndic of the organisation is locked (where rows lock), so two
+                        // syndics removing each other at once cannot leave it with none.
+                        let syndics: Vec<Uuid> = sqlx::query_scalar(AssertSqlSafe(format!(
+                            "SELECT user_id FROM memberships WHERE organization_id = $1 AND role = 'syndic'{}",
+                            Self::LOCKS_HEAD
+                        )))
+                        .bind(t)
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                        if syndics.iter().all(|s| *s == u) {
                             return Err(StoreError::Rule(Rule::LastSyndic));
                         }
                     }

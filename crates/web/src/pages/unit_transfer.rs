@@ -3,10 +3,10 @@
 //! shares, in one step that ends and starts the ownerships.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use koprogo_app::App;
-use koprogo_app::listing::{ListQuery, MAX_PER_PAGE, OwnerSort, OwnershipSort};
+use koprogo_app::listing::{ListQuery, MAX_PER_PAGE, OwnershipSort};
 use koprogo_app::ports::OwnershipFilter;
 use koprogo_domain::ids::{OwnerId, UnitId};
 use koprogo_domain::owner::{Share, Transfer};
@@ -41,6 +41,8 @@ struct TransferPage<'a> {
     owners: Vec<(String, String)>,
     buyers: Vec<BuyerRow>,
     date: String,
+    /// The words narrowing the buyers offered.
+    q: String,
     errors: Vec<String>,
 }
 
@@ -55,6 +57,7 @@ async fn transfer_page(
     chrome: &Chrome,
     viewer: &Viewer,
     unit: uuid::Uuid,
+    q: &str,
     form: Option<&Form>,
     error: Option<ApiError>,
 ) -> Response {
@@ -65,16 +68,16 @@ async fn transfer_page(
         let filter = OwnershipFilter { unit: Some(unit.id), on: Some(today), ..OwnershipFilter::default() };
         let query = ListQuery { page: 1, per_page: MAX_PER_PAGE, sort: OwnershipSort::StartDate, descending: false };
         let held = app.ownerships(&viewer.actor, &query, &filter).await?.items;
-        let every = ListQuery { page: 1, per_page: MAX_PER_PAGE, sort: OwnerSort::LastName, descending: false };
-        let owners = app.owners(&viewer.actor, &every, None).await?.items;
-        let options = super::owners::owner_options(app, viewer, form.map(|f| f.get("q"))).await?;
-        Ok::<_, koprogo_app::AppError>((unit, held, owners, options))
+        let holders: Vec<OwnerId> = held.iter().map(|o| o.details.owner_id).collect();
+        let names = app.owner_names(&viewer.actor, &holders).await?;
+        let options = super::owners::owner_options(app, viewer, Some(q)).await?;
+        Ok::<_, koprogo_app::AppError>((unit, held, names, options))
     };
-    let (unit, held, owners, options) = match found.await {
+    let (unit, held, names, options) = match found.await {
         Ok(found) => found,
         Err(error) => return error_page(chrome, &error.into()),
     };
-    let name = |id: OwnerId| owners.iter().find(|o| o.id == id).map(|o| o.details.display_name()).unwrap_or_default();
+    let name = |id: OwnerId| names.get(&id).cloned().unwrap_or_default();
     let chosen: Vec<&str> =
         form.map(|f| f.0.iter().filter(|(k, _)| k == "seller_ids").map(|(_, v)| v.as_str()).collect()).unwrap_or_default();
     let sellers = held
@@ -108,6 +111,7 @@ async fn transfer_page(
         owners: options,
         buyers,
         date: form.map(|f| f.get("date").to_owned()).unwrap_or_default(),
+        q: q.to_owned(),
         errors,
     };
     page_with_status(chrome, status, &template)
@@ -124,8 +128,13 @@ fn field_label(chrome: &Chrome, field: &str) -> String {
     chrome.t(key)
 }
 
-pub async fn form(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(unit): Id) -> Response {
-    transfer_page(&app, &chrome, &viewer, unit, None, None).await
+#[derive(serde::Deserialize, Default)]
+pub struct Buyers {
+    q: Option<String>,
+}
+
+pub async fn form(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(unit): Id, Query(buyers): Query<Buyers>) -> Response {
+    transfer_page(&app, &chrome, &viewer, unit, buyers.q.as_deref().unwrap_or(""), None, None).await
 }
 
 /// The form as the API's body: the rows with a buyer, shares in the page's language.
@@ -159,6 +168,6 @@ pub async fn record(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(u
     let done = async { app.transfer_unit(&viewer.actor, UnitId::from_uuid(unit), parsed(&form)?).await.map_err(ApiError::from) };
     match done.await {
         Ok(_) => with_flash(Redirect::to(&format!("/units/{unit}")).into_response(), "done-unit-transferred"),
-        Err(error) => transfer_page(&app, &chrome, &viewer, unit, Some(&form), Some(error)).await,
+        Err(error) => transfer_page(&app, &chrome, &viewer, unit, form.get("q"), Some(&form), Some(error)).await,
     }
 }

@@ -21,6 +21,8 @@ async fn a_sale_is_recorded_in_one_step_on_the_unit_page() {
     let form = browser.get(&t, &format!("/units/{}/transfer", estate.unit)).await;
     assert!(form.html.contains("Peeters (100\u{a0}%)") || form.html.contains("Peeters (100 %)"), "the seller today: {}", form.html);
     let path = format!("/units/{}/transfer", estate.unit);
+    let narrowed = browser.get(&t, &format!("{path}?q=lemaire")).await.html;
+    assert!(narrowed.contains("Luc Lemaire") && !narrowed.contains("Luc Dubois"), "the buyers offered are searched: {narrowed}");
     let seller = estate.owner.as_str();
     // 60 + 30: not what the seller gives up; nothing is written.
     let wrong = [
