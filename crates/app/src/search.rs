@@ -15,9 +15,10 @@ pub const SEARCH_LIMIT: u32 = 20;
 /// Owners offered by a form's picker.
 pub const PICKER_LIMIT: u32 = 50;
 
-/// The words of a search, lower-cased: at most five, each at most 60 characters.
+/// The words of a search, lower-cased and without accents (as the stores
+/// fold the columns they compare with): at most five, each at most 60 characters.
 pub fn words(text: &str) -> Vec<String> {
-    text.split_whitespace().take(5).map(|w| w.chars().take(60).collect::<String>().to_lowercase()).collect()
+    text.split_whitespace().take(5).map(|w| koprogo_domain::text::fold(&w.chars().take(60).collect::<String>())).collect()
 }
 
 impl App {

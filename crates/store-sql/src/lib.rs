@@ -94,8 +94,8 @@ where
     list.push_unseparated(")");
 }
 
-/// ` AND (LOWER(a) LIKE w OR LOWER(b) LIKE w …)` for each of the lower-cased
-/// `words`, their own `%`, `_` and `\` taken literally.
+/// ` AND (fold(a) LIKE w OR fold(b) LIKE w …)` for each of the folded
+/// `words` (`koprogo_domain::text::fold`), their own `%`, `_` and `\` taken literally.
 pub fn push_words<DB: sqlx::Database>(qb: &mut sqlx::QueryBuilder<DB>, columns: &[&str], words: &[String])
 where
     String: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
@@ -107,10 +107,20 @@ where
             if i > 0 {
                 qb.push(" OR ");
             }
-            qb.push(format_args!("LOWER(COALESCE({column}, '')) LIKE ")).push_bind(pattern.clone()).push(" ESCAPE '\\'");
+            qb.push(folded(column)).push(" LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
         }
         qb.push(")");
     }
+}
+
+/// `column` lower-cased without the accents of `ACCENT_FOLDS`, in SQL both
+/// databases run: `REPLACE` for each accented letter, then `LOWER` for ASCII.
+fn folded(column: &str) -> String {
+    let mut sql = format!("COALESCE({column}, '')");
+    for (accented, plain) in koprogo_domain::text::ACCENT_FOLDS {
+        sql = format!("REPLACE({sql}, '{accented}', '{plain}')");
+    }
+    format!("LOWER({sql})")
 }
 
 /// Where a list's total comes from when no filter needs a count.

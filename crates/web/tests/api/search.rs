@@ -47,3 +47,31 @@ async fn a_syndic_finds_an_owner_a_unit_and_a_supplier_by_a_few_words() {
     assert_eq!(owner.get(&t, "/search?q=peeters").await.status, StatusCode::FORBIDDEN);
     assert_eq!(t.get("/api/v1/search?q=peeters", &estate.tokens.stranger).await.body["owners"], json!([]), "nothing of another firm");
 }
+
+/// Typed without its accents or in capitals, a name is found on both databases
+/// (SQLite's `LOWER` alone folds ASCII only).
+async fn accents_do_not_hide_a_name(t: TestApp) {
+    let estate = t.estate().await;
+    let syndic = &estate.tokens.syndic;
+    let mut owner = crate::helpers::owner_body("Müller-Étienne");
+    owner["first_name"] = json!("Zoë");
+    t.create("/api/v1/owners", syndic, owner).await;
+    for q in ["erables", "ÉRABLES", "les%20érables"] {
+        let found = t.get(&format!("/api/v1/search?q={q}"), syndic).await.body;
+        assert_eq!(found["buildings"].as_array().map(Vec::len), Some(1), "{q}: {found}");
+    }
+    for q in ["muller", "MÜLLER etienne", "zoe"] {
+        let found = t.get(&format!("/api/v1/search?q={}", q.replace(' ', "%20")), syndic).await.body;
+        assert_eq!(found["owners"].as_array().map(Vec::len), Some(1), "{q}: {found}");
+    }
+}
+
+#[tokio::test]
+async fn accents_do_not_hide_a_name_on_sqlite() {
+    accents_do_not_hide_a_name(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn accents_do_not_hide_a_name_on_postgresql() {
+    accents_do_not_hide_a_name(TestApp::on_postgres().await).await;
+}
