@@ -84,7 +84,7 @@ impl App {
         if let Some(actor) = actor {
             actor.grant_platform(Action::ManageBilling)?;
         }
-        if period >= Month::of(self.clock.now().date_naive()) {
+        if period >= Month::of(self.clock.today()) {
             return Err(AppError::invalid("period", koprogo_domain::Invalid::Date));
         }
         let pricing = self.billing.pricing;
@@ -124,7 +124,7 @@ impl App {
         let customers = self.store.billing.customers().await?;
         let invoices = self.store.billing.invoices(None, None).await?;
         let pricing = self.billing.pricing;
-        let this_month = Month::of(now.date_naive());
+        let this_month = Month::of(crate::ports::belgian_day(now));
         let active: Vec<&Customer> = customers.iter().filter(|c| active_at(c, now)).collect();
         let paying: i64 = active
             .iter()

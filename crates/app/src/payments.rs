@@ -271,7 +271,7 @@ impl App {
         let query = ListQuery { page: 1, per_page: ACCOUNT_PAYMENTS, sort: PaymentSort::ValueDate, descending: false };
         let filter = PaymentFilter { owner: Some(owner), ..PaymentFilter::default() };
         let payments = self.store.payments.payments(grant.tenant, &query, &filter, &grant.visible).await?.items;
-        let today = self.clock.now().date_naive();
+        let today = self.clock.today();
         let positions = self.store.payments.positions(grant.tenant, None, Some(owner), today, &grant.visible).await?;
         Ok(OwnerAccount { owner_id: owner, lines, payments, positions })
     }
@@ -281,7 +281,7 @@ impl App {
     pub async fn owner_positions(&self, actor: &Actor, owner: OwnerId) -> Result<Vec<OwnerPosition>, AppError> {
         let grant = actor.grant(Action::ReadPayments)?;
         self.owner(actor, owner).await?;
-        let today = self.clock.now().date_naive();
+        let today = self.clock.today();
         Ok(self.store.payments.positions(grant.tenant, None, Some(owner), today, &grant.visible).await?)
     }
 
@@ -291,7 +291,7 @@ impl App {
         if !grant.reaches(building) {
             return Ok(Vec::new());
         }
-        let today = self.clock.now().date_naive();
+        let today = self.clock.today();
         Ok(self.store.payments.positions(grant.tenant, building, None, today, &grant.visible).await?)
     }
 }

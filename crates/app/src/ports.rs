@@ -259,6 +259,17 @@ pub struct Store {
 /// The current time, passed in so that tests can fix it.
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
+
+    /// Today in Belgium: what a due date, a reversal or a month is compared
+    /// with (between 22:00 and midnight UTC, Brussels is already tomorrow).
+    fn today(&self) -> chrono::NaiveDate {
+        belgian_day(self.now())
+    }
+}
+
+/// The day a moment falls on in Brussels.
+pub fn belgian_day(at: DateTime<Utc>) -> chrono::NaiveDate {
+    at.with_timezone(&chrono_tz::Europe::Brussels).date_naive()
 }
 
 pub struct SystemClock;
@@ -295,4 +306,19 @@ impl Clock for FixedClock {
 /// Used by `insert_unit`/`update_unit` callers: the quota rule as a check.
 pub fn quota_check(quota: Quota) -> impl Fn(u32, u64) -> Result<(), Rule> + Sync {
     move |base, elsewhere| koprogo_domain::unit::check_quota_fits(base, elsewhere, quota)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_late_evening_in_utc_is_already_tomorrow_in_brussels() {
+        let winter = chrono::Utc.with_ymd_and_hms(2026, 12, 31, 23, 30, 0).unwrap();
+        assert_eq!(super::belgian_day(winter), chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        let summer = chrono::Utc.with_ymd_and_hms(2026, 6, 30, 22, 15, 0).unwrap();
+        assert_eq!(super::belgian_day(summer), chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
+        let morning = chrono::Utc.with_ymd_and_hms(2026, 6, 30, 9, 0, 0).unwrap();
+        assert_eq!(super::belgian_day(morning), chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
+    }
 }

@@ -101,7 +101,7 @@ impl App {
             sent_by.entry(owner).or_default().push(reminder);
         }
         let now = self.clock.now();
-        let today = now.date_naive();
+        let today = crate::ports::belgian_day(now);
         let mut due = Vec::new();
         for (owner, owner_lines) in &by_owner {
             let Some(late) = arrear(owner_lines, paid.get(owner).copied().unwrap_or_default(), today) else { continue };

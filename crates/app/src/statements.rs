@@ -150,7 +150,7 @@ fn with_reversals(lines: impl Iterator<Item = AccountLine>) -> Vec<AccountLine> 
     for line in lines {
         if let Some(at) = line.cancelled_at {
             let reversed = CallLine { working: negate(line.line.working), reserve: negate(line.line.reserve), ..line.line.clone() };
-            let reversal = AccountLine { line: reversed, as_of: at.date_naive(), reversal: true, ..line.clone() };
+            let reversal = AccountLine { line: reversed, as_of: crate::ports::belgian_day(at), reversal: true, ..line.clone() };
             all.push(line);
             all.push(reversal);
         } else {
@@ -319,7 +319,7 @@ impl App {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<(NaiveDate, NaiveDate), AppError> {
-        let today = self.clock.now().date_naive();
+        let today = self.clock.today();
         let to = to.unwrap_or(today);
         let from = from.unwrap_or_else(|| association.building.details.year_start.year_containing(to));
         check_period(from, to)?;

@@ -105,7 +105,7 @@ async fn bill_monthly(app: App) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every.tick().await;
-        let last_month = koprogo_domain::billing::Month::of(app.clock.now().date_naive()).previous();
+        let last_month = koprogo_domain::billing::Month::of(app.clock.today()).previous();
         if let Err(error) = app.run_billing(None, last_month).await {
             tracing::warn!(target: "koprogo::billing", error = %error, period = %last_month, "the monthly invoicing failed; retrying in an hour");
         }
@@ -250,7 +250,7 @@ pub async fn billing(command: crate::settings::BillingCommand, file: &FileSettin
     let app = app(&args.database, file, AppSettings::default()).await?.with_billing(args.billing.settings()?);
     let period = match &args.period {
         Some(raw) => koprogo_domain::billing::Month::parse(raw).map_err(|e| anyhow::anyhow!("--period {raw:?}: {e}"))?,
-        None => koprogo_domain::billing::Month::of(app.clock.now().date_naive()).previous(),
+        None => koprogo_domain::billing::Month::of(app.clock.today()).previous(),
     };
     let made = app.run_billing(None, period).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     for invoice in &made {

@@ -101,7 +101,7 @@ impl App {
         let organization = self.store.accounts.organization(tenant).await?.ok_or(AppError::NotFound)?;
         let everything = Visibility::default();
         let holdings = self.holdings(tenant, id).await?;
-        let today = self.clock.now().date_naive();
+        let today = self.clock.today();
         let mut charges = Vec::new();
         let mut buildings: Vec<(BuildingId, NaiveDate)> = Vec::new();
         for h in &holdings {

@@ -123,7 +123,7 @@ impl App {
         let log = self.erasure_log()?;
         let current = self.store.owners.owner(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
         current.privacy.ensure_not_erased()?;
-        let (at, today) = (self.clock.now(), self.clock.now().date_naive());
+        let (at, today) = (self.clock.now(), self.clock.today());
         let mut erased = current.clone();
         erased.details = koprogo_domain::owner::OwnerDetails {
             first_name: None,

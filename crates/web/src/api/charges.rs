@@ -480,7 +480,7 @@ async fn list_calls(State(app): State<App>, auth: Authenticated, ApiQuery(f): Ap
 #[utoipa::path(post, path = "/api/v1/calls/preview", tag = "charges", security(("bearer" = [])), request_body = CallBody,
     responses((status = 200, body = CallView)))]
 async fn preview_call(State(app): State<App>, auth: Authenticated, ApiJson(body): ApiJson<CallBody>) -> ApiResult<Json<CallView>> {
-    let details = body.parse(app.clock.now().date_naive())?;
+    let details = body.parse(app.clock.today())?;
     let preview = app.preview_call(&auth.actor, &details).await?;
     let lines = preview.lines.iter().map(planned_view).collect();
     let view = CallView { idempotency_key: Some(Uuid::now_v7().to_string()), ..call_view(&details, None, Some(lines), Some(&preview)) };
@@ -495,7 +495,7 @@ async fn issue_call(
     auth: Authenticated,
     ApiJson(body): ApiJson<CallBody>,
 ) -> ApiResult<(StatusCode, Json<CallView>)> {
-    let details = body.parse(app.clock.now().date_naive())?;
+    let details = body.parse(app.clock.today())?;
     let issued = app.issue_call(&auth.actor, details, body.idempotency_key()?).await?;
     let lines = issued.lines.iter().map(line_view).collect();
     let status = if issued.again { StatusCode::OK } else { StatusCode::CREATED };

@@ -140,7 +140,7 @@ async fn create(
     ApiJson(body): ApiJson<OwnershipBody>,
 ) -> ApiResult<(StatusCode, Json<OwnershipView>)> {
     check_organization(&auth.actor, body.organization_id)?;
-    let details = body.parse(app.clock.now().date_naive())?;
+    let details = body.parse(app.clock.today())?;
     let ownership = app.create_ownership(&auth.actor, details).await?;
     Ok((StatusCode::CREATED, Json(view(auth.tenant(), ownership))))
 }
@@ -162,7 +162,7 @@ async fn update(
     ApiJson(body): ApiJson<OwnershipBody>,
 ) -> ApiResult<Json<OwnershipView>> {
     check_organization(&auth.actor, body.organization_id)?;
-    let details = body.parse(app.clock.now().date_naive())?;
+    let details = body.parse(app.clock.today())?;
     let ownership = app.update_ownership(&auth.actor, OwnershipId::from_uuid(id), details).await?;
     Ok(Json(view(auth.tenant(), ownership)))
 }

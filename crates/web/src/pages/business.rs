@@ -52,7 +52,7 @@ pub struct Period {
 }
 
 pub async fn dashboard(State(app): State<App>, chrome: Chrome, viewer: Viewer, Query(q): Query<Period>) -> Response {
-    let last_month = Month::of(app.clock.now().date_naive()).previous();
+    let last_month = Month::of(app.clock.today()).previous();
     let period = q.period.as_deref().and_then(|p| Month::parse(p).ok()).unwrap_or(last_month);
     let found = tokio::try_join!(app.business(&viewer.actor, 12), app.invoices(&viewer.actor, Some(period)));
     let (business, invoices) = match found {

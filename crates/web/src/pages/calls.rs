@@ -230,7 +230,7 @@ async fn preview_page(
 pub async fn preview(State(app): State<App>, chrome: Chrome, viewer: Viewer, form: Form) -> Response {
     let work = async {
         let body: CallBody = forms::body(&CALL, &form, &[])?;
-        let details = body.parse(app.clock.now().date_naive())?;
+        let details = body.parse(app.clock.today())?;
         let preview = app.preview_call(&viewer.actor, &details).await?;
         preview_page(&app, &chrome, &viewer, &form, &details, preview).await
     };
@@ -244,7 +244,7 @@ pub async fn issue(State(app): State<App>, chrome: Chrome, viewer: Viewer, form:
         let key = form.get("idempotency_key").trim();
         let fixed: Vec<(&str, String)> = if key.is_empty() { Vec::new() } else { vec![("idempotency_key", key.to_owned())] };
         let body: CallBody = forms::body(&CALL, &form, &fixed)?;
-        let issued = app.issue_call(&viewer.actor, body.parse(app.clock.now().date_naive())?, body.idempotency_key()?).await?;
+        let issued = app.issue_call(&viewer.actor, body.parse(app.clock.today())?, body.idempotency_key()?).await?;
         Ok(format!("/calls/{}", issued.call.id))
     };
     let choices = async { call_choices(&app, &viewer).await.map(Some) };

@@ -323,7 +323,7 @@ fn ownership_place(unit: uuid::Uuid, choices: Choices) -> Place<'static> {
 pub async fn create_ownership(State(app): State<App>, chrome: Chrome, viewer: Viewer, Id(unit): Id, form: Form) -> Response {
     let work = async {
         let body: OwnershipBody = forms::body(&OWNERSHIP, &form, &[("unit_id", unit.to_string())])?;
-        app.create_ownership(&viewer.actor, body.parse(app.clock.now().date_naive())?).await?;
+        app.create_ownership(&viewer.actor, body.parse(app.clock.today())?).await?;
         Ok(format!("/units/{unit}"))
     };
     let choices = async { owner_choices_of(&app, &viewer, None).await.map(Some) };

@@ -64,7 +64,7 @@ async fn transfer_page(
     let found = async {
         viewer.actor.grant(koprogo_app::access::Action::WriteOwnership)?;
         let unit = app.unit(&viewer.actor, UnitId::from_uuid(unit)).await?;
-        let today = app.clock.now().date_naive();
+        let today = app.clock.today();
         let filter = OwnershipFilter { unit: Some(unit.id), on: Some(today), ..OwnershipFilter::default() };
         let query = ListQuery { page: 1, per_page: MAX_PER_PAGE, sort: OwnershipSort::StartDate, descending: false };
         let held = app.ownerships(&viewer.actor, &query, &filter).await?.items;
