@@ -12,6 +12,7 @@ pub mod billing;
 mod breaker;
 mod building;
 pub mod charges;
+mod debits;
 pub mod error;
 mod expense;
 pub mod held;

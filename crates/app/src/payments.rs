@@ -4,8 +4,9 @@
 use chrono::NaiveDate;
 use koprogo_bank::{Communication, Statement};
 use koprogo_domain::communication::StructuredCommunication;
+use koprogo_domain::debit::{Debit, match_debit};
 use koprogo_domain::expense::Fund;
-use koprogo_domain::ids::{BankImportId, BuildingId, CallLineId, OwnerId, PaymentId};
+use koprogo_domain::ids::{BankImportId, BuildingId, CallLineId, DebitId, OwnerId, PaymentId};
 use koprogo_domain::money::Cents;
 use koprogo_domain::payment::{Payment, match_payment};
 use koprogo_domain::{Invalid, Rule};
@@ -62,6 +63,29 @@ pub struct OwnerAccount {
 
 /// The most payments an account view lists (the positions count them all).
 const ACCOUNT_PAYMENTS: u32 = 1000;
+
+/// Money paid out of `into`'s account (building, import, fund), as read from the statement.
+fn debit(m: koprogo_bank::Movement, into: (BuildingId, BankImportId, Fund), account: &str, now: chrono::DateTime<chrono::Utc>) -> Debit {
+    let (building_id, import_id, fund) = into;
+    Debit {
+        id: DebitId::generate(),
+        building_id,
+        import_id,
+        value_date: m.value_date,
+        amount: Cents::new(-m.amount.get()).unwrap_or_default(),
+        account: fund,
+        reference: match m.communication {
+            Communication::Structured(ogm) => Some(ogm.to_string()),
+            Communication::Free(text) => Some(text),
+            Communication::None => None,
+        },
+        counterparty_iban: m.counterparty_account.as_deref().map(compact),
+        counterparty_name: m.counterparty_name,
+        bank_reference: format!("{account}/{}", m.bank_reference),
+        settles: None,
+        created_at: now,
+    }
+}
 
 /// A payment as the trail sees it: the payer's name and account are personal.
 fn payment_fields(p: &Payment) -> Vec<crate::audit::Field> {
@@ -155,7 +179,8 @@ impl App {
                 previous_date,
                 opening: import.opening,
             });
-            let outcome = self.audited(vec![event], self.store.payments.import_statement(grant.tenant, &import, &matcher)).await?;
+            let outcome =
+                self.audited(vec![event], self.store.payments.import_statement(grant.tenant, &import, (&matcher, &match_debit))).await?;
             let gap = gap.filter(|_| outcome.new);
             reports.push(ImportReport { building_id: import.building_id, account: import.account, statement_number: number, outcome, gap });
         }
@@ -177,10 +202,11 @@ impl App {
         let now = self.clock.now();
         let movement_count = u32::try_from(statement.movements.len()).unwrap_or(u32::MAX);
         let statement_balances = (statement.old_balance, statement.new_balance, statement.new_balance_date);
-        let payments = statement
-            .movements
+        let (credits, debits): (Vec<_>, Vec<_>) =
+            statement.movements.into_iter().filter(|m| m.amount.get() != 0).partition(|m| m.amount.get() > 0);
+        let debits = debits.into_iter().map(|m| debit(m, (building_id, id, fund), account, now)).collect();
+        let payments = credits
             .into_iter()
-            .filter(|m| m.amount.get() > 0)
             .map(|m| {
                 let (communication, free_text) = match m.communication {
                     Communication::Structured(ogm) => (Some(ogm), None),
@@ -211,6 +237,7 @@ impl App {
             format,
             account: account.to_owned(),
             payments,
+            debits,
             movement_count,
             opening: statement_balances.0,
             closing: statement_balances.1,

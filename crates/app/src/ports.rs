@@ -23,6 +23,7 @@ use crate::listing::{BuildingSort, ExpenseSort, ListQuery, OwnerSort, OwnershipS
 
 pub mod audit;
 pub mod billing;
+pub mod debits;
 pub mod money;
 pub mod privacy;
 pub mod reminders;
@@ -245,6 +246,7 @@ pub struct Store {
     pub expenses: Arc<dyn ExpenseStore>,
     pub charges: Arc<dyn ChargeStore>,
     pub payments: Arc<dyn PaymentStore>,
+    pub debits: Arc<dyn debits::DebitStore>,
     pub reminders: Arc<dyn ReminderStore>,
     pub audit: Arc<dyn AuditStore>,
     pub privacy: Arc<dyn PrivacyStore>,

@@ -98,6 +98,10 @@ pub enum Rule {
     KeyOfAnotherBuilding,
     #[error("the payment is already assigned to a call line")]
     PaymentAlreadyAssigned,
+    #[error("the debit already settles an expense: release it first")]
+    DebitAlreadyMatched,
+    #[error("a debit settles a paid expense of its own building")]
+    DebitExpenseNotPaid,
     #[error("the statement's account {account} is not the working or reserve account of any building")]
     StatementAccountUnknown { account: String },
     #[error("the owner still holds a unit (or will, from {from}): record the transfer before erasing them")]
@@ -132,6 +136,8 @@ impl Rule {
             Rule::AlreadyDistributed => "expense.already_distributed",
             Rule::KeyOfAnotherBuilding => "distribution.key_of_another_building",
             Rule::PaymentAlreadyAssigned => "payment.already_assigned",
+            Rule::DebitAlreadyMatched => "debit.already_matched",
+            Rule::DebitExpenseNotPaid => "debit.expense_not_paid",
             Rule::StatementAccountUnknown { .. } => "bank_import.unknown_account",
             Rule::OwnerStillHolds { .. } => "owner.still_holds_unit",
             Rule::OwnerErased => "owner.erased",

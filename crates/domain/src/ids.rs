@@ -40,6 +40,8 @@ entity_id!(
     FundCallId,
     CallLineId,
     PaymentId,
+    /// Money paid out of a building's account, read from a bank statement.
+    DebitId,
     BankImportId,
     ReminderId,
     InvitationId,

@@ -12,6 +12,7 @@ pub mod building;
 pub mod charges;
 pub mod communication;
 pub mod day;
+pub mod debit;
 pub mod error;
 pub mod expense;
 pub mod identifiers;

@@ -319,8 +319,8 @@ fn sign_up_and_meet_validation_errors(browser: &Browser, site: &str) {
     browser.wait_for("Rue du Test 1, 5000 Namur");
 }
 
-/// The demo syndic's calls, inbox, arrears and reminders: each page readable
-/// at 360 px, without scrolling sideways.
+/// The demo syndic's calls, inbox, arrears, reminders and debits: each page
+/// readable at 360 px, without scrolling sideways.
 fn the_money_pages_hold_on_a_phone(browser: &Browser, site: &str) {
     browser.open(&format!("{site}/calls"));
     browser.click("main td a[href^='/calls/']");
@@ -337,6 +337,13 @@ fn the_money_pages_hold_on_a_phone(browser: &Browser, site: &str) {
         browser.wait_for(mark);
         browser.screenshot(name, 360);
     }
+    // A debit the bank file could not settle, settled by hand.
+    browser.open(&format!("{site}/debits?unmatched=1"));
+    browser.wait_for("Rapprocher");
+    browser.screenshot("debits", 360);
+    browser.click("main select[name=expense_id] option:not([value=''])");
+    browser.click("main form[action$='/settle'] button");
+    browser.wait_for("Débit rapproché de sa dépense.");
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod calls;
 mod chase;
+mod debits;
 mod money;
 mod privacy;
 mod property;
@@ -19,6 +20,7 @@ pub use accounts::*;
 pub use audit::*;
 pub use calls::*;
 pub use chase::*;
+pub use debits::*;
 pub use money::*;
 pub use privacy::*;
 pub use property::*;
@@ -62,6 +64,7 @@ macro_rules! store_contract {
             a_refused_distribution_leaves_nothing_behind,
             approving_shares_in_the_same_transaction,
             calls_number_their_lines_and_payments_find_them,
+            debits_are_recorded_once_and_settle_paid_expenses,
             a_call_is_issued_once_per_key,
             a_call_is_removed_until_money_reaches_it_then_reversed,
             reminders_round_trip_once_per_level,

@@ -137,6 +137,7 @@ pub async fn calls_number_their_lines_and_payments_find_them(store: Store) {
         format: "coda",
         account: "BE68539007547034".to_owned(),
         payments: vec![payment.clone()],
+        debits: Vec::new(),
         movement_count: 1,
         opening: Cents::default(),
         closing: Cents::new(1_000).unwrap(),
@@ -144,9 +145,10 @@ pub async fn calls_number_their_lines_and_payments_find_them(store: Store) {
         imported_at: at(),
     };
     let matcher = |p: &Payment, named, guessed| match_payment(p, named, guessed);
-    let first = store.payments.import_statement(t, &import, &matcher).await.unwrap();
+    let first = store.payments.import_statement(t, &import, (&matcher, &koprogo_domain::debit::match_debit)).await.unwrap();
     assert_eq!((first.new, first.recorded, first.matched), (true, 1, 1));
-    let again = store.payments.import_statement(t, &BankImport { id: BankImportId::generate(), ..import.clone() }, &matcher).await.unwrap();
+    let renamed = BankImport { id: BankImportId::generate(), ..import.clone() };
+    let again = store.payments.import_statement(t, &renamed, (&matcher, &koprogo_domain::debit::match_debit)).await.unwrap();
     assert_eq!((again.new, again.recorded), (false, 0));
     // The next statement of the account finds where this one closed.
     let account = "BE68539007547034";
@@ -172,7 +174,7 @@ pub async fn calls_number_their_lines_and_payments_find_them(store: Store) {
 
 /// One row in every money table for `building` (whose units are wholly held
 /// since 2020): a key, a distributed expense, a call, a waiver, an import
-/// with its payment. For tests that look at the tables themselves.
+/// with its payment and a debit settling a paid expense. For tests that look at the tables themselves.
 pub async fn money_rows(store: &Store, t: koprogo_domain::ids::TenantId, building: koprogo_domain::ids::BuildingId) {
     let (units, _) = store.charges.holdings(t, building, None, day(2026, 1, 1)).await.unwrap().unwrap();
     let weights = koprogo_domain::charges::KeyWeights::new(units.iter().map(|u| (u.unit, 1)).collect()).unwrap();
@@ -202,21 +204,26 @@ pub async fn money_rows(store: &Store, t: koprogo_domain::ids::TenantId, buildin
     store.charges.issue_call(t, &call, None, &call_plan).await.unwrap().unwrap();
     assert!(store.charges.waive_reserve_fund(t, building, 2026, day(2026, 3, 1)).await.unwrap());
     let payment = received(building, 1_000, None);
+    let import_id = BankImportId::generate();
+    let paid = Expense { status: ExpenseStatus::Paid, ..sample::expense(building, 2_500) };
+    store.expenses.insert_expense(t, &paid).await.unwrap();
     let import = BankImport {
-        id: BankImportId::generate(),
+        id: import_id,
         building_id: building,
         file_digest: format!("{t}"),
         format: "coda",
         account: "BE68539007547034".to_owned(),
         payments: vec![payment],
-        movement_count: 1,
+        debits: vec![crate::debits::paid_out(building, import_id, 2_500, "F-2026-0042", "Schindler")],
+        movement_count: 2,
         opening: Cents::default(),
         closing: Cents::new(1_000).unwrap(),
         closing_date: day(2026, 1, 31),
         imported_at: at(),
     };
     let matcher = |p: &Payment, named, guessed| match_payment(p, named, guessed);
-    store.payments.import_statement(t, &import, &matcher).await.unwrap();
+    let outcome = store.payments.import_statement(t, &import, (&matcher, &koprogo_domain::debit::match_debit)).await.unwrap();
+    assert_eq!(outcome.debits_matched, 1);
     crate::chase::reminder_rows(store, t, building).await;
 }
 

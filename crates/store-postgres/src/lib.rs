@@ -184,6 +184,7 @@ async fn connect_with(url: &str, max_connections: u32, migrate: bool) -> Result<
         expenses: this.clone(),
         charges: this.clone(),
         payments: this.clone(),
+        debits: this.clone(),
         reminders: this.clone(),
         audit: this.clone(),
         privacy: this.clone(),

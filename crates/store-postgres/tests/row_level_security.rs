@@ -9,7 +9,7 @@ use koprogo_store_postgres::testing::{fresh_database_url, session};
 use sqlx::Row as _;
 
 /// Every table row-level security guards.
-const TENANT_TABLES: [&str; 19] = [
+const TENANT_TABLES: [&str; 20] = [
     "buildings",
     "units",
     "owners",
@@ -24,6 +24,7 @@ const TENANT_TABLES: [&str; 19] = [
     "reserve_fund_waivers",
     "bank_imports",
     "payments",
+    "bank_debits",
     "reminder_policies",
     "reminders",
     "audit_events",

@@ -20,6 +20,7 @@ pub mod billing;
 mod buildings;
 pub mod catalog;
 mod charges;
+pub mod debits;
 mod errors;
 mod expenses;
 pub mod money_rows;
@@ -164,6 +165,7 @@ macro_rules! sql_store {
         $crate::expense_store!($store, $db);
         $crate::charge_store!($store, $db);
         $crate::payment_store!($store, $db);
+        $crate::debit_store!($store, $db);
         $crate::reminder_store!($store, $db);
         $crate::audit_store!($store, $db);
         $crate::privacy_store!($store, $db);

@@ -8,9 +8,9 @@ use koprogo_domain::owner::Share;
 use koprogo_domain::text::Text;
 use uuid::Uuid;
 
-type Parsed<T> = anyhow::Result<T>;
+pub(crate) type Parsed<T> = anyhow::Result<T>;
 
-fn cents(name: &str, raw: i64) -> Parsed<Cents> {
+pub(crate) fn cents(name: &str, raw: i64) -> Parsed<Cents> {
     Cents::new(raw).map_err(|e| anyhow::anyhow!("stored {name} is invalid: {e}"))
 }
 

@@ -11,6 +11,7 @@ macro_rules! payment_store {
             use $crate::prelude::*;
             use $crate::sqlx;
             use koprogo_app::listing::PaymentSort;
+            use koprogo_app::ports::debits::DebitMatcher;
             use koprogo_app::ports::money::{AccountLine, BankImport, ImportOutcome, Matcher, OwnerPosition, PaymentFilter, PaymentStore};
             use koprogo_domain::charges::CallLine;
             use koprogo_domain::expense::Fund;
@@ -129,7 +130,8 @@ macro_rules! payment_store {
                     Ok(true)
                 }
 
-                async fn import_statement(&self, tenant: TenantId, import: &BankImport, matcher: Matcher<'_>) -> StoreResult<ImportOutcome> {
+                async fn import_statement(&self, tenant: TenantId, import: &BankImport, matchers: (Matcher<'_>, DebitMatcher<'_>)) -> StoreResult<ImportOutcome> {
+                    let (matcher, settle) = matchers;
                     let mut tx = self.begin(tenant).await?;
                     let earlier: Option<(Uuid, i32, i32, i32)> = sqlx::query_as(
                         "SELECT id, movement_count, recorded_count, matched_count FROM bank_imports WHERE organization_id = $1 AND file_digest = $2",
@@ -141,7 +143,15 @@ macro_rules! payment_store {
                     .map_err(db_error)?;
                     if let Some((id, movements, _, _)) = earlier {
                         let count = u32::try_from(movements).unwrap_or(0);
-                        return Ok(ImportOutcome { import_id: koprogo_domain::ids::BankImportId::from_uuid(id), new: false, movement_count: count, recorded: 0, matched: 0 });
+                        return Ok(ImportOutcome {
+                            import_id: koprogo_domain::ids::BankImportId::from_uuid(id),
+                            new: false,
+                            movement_count: count,
+                            recorded: 0,
+                            matched: 0,
+                            debits_recorded: 0,
+                            debits_matched: 0,
+                        });
                     }
                     sqlx::query(
                         "INSERT INTO bank_imports (organization_id, id, building_id, file_digest, format, account, movement_count, recorded_count, matched_count, imported_at, \
@@ -178,6 +188,7 @@ macro_rules! payment_store {
                         recorded += 1;
                         matched += u32::from(matched_and_inserted(&mut *tx, tenant, payment, matcher).await?);
                     }
+                    let (debits_recorded, debits_matched) = Self::record_debits(&mut *tx, tenant, import, settle).await?;
                     sqlx::query("UPDATE bank_imports SET recorded_count = $1, matched_count = $2 WHERE organization_id = $3 AND id = $4")
                         .bind(i32::try_from(recorded).unwrap_or(i32::MAX))
                         .bind(i32::try_from(matched).unwrap_or(i32::MAX))
@@ -187,7 +198,7 @@ macro_rules! payment_store {
                         .await
                         .map_err(db_error)?;
                     Self::commit(tx).await?;
-                    Ok(ImportOutcome { import_id: import.id, new: true, movement_count: import.movement_count, recorded, matched })
+                    Ok(ImportOutcome { import_id: import.id, new: true, movement_count: import.movement_count, recorded, matched, debits_recorded, debits_matched })
                 }
 
                 async fn building_of_account(&self, tenant: TenantId, iban: &str) -> StoreResult<Option<(BuildingId, Fund)>> {

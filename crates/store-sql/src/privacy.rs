@@ -146,11 +146,23 @@ macro_rules! privacy_store {
                     )
                     .bind(org)
                     .bind(id)
+                    .bind(iban.clone())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?
+                    .rows_affected();
+                    // Money paid out to this person (a refund): the payee's name, account and message.
+                    let refunds = sqlx::query(
+                        "UPDATE bank_debits SET counterparty_name = NULL, counterparty_iban = NULL, reference = NULL \
+                         WHERE organization_id = $1 AND counterparty_iban = $2",
+                    )
+                    .bind(org)
                     .bind(iban)
                     .execute(&mut *tx)
                     .await
                     .map_err(db_error)?
                     .rows_affected();
+                    let payments = payments + refunds;
                     let (users, unlinked) = Self::erase_owner_logins(&mut *tx, org, id, at).await?;
                     before_commit(&users)?;
                     Self::commit(tx).await?;

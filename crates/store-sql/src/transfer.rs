@@ -26,6 +26,7 @@ pub fn of_building(table: &str) -> Option<&'static str> {
         | "reserve_fund_waivers"
         | "bank_imports"
         | "payments"
+        | "bank_debits"
         | "reminder_policies"
         | "reminders" => "building_id = $2",
         _ => return None,

@@ -83,6 +83,7 @@ impl SqliteStore {
             expenses: this.clone(),
             charges: this.clone(),
             payments: this.clone(),
+            debits: this.clone(),
             reminders: this.clone(),
             audit: this.clone(),
             privacy: this.clone(),

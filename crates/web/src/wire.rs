@@ -178,6 +178,15 @@ pub fn optional<T>(
     }
 }
 
+/// A flag in the query string: `true` or `false`.
+pub fn parse_bool(raw: &str) -> Result<bool, Invalid> {
+    match raw {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(Invalid::NotOneOf("true false")),
+    }
+}
+
 /// A body may name the organisation it is meant for; it must be the acting one.
 pub fn check_organization(actor: &koprogo_app::access::Actor, claimed: Option<uuid::Uuid>) -> Result<(), crate::error::ApiError> {
     match claimed {

@@ -6,12 +6,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use koprogo_domain::Rule;
 use koprogo_domain::charges::{CallLine, Distribution, DistributionKey, FundCall, Holding, PlannedLine, UnitWeight};
+use koprogo_domain::debit::Debit;
 use koprogo_domain::expense::{Expense, ExpenseStatus, Fund};
 use koprogo_domain::ids::{BankImportId, BuildingId, CallLineId, DistributionKeyId, ExpenseId, FundCallId, OwnerId, PaymentId, TenantId};
 use koprogo_domain::money::Cents;
 use koprogo_domain::payment::{Allocation, OpenLine, Payment, Position};
 
 use crate::listing::{CallSort, ListQuery, Page, PaymentSort};
+use crate::ports::debits::DebitMatcher;
 use crate::ports::{StoreResult, Visibility};
 
 /// Computes an expense's distribution from the weights and shares read in the
@@ -173,8 +175,10 @@ pub struct BankImport {
     pub file_digest: String,
     pub format: &'static str,
     pub account: String,
-    /// Money received (debits are the syndic's own payments, not owners').
+    /// Money received.
     pub payments: Vec<Payment>,
+    /// Money paid out.
+    pub debits: Vec<Debit>,
     /// Movements in the file, credits and debits.
     pub movement_count: u32,
     /// The statement's balances: where it opens, and where and when it closes.
@@ -193,6 +197,9 @@ pub struct ImportOutcome {
     pub movement_count: u32,
     pub recorded: u32,
     pub matched: u32,
+    /// Debits recorded, and those of them that settle a paid expense.
+    pub debits_recorded: u32,
+    pub debits_matched: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -258,9 +265,16 @@ pub trait PaymentStore: Send + Sync {
     /// # Errors
     /// `Conflict("payment.exists")` when the bank reference was recorded before.
     async fn record_payment(&self, tenant: TenantId, payment: &Payment, matcher: Matcher<'_>) -> StoreResult<bool>;
-    /// In one transaction: the import and every payment not recorded before
-    /// (by bank reference), each matched by `matcher`.
-    async fn import_statement(&self, tenant: TenantId, import: &BankImport, matcher: Matcher<'_>) -> StoreResult<ImportOutcome>;
+    /// In one transaction: the import, every payment not recorded before
+    /// (by bank reference) matched by `matcher`, and every debit not recorded
+    /// before matched by `settle` (in value-date order, so that an earlier
+    /// debit settles first).
+    async fn import_statement(
+        &self,
+        tenant: TenantId,
+        import: &BankImport,
+        matchers: (Matcher<'_>, DebitMatcher<'_>),
+    ) -> StoreResult<ImportOutcome>;
     /// The building whose working or reserve account is `iban`, and which fund that account holds.
     async fn building_of_account(&self, tenant: TenantId, iban: &str) -> StoreResult<Option<(BuildingId, Fund)>>;
     /// The closing balance and date of the statement of `account` imported

@@ -22,7 +22,8 @@ pub type BeforeCommit<'a> = &'a (dyn Fn(&[UserId]) -> Result<(), StoreError> + S
 /// What erasing an owner changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ErasedOwner {
-    /// Payments whose payer's name, account or message were cleared.
+    /// Bank movements (payments received, refunds paid out) whose
+    /// counterparty's name, account or message were cleared.
     pub payments: u64,
     /// Logins that were this owner's only: erased too.
     pub users: Vec<UserId>,

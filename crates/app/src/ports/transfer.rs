@@ -98,6 +98,7 @@ pub const ASSOCIATION_TABLES: &[&str] = &[
     "reserve_fund_waivers",
     "bank_imports",
     "payments",
+    "bank_debits",
     "reminder_policies",
     "reminders",
 ];

@@ -341,6 +341,28 @@ pub const INVENTORY: &[Table] = &[
         ],
     },
     Table {
+        // A payee is mostly a supplier, but may be a person (a refund to an owner).
+        name: "bank_debits",
+        personal: &[
+            ("reference", Identity, Accounting),
+            ("counterparty_iban", Bank, Accounting),
+            ("counterparty_name", Identity, Accounting),
+        ],
+        other: &[
+            "organization_id",
+            "id",
+            "building_id",
+            "import_id",
+            "value_date",
+            "amount_cents",
+            "account_fund",
+            "bank_reference",
+            "expense_id",
+            "matched_by",
+            "created_at",
+        ],
+    },
+    Table {
         name: "reminder_policies",
         personal: &[],
         other: &["organization_id", "building_id", "delays_days", "fees_cents", "interest_basis_points", "minimum_cents", "updated_at"],

@@ -155,10 +155,11 @@ fn parse(table: &str, column: &str, row: &Row<'_>) -> Option<Result<(), Invalid>
         ("expenses", "vat_rate") => return on_integer(&|v| ok(VatRate::from_percent(v))),
         ("expenses", "category") => return on_text(&|s| ok(Category::parse(s))),
         ("expenses", "account_code") => return on_text(&|s| ok(AccountCode::parse(s))),
-        ("expenses", "fund") | ("payments", "account_fund") => return on_text(&|s| ok(Fund::parse(s))),
+        ("expenses", "fund") | ("payments" | "bank_debits", "account_fund") => return on_text(&|s| ok(Fund::parse(s))),
         ("payments", "matched_by") => return on_text(&|s| ok(MatchedBy::parse(s))),
+        ("bank_debits", "matched_by") => return on_text(&|s| ok(koprogo_domain::debit::DebitMatch::parse(s))),
         ("expenses", "status") => return on_text(&|s| ok(ExpenseStatus::parse(s))),
-        ("payments", "amount_cents") => {
+        ("payments" | "bank_debits", "amount_cents") => {
             return on_integer(&|v| if v > 0 { Ok(()) } else { Err(Invalid::OutOfRange { min: 1, max: i64::MAX }) });
         }
         (_, c) if c.ends_with("_cents") && !matches!(table, "reminder_policies") => return on_integer(&not_negative),

@@ -1,7 +1,8 @@
 //! The demo's money: each building's expenses approved and so shared (the
 //! lift by its own key), four quarterly calls for funds in 2026, the bank's CODA
 //! statements paying most lines (some late, some short, one payer without a
-//! communication, one stranger for the inbox), and today's reminders.
+//! communication, one stranger for the inbox) and paying out the paid
+//! invoices and the bank's fees, and today's reminders.
 
 use chrono::NaiveDate;
 use koprogo_app::App;
@@ -10,6 +11,7 @@ use koprogo_app::listing::{ExpenseSort, ListQuery, MAX_PER_PAGE, UnitSort};
 use koprogo_app::ports::ExpenseFilter;
 use koprogo_bank::{Communication, Movement, Statement};
 use koprogo_domain::charges::{CallDetails, CallLine, KeyWeights};
+use koprogo_domain::debit::PaidExpense;
 use koprogo_domain::expense::ExpenseStatus;
 use koprogo_domain::ids::{BuildingId, DistributionKeyId};
 use koprogo_domain::money::Cents;
@@ -89,10 +91,13 @@ async fn bank_statements(
 ) -> anyhow::Result<()> {
     let summary = app.building(actor, building).await.map_err(failed)?;
     let Some(account) = summary.building.details.working_fund_iban.clone() else { return Ok(()) };
+    let paid = app.paid_expenses(actor, building, false).await.map_err(failed)?;
     let mut balance = Cents::default();
     let mut statements = Vec::new();
+    let mut since = day(2025, 1, 1)?;
     for (number, (due, lines)) in calls.iter().enumerate() {
-        let mut movements = Vec::new();
+        let mut movements = paid_out(&paid, (since, *due), number)?;
+        since = *due;
         for line in lines {
             let total = line.working.get() + line.reserve.get();
             let roll = draw.below(100);
@@ -131,6 +136,29 @@ async fn bank_statements(
     let parsed = koprogo_bank::parse(&file).map_err(|e| anyhow::anyhow!("the demo's own CODA file is refused: {e}"))?;
     app.import_statements(actor, &file, koprogo_bank::format_of(&file), parsed).await.map_err(failed)?;
     Ok(())
+}
+
+/// The quarter's debits: each paid expense of `(after, until]` a week after
+/// its invoice (most name the invoice, one in four only its supplier, one in
+/// seven neither, for the syndic to settle), and the bank's own fee.
+fn paid_out(paid: &[PaidExpense], (after, until): (NaiveDate, NaiveDate), quarter: usize) -> anyhow::Result<Vec<Movement>> {
+    let mut debits = Vec::new();
+    let due = paid.iter().filter(|e| e.date > after && e.date <= until);
+    for (n, expense) in due.enumerate() {
+        let on = (expense.date + chrono::Days::new(7)).min(until);
+        let (text, payee) = match n % 7 {
+            6 => ("Virement".to_owned(), None),
+            k if k % 4 == 3 => (String::new(), Some(expense.supplier.clone())),
+            _ => (format!("Facture {}", expense.invoice_number.as_deref().unwrap_or_default()), Some(expense.supplier.to_uppercase())),
+        };
+        let communication = if text.is_empty() { Communication::None } else { Communication::Free(text) };
+        let debit = movement(format!("{:03}/D{n:03}", quarter + 1), -expense.amount.get(), on, communication, None)?;
+        debits.push(Movement { counterparty_name: payee, ..debit });
+    }
+    let fee =
+        movement(format!("{:03}/FEES", quarter + 1), -1_250, until, Communication::Free("Frais de tenue de compte".to_owned()), None)?;
+    debits.push(Movement { counterparty_name: Some("BNP Paribas Fortis".to_owned()), ..fee });
+    Ok(debits)
 }
 
 fn movement(

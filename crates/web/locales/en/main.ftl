@@ -702,3 +702,44 @@ audit-audit-exported = Audit trail exported
 audit-object-audit = audit trail
 audit-owner-consent-given = Consent to e-mail recorded
 audit-owner-consent-withdrawn = Consent to e-mail withdrawn
+
+# Money paid out: debits read from the bank statements.
+debits-title = Account debits
+debits-inbox = To reconcile
+debits-all = All debits
+debits-count = { $count ->
+    [0] No debit
+    [one] One debit
+   *[other] { $count } debits
+}
+debits-waiting = { $count ->
+    [0] No debit to reconcile
+    [one] One debit to reconcile
+   *[other] { $count } debits to reconcile
+}
+debit-to = Payee
+debit-settles = Settles the expense
+debit-waiting = No paid expense to reconcile with
+debit-settle-with = Settles
+debit-settle = Reconcile
+debit-release = Release
+debit-other-expenses = Other paid expenses of the building
+debit-matched-invoice_number = found by its invoice number
+debit-matched-supplier = found by its supplier
+debit-matched-manual = reconciled by hand
+done-debit-settled = Debit reconciled with its expense.
+done-debit-released = Debit released from its expense.
+error-debit-already_matched = This debit already settles an expense: release it first.
+error-debit-expense_not_paid = A debit settles a paid expense of its own building.
+error-debit-exists = This bank movement was already recorded.
+audit-debit-settled = Debit reconciled with an expense
+audit-debit-released = Debit released from its expense
+audit-object-debit = debit
+import-debits = { $recorded ->
+        [one] { $recorded } debit recorded
+       *[other] { $recorded } debits recorded
+    }, { $matched ->
+        [one] { $matched } of them
+       *[other] { $matched } of them
+    } reconciled with a paid expense.
+payments-debits = Account debits

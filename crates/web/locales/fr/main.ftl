@@ -705,3 +705,44 @@ audit-audit-exported = Journal d'audit exporté
 audit-object-audit = journal d'audit
 audit-owner-consent-given = Consentement à l'e-mail enregistré
 audit-owner-consent-withdrawn = Consentement à l'e-mail retiré
+
+# Money paid out: debits read from the bank statements.
+debits-title = Débits du compte
+debits-inbox = À rapprocher
+debits-all = Tous les débits
+debits-count = { $count ->
+    [0] Aucun débit
+    [one] Un débit
+   *[other] { $count } débits
+}
+debits-waiting = { $count ->
+    [0] Aucun débit à rapprocher
+    [one] Un débit à rapprocher
+   *[other] { $count } débits à rapprocher
+}
+debit-to = Bénéficiaire
+debit-settles = Règle la dépense
+debit-waiting = Aucune dépense payée à rapprocher
+debit-settle-with = Règle
+debit-settle = Rapprocher
+debit-release = Détacher
+debit-other-expenses = Autres dépenses payées de l'immeuble
+debit-matched-invoice_number = reconnue par le numéro de facture
+debit-matched-supplier = reconnue par le fournisseur
+debit-matched-manual = rapprochée à la main
+done-debit-settled = Débit rapproché de sa dépense.
+done-debit-released = Débit détaché de sa dépense.
+error-debit-already_matched = Ce débit règle déjà une dépense : détachez-le d'abord.
+error-debit-expense_not_paid = Un débit règle une dépense payée de son propre immeuble.
+error-debit-exists = Ce mouvement bancaire était déjà enregistré.
+audit-debit-settled = Débit rapproché d'une dépense
+audit-debit-released = Débit détaché de sa dépense
+audit-object-debit = débit
+import-debits = { $recorded ->
+        [one] { $recorded } débit enregistré
+       *[other] { $recorded } débits enregistrés
+    }, dont { $matched ->
+        [one] { $matched } rapproché
+       *[other] { $matched } rapprochés
+    } d'une dépense payée.
+payments-debits = Débits du compte

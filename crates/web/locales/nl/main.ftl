@@ -702,3 +702,44 @@ audit-audit-exported = Auditlogboek uitgevoerd
 audit-object-audit = auditlogboek
 audit-owner-consent-given = Toestemming voor e-mail geregistreerd
 audit-owner-consent-withdrawn = Toestemming voor e-mail ingetrokken
+
+# Money paid out: debits read from the bank statements.
+debits-title = Debetbewegingen
+debits-inbox = Af te punten
+debits-all = Alle debetbewegingen
+debits-count = { $count ->
+    [0] Geen debetbeweging
+    [one] Eén debetbeweging
+   *[other] { $count } debetbewegingen
+}
+debits-waiting = { $count ->
+    [0] Geen debetbeweging af te punten
+    [one] Eén debetbeweging af te punten
+   *[other] { $count } debetbewegingen af te punten
+}
+debit-to = Begunstigde
+debit-settles = Betaalt de uitgave
+debit-waiting = Geen betaalde uitgave om af te punten
+debit-settle-with = Betaalt
+debit-settle = Afpunten
+debit-release = Losmaken
+debit-other-expenses = Andere betaalde uitgaven van het gebouw
+debit-matched-invoice_number = herkend aan het factuurnummer
+debit-matched-supplier = herkend aan de leverancier
+debit-matched-manual = met de hand afgepunt
+done-debit-settled = Debetbeweging afgepunt op haar uitgave.
+done-debit-released = Debetbeweging losgemaakt van haar uitgave.
+error-debit-already_matched = Deze debetbeweging betaalt al een uitgave: maak ze eerst los.
+error-debit-expense_not_paid = Een debetbeweging betaalt een betaalde uitgave van haar eigen gebouw.
+error-debit-exists = Deze bankbeweging werd al geregistreerd.
+audit-debit-settled = Debetbeweging afgepunt op een uitgave
+audit-debit-released = Debetbeweging losgemaakt van haar uitgave
+audit-object-debit = debetbeweging
+import-debits = { $recorded ->
+        [one] { $recorded } debetbeweging geregistreerd
+       *[other] { $recorded } debetbewegingen geregistreerd
+    }, waarvan { $matched ->
+        [one] { $matched } afgepunt
+       *[other] { $matched } afgepunt
+    } op een betaalde uitgave.
+payments-debits = Debetbewegingen

@@ -7,6 +7,7 @@ mod auth;
 pub(crate) mod billing;
 pub(crate) mod buildings;
 pub(crate) mod charges;
+mod debits;
 mod docs;
 pub(crate) mod expenses;
 pub(crate) mod owners;
@@ -101,6 +102,9 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("get", "/api/v1/payments/{id}", Access::Policy(Action::ReadPayments)),
     ("post", "/api/v1/payments/{id}/assign", Access::Policy(Action::RecordPayment)),
     ("post", "/api/v1/bank-statements", Access::Policy(Action::RecordPayment)),
+    ("get", "/api/v1/debits", Access::Policy(Action::ReadDebits)),
+    ("get", "/api/v1/debits/{id}", Access::Policy(Action::ReadDebits)),
+    ("post", "/api/v1/debits/{id}/settle", Access::Policy(Action::SettleDebit)),
     ("get", "/api/v1/owners/{id}/account", Access::Policy(Action::ReadPayments)),
     ("get", "/api/v1/arrears", Access::Policy(Action::ReadPayments)),
     ("get", "/api/v1/calls/{id}/letters.pdf", Access::Policy(Action::ReadCharges)),
@@ -179,6 +183,7 @@ pub fn routes() -> axum::Router<App> {
         .nest("/api/v1/admin", admin::routes())
         .merge(charges::routes())
         .merge(payments::routes())
+        .merge(debits::routes())
         .merge(statements::routes())
         .merge(reminders::routes())
         .merge(audit::routes())

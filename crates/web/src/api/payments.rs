@@ -157,11 +157,7 @@ async fn list(State(app): State<App>, auth: Authenticated, ApiQuery(f): ApiQuery
     let query = f.paging.parse(PaymentSort::ValueDate, PaymentSort::parse, &mut v);
     let building = query_id(&mut v, "building_id", f.building_id.as_deref());
     let owner = query_id(&mut v, "owner_id", f.owner_id.as_deref());
-    let unmatched = optional(&mut v, "unmatched", f.unmatched.as_deref(), |raw| match raw {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(koprogo_domain::Invalid::NotOneOf("true false")),
-    });
+    let unmatched = optional(&mut v, "unmatched", f.unmatched.as_deref(), crate::wire::parse_bool);
     let from = optional(&mut v, "from", f.from.as_deref(), parse_date);
     let to = optional(&mut v, "to", f.to.as_deref(), parse_date);
     let filter = (|| {
@@ -229,6 +225,9 @@ pub struct StatementView {
     /// Payments added (money received, not seen in an earlier file).
     recorded: u32,
     matched: u32,
+    /// Debits added (money paid out), and those that settle a paid expense.
+    debits_recorded: u32,
+    debits_matched: u32,
     /// Set when the statement does not open where the account's previous one
     /// closed (a statement missing between them): accepted, to be checked.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -254,6 +253,8 @@ fn statement_view(r: ImportReport) -> StatementView {
         movements: r.outcome.movement_count,
         recorded: r.outcome.recorded,
         matched: r.outcome.matched,
+        debits_recorded: r.outcome.debits_recorded,
+        debits_matched: r.outcome.debits_matched,
         opening_gap: r.gap.map(|g| GapView {
             previous_closing: euros(g.previous_closing),
             previous_date: g.previous_date,

@@ -7,6 +7,7 @@ mod audit;
 mod buildings;
 mod business;
 mod calls;
+mod debits;
 mod delete;
 mod expenses;
 mod forms;
@@ -80,6 +81,8 @@ pub fn routes(app: App) -> Router<App> {
         .route("/payments", get(payments::list))
         .route("/payments/import", get(payments::import_form).post(payments::import))
         .route("/payments/{id}/assign", axum::routing::post(payments::assign))
+        .route("/debits", get(debits::list))
+        .route("/debits/{id}/settle", axum::routing::post(debits::settle))
         .route("/arrears", get(payments::arrears))
         .route("/statement", get(statements::own))
         .route("/owners/{id}/statement", get(statements::show))

@@ -241,7 +241,11 @@ pub async fn import(State(app): State<App>, chrome: Chrome, viewer: Viewer, uplo
         .into_iter()
         .map(|r: ImportReport| {
             let o = r.outcome;
-            let what = if o.new {
+            let what = if o.new && o.debits_recorded > 0 {
+                let debits = [("recorded", o.debits_recorded.into()), ("matched", o.debits_matched.into())];
+                let credits = lang.t_with("import-done", &[("recorded", o.recorded.into()), ("matched", o.matched.into())]);
+                format!("{credits} {}", lang.t_with("import-debits", &debits))
+            } else if o.new {
                 lang.t_with("import-done", &[("recorded", o.recorded.into()), ("matched", o.matched.into())])
             } else {
                 lang.t("import-again")

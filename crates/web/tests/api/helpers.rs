@@ -209,6 +209,51 @@ impl TestApp {
         assert!(self.app.store.expenses.update_expense(tenant, &approved, &|_| Ok(())).await.expect("write"));
     }
 
+    /// A debit of `cents` paid out of `building` (of `tenant`), read from a
+    /// statement of its own and settling nothing; its id.
+    pub async fn debit(&self, tenant: TenantId, building: &str, cents: i64) -> String {
+        use koprogo_app::Clock as _;
+        use koprogo_app::ports::money::BankImport;
+        use koprogo_domain::debit::Debit;
+        use koprogo_domain::ids::{BankImportId, DebitId};
+        use koprogo_domain::money::Cents;
+        let building = BuildingId::from_uuid(building.parse().expect("a building id"));
+        let (import, id, day) =
+            (BankImportId::generate(), DebitId::generate(), chrono::NaiveDate::from_ymd_opt(2026, 2, 20).expect("a day"));
+        let debit = Debit {
+            id,
+            building_id: building,
+            import_id: import,
+            value_date: day,
+            amount: Cents::new(cents).expect("cents"),
+            account: koprogo_domain::expense::Fund::Working,
+            reference: Some("Virement".to_owned()),
+            counterparty_iban: None,
+            counterparty_name: Some("Fournisseur".to_owned()),
+            bank_reference: id.to_string(),
+            settles: None,
+            created_at: self.clock.now(),
+        };
+        let statement = BankImport {
+            id: import,
+            building_id: building,
+            file_digest: id.to_string(),
+            format: "coda",
+            account: "BE68539007547034".to_owned(),
+            payments: Vec::new(),
+            debits: vec![debit],
+            movement_count: 1,
+            opening: Cents::default(),
+            closing: Cents::default(),
+            closing_date: day,
+            imported_at: self.clock.now(),
+        };
+        let never = |_: &koprogo_domain::payment::Payment, _, _| None;
+        let unsettled = |_: &Debit, _: &[koprogo_domain::debit::PaidExpense]| None;
+        self.app.store.payments.import_statement(tenant, &statement, (&never, &unsettled)).await.expect("the statement is recorded");
+        id.to_string()
+    }
+
     /// Creates through the API and returns the new object's id.
     pub async fn create(&self, path: &str, token: &str, body: Value) -> String {
         let response = self.post(path, token, body).await;

@@ -8,6 +8,7 @@ mod browser;
 mod buildings;
 mod cancel;
 mod day_one;
+mod debits;
 mod documents;
 mod errors;
 mod expenses;

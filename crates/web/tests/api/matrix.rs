@@ -35,6 +35,9 @@ struct Objects {
     payment: String,
     /// Sent to the owner of `unit` for a second call they left unpaid.
     reminder: String,
+    /// Paid out of the building, settling nothing; and a paid expense it may settle.
+    debit: String,
+    paid_expense: String,
 }
 
 /// A key over `unit`, a call by it, a payment of that call's line, and a
@@ -112,7 +115,14 @@ async fn decided_expense(t: &TestApp, token: &str, building: &str) -> String {
     expense
 }
 
-async fn holding(t: &TestApp, token: &str, building: &str, number: &str) -> Objects {
+/// A debit of the building and a paid expense it may settle.
+async fn paid_out(t: &TestApp, token: &str, tenant: koprogo_domain::ids::TenantId, building: &str) -> (String, String) {
+    let expense = decided_expense(t, token, building).await;
+    assert_eq!(t.post(&format!("/api/v1/expenses/{expense}/pay"), token, json!({})).await.status, 200);
+    (t.debit(tenant, building, 1_000).await, expense)
+}
+
+async fn holding(t: &TestApp, (token, tenant): (&str, koprogo_domain::ids::TenantId), building: &str, number: &str) -> Objects {
     let unit = t.create("/api/v1/units", token, unit_body(building, number, 10)).await;
     let owner = t.create("/api/v1/owners", token, owner_body(&format!("Holder {number}"))).await;
     let ownership = t
@@ -120,13 +130,15 @@ async fn holding(t: &TestApp, token: &str, building: &str, number: &str) -> Obje
         .await;
     let expense = decided_expense(t, token, building).await;
     let (key, call, call_line, payment, reminder) = money(t, token, building, &unit).await;
-    Objects { building: building.to_owned(), unit, owner, ownership, expense, key, call, call_line, payment, reminder }
+    let (debit, paid_expense) = paid_out(t, token, tenant, building).await;
+    Objects { building: building.to_owned(), unit, owner, ownership, expense, key, call, call_line, payment, reminder, debit, paid_expense }
 }
 
 async fn world(t: TestApp) -> World {
     let e = t.estate().await;
     let ownerships = t.get(&format!("/api/v1/ownerships?unit_id={}", e.unit), &e.tokens.syndic).await;
     let (key, call, call_line, payment, reminder) = money(&t, &e.tokens.syndic, &e.building, &e.unit).await;
+    let (debit, paid_expense) = paid_out(&t, &e.tokens.syndic, t.tenant, &e.building).await;
     let own = Objects {
         building: e.building.clone(),
         unit: e.unit.clone(),
@@ -138,10 +150,12 @@ async fn world(t: TestApp) -> World {
         call_line,
         payment,
         reminder,
+        debit,
+        paid_expense,
     };
-    let other = holding(&t, &e.tokens.syndic, &e.other_building, "2A").await;
+    let other = holding(&t, (&e.tokens.syndic, t.tenant), &e.other_building, "2A").await;
     let theirs = t.create("/api/v1/buildings", &e.tokens.stranger, building_body("Theirs")).await;
-    let foreign = holding(&t, &e.tokens.stranger, &theirs, "3A").await;
+    let foreign = holding(&t, (&e.tokens.stranger, t.other_tenant), &theirs, "3A").await;
     let k = &e.tokens;
     let tokens = vec![
         (Role::Syndic, k.syndic.clone()),
@@ -193,7 +207,7 @@ impl World {
         let rewrite = method == "put" && area == "expenses";
         let fresh = method == "delete"
             || rewrite
-            || ["/approve", "/pay", "/distribute", "/assign", "/erase", "/cancel", "/password-reset", "/transfer"]
+            || ["/approve", "/pay", "/distribute", "/assign", "/erase", "/cancel", "/password-reset", "/transfer", "/settle"]
                 .iter()
                 .any(|end| action_path.ends_with(end));
         if !fresh {
@@ -206,6 +220,7 @@ impl World {
                 "calls" => objects.call.clone(),
                 "payments" => objects.payment.clone(),
                 "reminders" => objects.reminder.clone(),
+                "debits" => objects.debit.clone(),
                 _ => objects.expense.clone(),
             };
         }
@@ -231,6 +246,7 @@ impl World {
             "team" => {
                 self.t.member(&format!("{n}@member.be"), if kind == Kind::Foreign { self.t.other_tenant } else { self.t.tenant }).await
             }
+            "debits" => self.t.debit(if kind == Kind::Foreign { self.t.other_tenant } else { self.t.tenant }, &objects.building, 700).await,
             "payments" => {
                 let body = json!({ "building_id": objects.building, "value_date": "2026-01-20", "amount": 3 });
                 self.t.create("/api/v1/payments", maker, body).await
@@ -280,6 +296,8 @@ impl World {
             json!({ "key_id": objects.key })
         } else if path.ends_with("/assign") {
             json!({ "call_line_id": objects.call_line })
+        } else if path.ends_with("/settle") {
+            json!({ "expense_id": objects.paid_expense })
         } else if path.ends_with("/transfer") {
             json!({ "date": "2026-06-01", "buyers": [{ "owner_id": objects.owner, "share": 100 }] })
         } else if path.ends_with("/reserve-fund-waiver") {
