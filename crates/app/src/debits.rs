@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::listing::{ListQuery, Page, PaymentSort};
 use crate::ports::debits::DebitFilter;
 
-/// The most paid expenses a page lists for one building.
+/// The most paid expenses a debit's choice offers.
 const CHOICES: u32 = 200;
 
 impl App {
@@ -43,13 +43,26 @@ impl App {
         self.audited(vec![event], self.store.debits.settle(grant.tenant, id, expense)).await?.ok_or(AppError::NotFound)
     }
 
-    /// The paid expenses of `building`, newest first: with `open_only`,
-    /// those no debit settles yet (what a debit may still settle).
-    pub async fn paid_expenses(&self, actor: &Actor, building: BuildingId, open_only: bool) -> Result<Vec<PaidExpense>, AppError> {
-        let grant = actor.grant(Action::ReadDebits)?;
+    /// What a debit of `building` may still settle: its paid expenses that
+    /// no debit settles yet, newest first.
+    pub async fn debit_choices(&self, actor: &Actor, building: BuildingId) -> Result<Vec<PaidExpense>, AppError> {
+        let grant = actor.grant(Action::SettleDebit)?;
         if !grant.sees_building(building) {
             return Err(AppError::NotFound);
         }
-        Ok(self.store.debits.paid_expenses(grant.tenant, building, open_only, CHOICES).await?)
+        Ok(self.store.debits.open_paid_expenses(grant.tenant, building, CHOICES).await?)
+    }
+
+    /// The expenses these debits settle, as the debits list names them.
+    pub async fn settled_expenses(&self, actor: &Actor, debits: &[Debit]) -> Result<Vec<PaidExpense>, AppError> {
+        let grant = actor.grant(Action::ReadDebits)?;
+        let mut ids: Vec<ExpenseId> =
+            debits.iter().filter(|d| grant.sees_building(d.building_id)).filter_map(|d| d.settles.map(|s| s.expense)).collect();
+        ids.sort();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self.store.debits.expenses_by_id(grant.tenant, &ids).await?)
     }
 }

@@ -10,7 +10,7 @@ use koprogo_app::{Store, StoreError};
 use koprogo_domain::Rule;
 use koprogo_domain::debit::{Debit, DebitMatch, match_debit};
 use koprogo_domain::expense::{Expense, ExpenseStatus, Fund};
-use koprogo_domain::ids::{BankImportId, BuildingId, DebitId, TenantId};
+use koprogo_domain::ids::{BankImportId, BuildingId, DebitId, ExpenseId, TenantId};
 use koprogo_domain::money::Cents;
 use koprogo_domain::payment::{Payment, match_payment};
 
@@ -86,9 +86,11 @@ pub async fn debits_are_recorded_once_and_settle_paid_expenses(store: Store) {
     assert_eq!(import_debits(&store, t, building.id, vec![moved]).await.debits_recorded, 0);
 
     // Open choices leave out what a debit settles; settling is checked and locked.
-    let open = store.debits.paid_expenses(t, building.id, true, 10).await.unwrap();
+    let open = store.debits.open_paid_expenses(t, building.id, 10).await.unwrap();
     assert_eq!(open.iter().map(|e| e.id).collect::<Vec<_>>(), vec![unnamed.id]);
-    assert_eq!(store.debits.paid_expenses(t, building.id, false, 10).await.unwrap().len(), 2);
+    let named = store.debits.expenses_by_id(t, &[invoiced.id, unnamed.id, ExpenseId::generate()]).await.unwrap();
+    assert_eq!(named.len(), 2, "unknown ids are left out");
+    assert!(store.debits.expenses_by_id(tenant(&store).await, &[invoiced.id]).await.unwrap().is_empty(), "nor another firm's");
     let refused = store.debits.settle(t, by_invoice.id, Some(unnamed.id)).await.unwrap_err();
     assert!(matches!(refused, StoreError::Rule(Rule::DebitAlreadyMatched)), "{refused:?}");
     let draft = sample::expense(building.id, 9_900);

@@ -221,21 +221,22 @@ macro_rules! debit_store {
                     Ok(Page { items: rows.into_iter().map(Debit::try_from).collect::<Result<_, _>>()?, total })
                 }
 
-                async fn paid_expenses(&self, tenant: TenantId, building: BuildingId, open_only: bool, limit: u32) -> StoreResult<Vec<PaidExpense>> {
-                    let sql = if open_only {
-                        format!("{OPEN_PAID_EXPENSES} ORDER BY e.expense_date DESC, e.id DESC LIMIT $3")
-                    } else {
-                        "SELECT e.id, e.expense_date, e.supplier, e.invoice_number, e.amount_cents FROM expenses e \
-                         WHERE e.organization_id = $1 AND e.building_id = $2 AND e.status = 'paid' ORDER BY e.expense_date DESC, e.id DESC LIMIT $3"
-                            .to_owned()
-                    };
-                    let rows: Vec<PaidExpenseRow> = sqlx::query_as(AssertSqlSafe(sql))
+                async fn open_paid_expenses(&self, tenant: TenantId, building: BuildingId, limit: u32) -> StoreResult<Vec<PaidExpense>> {
+                    let rows: Vec<PaidExpenseRow> = sqlx::query_as(AssertSqlSafe(format!("{OPEN_PAID_EXPENSES} ORDER BY e.expense_date DESC, e.id DESC LIMIT $3")))
                         .bind(tenant.as_uuid())
                         .bind(building.as_uuid())
                         .bind(i64::from(limit))
                         .fetch_all(&mut *self.reader(tenant).await?)
                         .await
                         .map_err(db_error)?;
+                    Ok(rows.into_iter().map(PaidExpense::try_from).collect::<Result<_, _>>()?)
+                }
+
+                async fn expenses_by_id(&self, tenant: TenantId, ids: &[ExpenseId]) -> StoreResult<Vec<PaidExpense>> {
+                    let mut qb = QueryBuilder::<Db>::new("SELECT id, expense_date, supplier, invoice_number, amount_cents FROM expenses WHERE organization_id = ");
+                    qb.push_bind(tenant.as_uuid());
+                    push_in(&mut qb, "id", &ids.iter().map(|e| e.as_uuid()).collect::<Vec<_>>());
+                    let rows: Vec<PaidExpenseRow> = qb.build_query_as().fetch_all(&mut *self.reader(tenant).await?).await.map_err(db_error)?;
                     Ok(rows.into_iter().map(PaidExpense::try_from).collect::<Result<_, _>>()?)
                 }
 

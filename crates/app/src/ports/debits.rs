@@ -36,9 +36,10 @@ pub trait DebitStore: Send + Sync {
         filter: &DebitFilter,
         visible: &Visibility,
     ) -> StoreResult<Page<Debit>>;
-    /// The building's paid expenses, newest first, at most `limit`; with
-    /// `open_only`, those that no debit settles.
-    async fn paid_expenses(&self, tenant: TenantId, building: BuildingId, open_only: bool, limit: u32) -> StoreResult<Vec<PaidExpense>>;
+    /// The building's paid expenses that no debit settles yet, newest first, at most `limit`.
+    async fn open_paid_expenses(&self, tenant: TenantId, building: BuildingId, limit: u32) -> StoreResult<Vec<PaidExpense>>;
+    /// The expenses of `ids` (paid or not), in no particular order; unknown ids are left out.
+    async fn expenses_by_id(&self, tenant: TenantId, ids: &[ExpenseId]) -> StoreResult<Vec<PaidExpense>>;
     /// In one transaction, under a lock on the debit: records that it settles
     /// `expense` (a paid expense of its building) by hand, or with `None`
     /// that it settles nothing.

@@ -91,7 +91,7 @@ async fn bank_statements(
 ) -> anyhow::Result<()> {
     let summary = app.building(actor, building).await.map_err(failed)?;
     let Some(account) = summary.building.details.working_fund_iban.clone() else { return Ok(()) };
-    let paid = app.paid_expenses(actor, building, false).await.map_err(failed)?;
+    let paid = app.debit_choices(actor, building).await.map_err(failed)?;
     let mut balance = Cents::default();
     let mut statements = Vec::new();
     let mut since = day(2025, 1, 1)?;

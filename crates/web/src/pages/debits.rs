@@ -61,25 +61,28 @@ fn label(lang: Lang, e: &PaidExpense) -> String {
     format!("{}{invoice} — {} — {}", e.supplier, lang.date(e.date), lang.money(e.amount))
 }
 
-/// Per building with a debit on the page: every paid expense's label, and the open ones.
-type Paid = HashMap<BuildingId, (HashMap<ExpenseId, String>, Vec<PaidExpense>)>;
+/// The labels of the expenses the page's debits settle, and per building
+/// with a waiting debit the paid expenses it may still settle.
+struct Paid {
+    labels: HashMap<ExpenseId, String>,
+    open: HashMap<BuildingId, Vec<PaidExpense>>,
+}
 
 async fn paid_of(app: &App, viewer: &Viewer, lang: Lang, debits: &[Debit], can_settle: bool) -> Result<Paid, AppError> {
-    let mut buildings: Vec<BuildingId> = debits.iter().map(|d| d.building_id).collect();
-    buildings.sort();
-    buildings.dedup();
-    let mut paid = HashMap::new();
-    for building in buildings {
-        let every = app.paid_expenses(&viewer.actor, building, false).await?;
-        let open = if can_settle { app.paid_expenses(&viewer.actor, building, true).await? } else { Vec::new() };
-        paid.insert(building, (every.iter().map(|e| (e.id, label(lang, e))).collect(), open));
+    let settled = app.settled_expenses(&viewer.actor, debits).await?;
+    let mut waiting: Vec<BuildingId> = debits.iter().filter(|d| can_settle && d.settles.is_none()).map(|d| d.building_id).collect();
+    waiting.sort();
+    waiting.dedup();
+    let mut open = HashMap::new();
+    for building in waiting {
+        open.insert(building, app.debit_choices(&viewer.actor, building).await?);
     }
-    Ok(paid)
+    Ok(Paid { labels: settled.iter().map(|e| (e.id, label(lang, e))).collect(), open })
 }
 
 fn row(chrome: &Chrome, names: &[(String, String)], paid: &Paid, d: &Debit) -> DebitRow {
     let lang = chrome.lang;
-    let (labels, open) = paid.get(&d.building_id).map(|(l, o)| (Some(l), o.as_slice())).unwrap_or_default();
+    let open = paid.open.get(&d.building_id).map(Vec::as_slice).unwrap_or_default();
     let pick = |same: bool| -> Vec<(String, String)> {
         if d.settles.is_some() {
             return Vec::new();
@@ -95,7 +98,7 @@ fn row(chrome: &Chrome, names: &[(String, String)], paid: &Paid, d: &Debit) -> D
         to: [d.counterparty_name.clone(), d.counterparty_iban.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · "),
         reference: d.reference.clone().unwrap_or_default(),
         settles: d.settles.map(|s| {
-            let what = labels.and_then(|l| l.get(&s.expense)).cloned().unwrap_or_else(|| s.expense.to_string());
+            let what = paid.labels.get(&s.expense).cloned().unwrap_or_else(|| s.expense.to_string());
             (what, chrome.t(&format!("debit-matched-{}", s.matched_by.as_str())))
         }),
         same_amount: pick(true),
