@@ -17,7 +17,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, Executor, Pool, Postgres, SqlSafeStr, Transaction};
 
-use koprogo_store_sql::db_error;
+use koprogo_store_sql::{Connections, db_error};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -44,7 +44,9 @@ struct Held {
     connection: PoolConnection<Postgres>,
 }
 
-impl PgStore {
+impl Connections for PgStore {
+    type Db = Postgres;
+
     /// The session lookup sets the session's organisation on its connection
     /// in the same statement; the connection is then kept for the request.
     const SETS_TENANT: &'static str = ", set_config('koprogo.tenant', COALESCE(s.organization_id::text, ''), false) AS tenant_set";
@@ -57,10 +59,6 @@ impl PgStore {
 
     fn keep_for_request(&self, tenant: TenantId, connection: PoolConnection<Postgres>) {
         drop(koprogo_app::held::keep(Held { store: self.id, tenant, connection }));
-    }
-
-    fn held(&self, tenant: TenantId) -> Option<PoolConnection<Postgres>> {
-        koprogo_app::held::take(|held: &Held| held.store == self.id && held.tenant == tenant).map(|held| held.connection)
     }
 
     /// A connection that sees `tenant`'s rows only (migration 0003): the one
@@ -116,6 +114,12 @@ impl PgStore {
     async fn begin_platform(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         self.platform.begin().await.map_err(db_error)
     }
+}
+
+impl PgStore {
+    fn held(&self, tenant: TenantId) -> Option<PoolConnection<Postgres>> {
+        koprogo_app::held::take(|held: &Held| held.store == self.id && held.tenant == tenant).map(|held| held.connection)
+    }
 
     /// A tenant connection, for tests that run SQL without the store's own
     /// filters to check that row-level security alone keeps the tenant in.
@@ -124,7 +128,12 @@ impl PgStore {
     }
 }
 
-koprogo_store_sql::sql_store!(PgStore, sqlx::Postgres);
+/// The SQL modules run on this store, with PostgreSQL's driver.
+type Adapter = PgStore;
+type Db = Postgres;
+
+#[path = "../../store-sql/adapter/mod.rs"]
+mod sql;
 
 /// Connects with a tenant pool of `max_connections` (and an identity pool
 /// half that size), applies migrations as the connecting user, and then

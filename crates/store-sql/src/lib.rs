@@ -1,44 +1,32 @@
-//! The SQL both adapters run. The same statements work on SQLite and on
-//! PostgreSQL (numbered binds, `ON CONFLICT`, `RETURNING`), so the query
-//! bodies are written once, as macros that each adapter instantiates for its
-//! own driver type; rows and their mapping are plain generic code (`rows`).
+//! What both adapters share: the row structs and their mapping to domain
+//! values (`rows`, `money_rows`, …), the list helpers (`push_in`,
+//! `push_total`, `push_words`), error mapping, and `Connections`, the trait
+//! an adapter implements so that the SQL modules of `adapter/` can run on it.
 //!
-//! An adapter type using these macros provides, as inherent methods, a
-//! connection for one organisation's data — `reader(tenant)` (`async`, a
-//! `PoolConnection<DB>`) and `begin(tenant)` (a transaction; every change goes
-//! through one, committed with its audit events by `commit`) — and
-//! the identity tables' pools — `platform()`, `platform_writer()` and
-//! `begin_platform()`. PostgreSQL uses the tenant for row-level security.
-//! For the session lookup: `session_reader()`, `SETS_TENANT` (a select-list
-//! suffix that sets the session's tenant on that connection, or nothing) and
-//! `keep_for_request(tenant, connection)`. For the audit append: `LOCKS_HEAD`
-//! (` FOR UPDATE` where rows lock, or nothing).
+//! The same statements work on SQLite and on PostgreSQL (numbered binds,
+//! `ON CONFLICT`, `RETURNING`). They are written once, as ordinary modules
+//! in `crates/store-sql/adapter/`, which each adapter crate compiles with its
+//! own driver (`#[path = "../../store-sql/adapter/mod.rs"] mod sql;`, beside
+//! `type Adapter = …` and `type Db = …`). Why not one generic store: sqlx
+//! implements `Executor`, `Encode` and `Decode` per driver, and a generic
+//! function needs those bounds restated on every function (a trait's where
+//! clauses are not implied), a dozen a query; compiled per driver, the same
+//! code needs none and stays formatted, linted and analysed as plain Rust.
 
-mod accounts;
 pub mod audit;
-pub mod billing;
-mod buildings;
 pub mod catalog;
-mod charges;
 pub mod debits;
 mod errors;
-mod expenses;
 pub mod money_rows;
-mod owners;
-mod payments;
 pub mod privacy;
 pub mod reminders;
 pub mod rows;
-mod search;
-mod team;
 pub mod timing;
 pub mod transfer;
-mod units;
 
 pub use errors::{db_error, unique_or};
 
-/// What the macros need, under stable paths.
-#[doc(hidden)]
+/// What the SQL modules use, under stable paths.
 pub mod prelude {
     pub use crate::rows::*;
     pub use crate::{Total, db_error, push_in, push_total, push_words, unique_or};
@@ -154,24 +142,42 @@ where
     qb.push(if as_column { ") AS total_count" } else { ")" });
 }
 
-/// Every adapter port, for a store type that has `reader` and `begin`.
-#[macro_export]
-macro_rules! sql_store {
-    ($store:ty, $db:ty) => {
-        $crate::account_store!($store, $db);
-        $crate::building_store!($store, $db);
-        $crate::unit_store!($store, $db);
-        $crate::owner_store!($store, $db);
-        $crate::expense_store!($store, $db);
-        $crate::charge_store!($store, $db);
-        $crate::payment_store!($store, $db);
-        $crate::debit_store!($store, $db);
-        $crate::reminder_store!($store, $db);
-        $crate::audit_store!($store, $db);
-        $crate::privacy_store!($store, $db);
-        $crate::transfer_store!($store, $db);
-        $crate::billing_store!($store, $db);
-        $crate::team_store!($store, $db);
-        $crate::search_store!($store, $db);
-    };
+/// What an adapter gives the SQL modules: connections for one
+/// organisation's data (PostgreSQL sets the tenant on them for row-level
+/// security) and for the identity tables, read before any organisation is
+/// known.
+pub trait Connections: Send + Sync + 'static {
+    type Db: sqlx::Database;
+
+    /// A select-list suffix that sets the session's tenant on the
+    /// connection of the session lookup, or nothing.
+    const SETS_TENANT: &'static str;
+    /// ` FOR UPDATE` where the audit append must lock the chain's head, or nothing.
+    const LOCKS_HEAD: &'static str;
+
+    /// A connection that reads `tenant`'s data.
+    fn reader(
+        &self,
+        tenant: koprogo_domain::ids::TenantId,
+    ) -> impl Future<Output = Result<sqlx::pool::PoolConnection<Self::Db>, koprogo_app::StoreError>> + Send;
+    /// A transaction on `tenant`'s data; every change goes through one,
+    /// committed with its audit events by `commit`.
+    fn begin(
+        &self,
+        tenant: koprogo_domain::ids::TenantId,
+    ) -> impl Future<Output = Result<sqlx::Transaction<'static, Self::Db>, koprogo_app::StoreError>> + Send;
+    /// The connection a session lookup runs on (it may set the tenant).
+    fn session_reader(&self) -> impl Future<Output = Result<sqlx::pool::PoolConnection<Self::Db>, koprogo_app::StoreError>> + Send;
+    /// Keeps the session lookup's connection for the request's own query.
+    fn keep_for_request(&self, tenant: koprogo_domain::ids::TenantId, connection: sqlx::pool::PoolConnection<Self::Db>);
+    /// The identity tables, to read.
+    fn platform(&self) -> &sqlx::Pool<Self::Db>;
+    /// The identity tables, to write outside a transaction.
+    fn platform_writer(&self) -> &sqlx::Pool<Self::Db>;
+    /// A transaction on the identity tables.
+    fn begin_platform(&self) -> impl Future<Output = Result<sqlx::Transaction<'static, Self::Db>, koprogo_app::StoreError>> + Send;
+    /// The pools' sizes, for the metrics.
+    fn pool_usage(&self) -> Vec<koprogo_app::ports::PoolUsage>;
+    /// Refreshes the planner's statistics.
+    fn analyze(&self) -> impl Future<Output = Result<(), koprogo_app::StoreError>> + Send;
 }

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use koprogo_app::{Store, StoreError};
 use koprogo_domain::ids::TenantId;
+use koprogo_store_sql::Connections;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Pool, Sqlite, Transaction};
@@ -27,7 +28,9 @@ pub struct SqliteStore {
 
 /// SQLite serves one organisation's data and the identity tables alike: the
 /// tenant only matters to PostgreSQL's row-level security.
-impl SqliteStore {
+impl Connections for SqliteStore {
+    type Db = Sqlite;
+
     const SETS_TENANT: &'static str = "";
     /// One writer at a time: the audit append needs no row lock.
     const LOCKS_HEAD: &'static str = "";
@@ -72,7 +75,9 @@ impl SqliteStore {
     async fn begin_platform(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         koprogo_store_sql::timing::acquiring(self.write.begin()).await.map_err(koprogo_store_sql::db_error)
     }
+}
 
+impl SqliteStore {
     fn into_store(self) -> Store {
         let this = Arc::new(self);
         Store {
@@ -97,7 +102,12 @@ impl SqliteStore {
     }
 }
 
-koprogo_store_sql::sql_store!(SqliteStore, sqlx::Sqlite);
+/// The SQL modules run on this store, with SQLite's driver.
+type Adapter = SqliteStore;
+type Db = Sqlite;
+
+#[path = "../../store-sql/adapter/mod.rs"]
+mod sql;
 
 fn options(url: &str) -> Result<SqliteConnectOptions, StoreError> {
     let options = SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Internal(anyhow::anyhow!("bad SQLite URL {url}: {e}")))?;

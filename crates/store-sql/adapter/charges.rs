@@ -1,0 +1,655 @@
+//! Distribution keys, distributed expenses, calls for funds and the
+//! reserve-fund figures (PostgreSQL migration 0004, SQLite 0003).
+
+use super::{Adapter, Db};
+use koprogo_store_sql::Connections as _;
+
+use koprogo_app::listing::CallSort;
+use koprogo_app::ports::money::{
+    CallPlan, Cancelled, ChargeStore, DistributionPlan, FiscalYear, Issued, OwnerCharge, ReserveStatus, StoredDistribution,
+};
+use koprogo_domain::charges::{CallLine, Distribution, DistributionKey, FundCall, Holding, UnitWeight};
+use koprogo_domain::communication::StructuredCommunication;
+use koprogo_domain::ids::{CallLineId, DistributionKeyId, FundCallId};
+use koprogo_domain::money::Cents;
+use koprogo_store_sql::money_rows::*;
+use koprogo_store_sql::prelude::*;
+type Conn = <Db as sqlx::Database>::Connection;
+
+/// Units and weights under the key (`None`: quotas), and the shares held on `day`.
+async fn read_holdings(
+    c: &mut Conn,
+    tenant: TenantId,
+    building: BuildingId,
+    key: Option<DistributionKeyId>,
+    day: NaiveDate,
+) -> StoreResult<Option<(Vec<UnitWeight>, Vec<Holding>)>> {
+    let (t, b) = (tenant.as_uuid(), building.as_uuid());
+    let exists: Option<i64> = match key {
+        None => sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM buildings WHERE organization_id = $1 AND id = $2").bind(t).bind(b),
+        Some(k) => sqlx::query_scalar(
+            "SELECT CAST(1 AS BIGINT) FROM distribution_keys WHERE organization_id = $1 AND building_id = $2 AND id = $3",
+        )
+        .bind(t)
+        .bind(b)
+        .bind(k.as_uuid()),
+    }
+    .fetch_optional(&mut *c)
+    .await
+    .map_err(db_error)?;
+    if exists.is_none() {
+        return Ok(None);
+    }
+    let units: Vec<UnitWeightRow> = match key {
+        None => sqlx::query_as("SELECT id, unit_number, quota AS weight FROM units WHERE organization_id = $1 AND building_id = $2")
+            .bind(t)
+            .bind(b),
+        Some(k) => sqlx::query_as(
+            r"
+                SELECT u.id, u.unit_number, w.weight
+                FROM distribution_key_weights w
+                JOIN units u ON u.organization_id = w.organization_id AND u.id = w.unit_id
+                WHERE w.organization_id = $1 AND w.building_id = $2 AND w.key_id = $3",
+        )
+        .bind(t)
+        .bind(b)
+        .bind(k.as_uuid()),
+    }
+    .fetch_all(&mut *c)
+    .await
+    .map_err(db_error)?;
+    let held: Vec<HoldingRow> = sqlx::query_as(
+        r"
+            SELECT o.unit_id, o.owner_id, o.share_basis_points
+            FROM ownerships o
+            JOIN units u ON u.organization_id = o.organization_id AND u.id = o.unit_id
+            WHERE o.organization_id = $1 AND u.building_id = $2 AND o.start_date <= $3 AND (o.end_date IS NULL OR o.end_date > $3)",
+    )
+    .bind(t)
+    .bind(b)
+    .bind(day)
+    .fetch_all(&mut *c)
+    .await
+    .map_err(db_error)?;
+    let holdings = held.into_iter().map(Holding::try_from).collect::<Result<_, _>>()?;
+    Ok(Some((units.into_iter().map(UnitWeight::from).collect(), holdings)))
+}
+
+/// The call's own row, with the idempotency key it was issued with.
+async fn insert_call(c: &mut Conn, tenant: TenantId, call: &FundCall, key: Option<&str>) -> StoreResult<()> {
+    let d = &call.details;
+    sqlx::query(
+        r"
+            INSERT INTO fund_calls (organization_id, id, building_id, title, as_of, due_date, working_cents, reserve_cents,
+            distribution_key_id, issued_at, idempotency_key)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(tenant.as_uuid())
+    .bind(call.id.as_uuid())
+    .bind(d.building_id.as_uuid())
+    .bind(d.title.to_string())
+    .bind(d.as_of)
+    .bind(d.due_date)
+    .bind(d.working.get())
+    .bind(d.reserve.get())
+    .bind(d.key_id.map(DistributionKeyId::as_uuid))
+    .bind(call.issued_at)
+    .bind(key.map(str::to_owned))
+    .execute(&mut *c)
+    .await
+    .map_err(|e| unique_or(e, "call.issuing"))?;
+    Ok(())
+}
+
+/// The call's lines, many a statement.
+async fn insert_lines(c: &mut Conn, tenant: TenantId, call: &FundCall, lines: &[CallLine]) -> StoreResult<()> {
+    let d = &call.details;
+    for chunk in lines.chunks(500) {
+        let mut qb = QueryBuilder::<Db>::new(
+            r"
+                INSERT INTO call_lines (organization_id, id, call_id, building_id, owner_id, working_cents, reserve_cents, due_date,
+                communication) ",
+        );
+        qb.push_values(chunk, |mut b, l| {
+            b.push_bind(tenant.as_uuid())
+                .push_bind(l.id.as_uuid())
+                .push_bind(call.id.as_uuid())
+                .push_bind(d.building_id.as_uuid())
+                .push_bind(l.owner.as_uuid())
+                .push_bind(l.working.get())
+                .push_bind(l.reserve.get())
+                .push_bind(d.due_date)
+                .push_bind(l.communication.digits());
+        });
+        qb.build().execute(&mut *c).await.map_err(|e| unique_or(e, "call.communication_taken"))?;
+    }
+    Ok(())
+}
+
+async fn store_allocations(c: &mut Conn, tenant: TenantId, expense: ExpenseId, d: &Distribution) -> StoreResult<()> {
+    let rows: Vec<_> = d.units.iter().flat_map(|u| u.owners.iter().map(move |o| (u, o))).collect();
+    for chunk in rows.chunks(500) {
+        let mut qb = QueryBuilder::<Db>::new(
+            r"
+                INSERT INTO charge_allocations (organization_id, expense_id, unit_id, owner_id, unit_number, unit_weight,
+                unit_amount_cents, unit_rounded_up, share_basis_points, amount_cents, rounded_up) ",
+        );
+        qb.push_values(chunk, |mut b, (u, o)| {
+            b.push_bind(tenant.as_uuid())
+                .push_bind(expense.as_uuid())
+                .push_bind(u.unit.as_uuid())
+                .push_bind(o.owner.as_uuid())
+                .push_bind(u.number.clone())
+                .push_bind(int(u.weight))
+                .push_bind(u.amount.get())
+                .push_bind(u.rounded_up)
+                .push_bind(i32::try_from(o.share.basis_points()).unwrap_or(0))
+                .push_bind(o.amount.get())
+                .push_bind(o.rounded_up);
+        });
+        qb.build().execute(&mut *c).await.map_err(db_error)?;
+    }
+    Ok(())
+}
+
+async fn read_distribution(c: &mut Conn, tenant: TenantId, expense: ExpenseId) -> StoreResult<Option<StoredDistribution>> {
+    let head: Option<(i64, Option<Uuid>, Option<DateTime<Utc>>)> =
+        sqlx::query_as("SELECT amount_cents, distribution_key_id, distributed_at FROM expenses WHERE organization_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(expense.as_uuid())
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_error)?;
+    let Some((amount, key, Some(at))) = head else { return Ok(None) };
+    let rows: Vec<AllocationRow> = sqlx::query_as(
+        r"
+            SELECT unit_id, owner_id, unit_number, unit_weight, unit_amount_cents, unit_rounded_up, share_basis_points, amount_cents,
+            rounded_up
+            FROM charge_allocations
+            WHERE organization_id = $1 AND expense_id = $2
+            ORDER BY unit_number, unit_id, share_basis_points DESC, owner_id",
+    )
+    .bind(tenant.as_uuid())
+    .bind(expense.as_uuid())
+    .fetch_all(&mut *c)
+    .await
+    .map_err(db_error)?;
+    let mut units = unit_parts(rows)?;
+    units.sort_by(|a, b| koprogo_domain::charges::unit_order(&a.number, a.unit, &b.number, b.unit));
+    let weight_total = units.iter().map(|u| u.weight).sum();
+    let distribution = Distribution { total: Cents::new(amount).map_err(|e| anyhow::anyhow!("stored amount: {e}"))?, weight_total, units };
+    Ok(Some(StoredDistribution { expense_id: expense, key_id: key.map(DistributionKeyId::from_uuid), distributed_at: at, distribution }))
+}
+
+async fn read_key(c: &mut Conn, tenant: TenantId, id: DistributionKeyId) -> StoreResult<Option<DistributionKey>> {
+    let heads: Vec<(Uuid, Uuid, String, DateTime<Utc>)> =
+        sqlx::query_as("SELECT id, building_id, name, created_at FROM distribution_keys WHERE organization_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(id.as_uuid())
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_error)?;
+    if heads.is_empty() {
+        return Ok(None);
+    }
+    let weights: Vec<(Uuid, Uuid, i64)> =
+        sqlx::query_as("SELECT key_id, unit_id, weight FROM distribution_key_weights WHERE organization_id = $1 AND key_id = $2")
+            .bind(tenant.as_uuid())
+            .bind(id.as_uuid())
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_error)?;
+    Ok(keys_from(heads, &weights)?.pop())
+}
+
+#[async_trait::async_trait]
+impl ChargeStore for Adapter {
+    async fn save_key(&self, tenant: TenantId, key: &DistributionKey) -> StoreResult<bool> {
+        let mut tx = self.begin(tenant).await?;
+        let (t, id, b) = (tenant.as_uuid(), key.id.as_uuid(), key.building_id.as_uuid());
+        let known: Option<i64> = sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM buildings WHERE organization_id = $1 AND id = $2")
+            .bind(t)
+            .bind(b)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if known.is_none() {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM distribution_key_weights WHERE organization_id = $1 AND key_id = $2")
+            .bind(t)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        sqlx::query(
+            r"
+                INSERT INTO distribution_keys (organization_id, id, building_id, name, created_at)
+                VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (organization_id, id) DO UPDATE SET name = excluded.name",
+        )
+        .bind(t)
+        .bind(id)
+        .bind(b)
+        .bind(key.name.to_string())
+        .bind(key.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| unique_or(e, "distribution_key.name_taken"))?;
+        let mut qb =
+            QueryBuilder::<Db>::new("INSERT INTO distribution_key_weights (organization_id, key_id, building_id, unit_id, weight) ");
+        qb.push_values(key.weights.entries(), |mut row, (unit, weight)| {
+            row.push_bind(t).push_bind(id).push_bind(b).push_bind(unit.as_uuid()).push_bind(int(*weight));
+        });
+        qb.build().execute(&mut *tx).await.map_err(db_error)?;
+        Self::commit(tx).await?;
+        Ok(true)
+    }
+
+    async fn key(&self, tenant: TenantId, id: DistributionKeyId) -> StoreResult<Option<DistributionKey>> {
+        read_key(&mut *self.reader(tenant).await?, tenant, id).await
+    }
+
+    async fn keys(&self, tenant: TenantId, building: Option<BuildingId>) -> StoreResult<Vec<DistributionKey>> {
+        let mut c = self.reader(tenant).await?;
+        let scope = |sql: &str| {
+            let mut qb = QueryBuilder::<Db>::new(sql);
+            qb.push_bind(tenant.as_uuid());
+            if let Some(b) = building {
+                qb.push(" AND building_id = ").push_bind(b.as_uuid());
+            }
+            qb
+        };
+        let mut heads = scope("SELECT id, building_id, name, created_at FROM distribution_keys WHERE organization_id = ");
+        heads.push(" ORDER BY name, id");
+        let heads: Vec<(Uuid, Uuid, String, DateTime<Utc>)> = heads.build_query_as().fetch_all(&mut *c).await.map_err(db_error)?;
+        let mut weights = scope("SELECT key_id, unit_id, weight FROM distribution_key_weights WHERE organization_id = ");
+        let weights: Vec<(Uuid, Uuid, i64)> = weights.build_query_as().fetch_all(&mut *c).await.map_err(db_error)?;
+        Ok(keys_from(heads, &weights)?)
+    }
+
+    async fn delete_key(&self, tenant: TenantId, id: DistributionKeyId) -> StoreResult<bool> {
+        let mut tx = self.begin(tenant).await?;
+        let used: Option<i64> = sqlx::query_scalar(
+            r"
+                SELECT CAST(1 AS BIGINT)
+                FROM expenses
+                WHERE organization_id = $1 AND distribution_key_id = $2
+                UNION ALL SELECT CAST(1 AS BIGINT)
+                FROM fund_calls
+                WHERE organization_id = $1 AND distribution_key_id = $2 LIMIT 1",
+        )
+        .bind(tenant.as_uuid())
+        .bind(id.as_uuid())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if used.is_some() {
+            return Err(StoreError::Conflict("distribution_key.in_use"));
+        }
+        let deleted = sqlx::query("DELETE FROM distribution_keys WHERE organization_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .rows_affected();
+        Self::commit(tx).await?;
+        Ok(deleted > 0)
+    }
+
+    async fn holdings(
+        &self,
+        tenant: TenantId,
+        building: BuildingId,
+        key: Option<DistributionKeyId>,
+        day: NaiveDate,
+    ) -> StoreResult<Option<(Vec<UnitWeight>, Vec<Holding>)>> {
+        read_holdings(&mut *self.reader(tenant).await?, tenant, building, key, day).await
+    }
+
+    async fn distribute_expense(
+        &self,
+        tenant: TenantId,
+        expense: ExpenseId,
+        key: Option<DistributionKeyId>,
+        at: DateTime<Utc>,
+        plan: DistributionPlan<'_>,
+    ) -> StoreResult<Option<StoredDistribution>> {
+        let mut tx = self.begin(tenant).await?;
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "UPDATE expenses SET updated_at = updated_at WHERE organization_id = $1 AND id = $2 RETURNING {EXPENSE_COLUMNS}, distributed_at"
+        )))
+        .bind(tenant.as_uuid())
+        .bind(expense.as_uuid())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let distributed: Option<DateTime<Utc>> = row.try_get("distributed_at").map_err(db_error)?;
+        if distributed.is_some() {
+            return Err(StoreError::Rule(Rule::AlreadyDistributed));
+        }
+        let stored = Expense::try_from(<ExpenseRow as sqlx::FromRow<_>>::from_row(&row).map_err(db_error)?)?;
+        let Some((units, holdings)) = read_holdings(&mut tx, tenant, stored.details.building_id, key, stored.details.date).await? else {
+            return Ok(None);
+        };
+        let (status, distribution) = plan(&stored, &units, &holdings)?;
+        store_allocations(&mut tx, tenant, expense, &distribution).await?;
+        sqlx::query(
+            r"
+                UPDATE expenses
+                SET distribution_key_id = $1, distributed_at = $2, status = $3, updated_at = $2
+                WHERE organization_id = $4 AND id = $5",
+        )
+        .bind(key.map(DistributionKeyId::as_uuid))
+        .bind(at)
+        .bind(status.as_str())
+        .bind(tenant.as_uuid())
+        .bind(expense.as_uuid())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let stored = read_distribution(&mut tx, tenant, expense).await?;
+        Self::commit(tx).await?;
+        Ok(stored)
+    }
+
+    async fn distribution(&self, tenant: TenantId, expense: ExpenseId) -> StoreResult<Option<StoredDistribution>> {
+        read_distribution(&mut *self.reader(tenant).await?, tenant, expense).await
+    }
+
+    async fn owner_charges(
+        &self,
+        tenant: TenantId,
+        owner: OwnerId,
+        building: BuildingId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<OwnerCharge>> {
+        let mut c = self.reader(tenant).await?;
+        let rows: Vec<OwnerChargeRow> = sqlx::query_as(
+            r"
+                SELECT a.expense_id, e.expense_date, e.supplier, e.description, e.fund, k.name AS key_name, a.unit_number, a.unit_weight,
+                e.amount_cents AS expense_amount_cents, a.amount_cents
+                FROM charge_allocations a
+                JOIN expenses e ON e.organization_id = a.organization_id AND e.id = a.expense_id
+                LEFT JOIN distribution_keys k ON k.organization_id = e.organization_id AND k.id = e.distribution_key_id
+                WHERE a.organization_id = $1 AND a.owner_id = $2 AND e.building_id = $3 AND e.expense_date >= $4 AND e.expense_date <= $5
+                ORDER BY e.expense_date, a.expense_id, a.unit_number",
+        )
+        .bind(tenant.as_uuid())
+        .bind(owner.as_uuid())
+        .bind(building.as_uuid())
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_error)?;
+        let mut expenses: Vec<Uuid> = rows.iter().map(|r| r.expense_id).collect();
+        expenses.dedup();
+        // The weight total of each distribution: every unit once, whoever holds it.
+        let mut totals: std::collections::HashMap<Uuid, u64> = std::collections::HashMap::new();
+        for chunk in expenses.chunks(500) {
+            let mut qb = QueryBuilder::<Db>::new(
+                "SELECT DISTINCT expense_id, unit_id, unit_weight FROM charge_allocations WHERE organization_id = ",
+            );
+            qb.push_bind(tenant.as_uuid());
+            push_in(&mut qb, "expense_id", chunk);
+            let weights: Vec<(Uuid, Uuid, i64)> = qb.build_query_as().fetch_all(&mut *c).await.map_err(db_error)?;
+            for (expense, _, weight) in weights {
+                *totals.entry(expense).or_default() += u64::try_from(weight).unwrap_or(0);
+            }
+        }
+        rows.into_iter()
+            .map(|row| {
+                let total = totals.get(&row.expense_id).copied().unwrap_or(0);
+                Ok(row.into_charge(total)?)
+            })
+            .collect()
+    }
+
+    async fn issue_call(&self, tenant: TenantId, call: &FundCall, key: Option<&str>, plan: CallPlan<'_>) -> StoreResult<Option<Issued>> {
+        let d = &call.details;
+        let mut tx = self.begin(tenant).await?;
+        if let Some(key) = key {
+            let issued: Option<Uuid> = sqlx::query_scalar("SELECT id FROM fund_calls WHERE organization_id = $1 AND idempotency_key = $2")
+                .bind(tenant.as_uuid())
+                .bind(key.to_owned())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            // Rolled back: nothing was written, the audit event goes with it.
+            if let Some(id) = issued {
+                return Ok(Some(Issued::Already(FundCallId::from_uuid(id))));
+            }
+        }
+        let Some((units, holdings)) = read_holdings(&mut tx, tenant, d.building_id, d.key_id, d.as_of).await? else { return Ok(None) };
+        let planned = plan(&units, &holdings)?;
+        let count = i64::try_from(planned.len()).unwrap_or(0);
+        // The organisation's sequence of structured communications, moved in this transaction.
+        let last: i64 = sqlx::query_scalar(
+            r"
+                INSERT INTO counters (organization_id, name, value)
+                VALUES ($1, 'structured_communications', $2)
+                ON CONFLICT (organization_id, name) DO UPDATE SET value = counters.value + excluded.value
+                RETURNING value",
+        )
+        .bind(tenant.as_uuid())
+        .bind(count)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        insert_call(&mut tx, tenant, call, key).await?;
+        let mut lines = Vec::with_capacity(planned.len());
+        for (n, line) in planned.iter().enumerate() {
+            let number = u64::try_from(last - count + 1 + i64::try_from(n).unwrap_or(0)).unwrap_or(0);
+            let communication = StructuredCommunication::from_number(number % 10_000_000_000).map_err(|e| anyhow::anyhow!("{e}"))?;
+            lines.push(CallLine {
+                id: CallLineId::generate(),
+                call_id: call.id,
+                owner: line.owner,
+                working: line.working,
+                reserve: line.reserve,
+                communication,
+            });
+        }
+        insert_lines(&mut tx, tenant, call, &lines).await?;
+        Self::commit(tx).await?;
+        Ok(Some(Issued::Lines(lines)))
+    }
+
+    async fn call(&self, tenant: TenantId, id: FundCallId) -> StoreResult<Option<(FundCall, Vec<CallLine>)>> {
+        let mut c = self.reader(tenant).await?;
+        let row: Option<CallRow> =
+            sqlx::query_as(AssertSqlSafe(format!("SELECT {CALL_COLUMNS} FROM fund_calls WHERE organization_id = $1 AND id = $2")))
+                .bind(tenant.as_uuid())
+                .bind(id.as_uuid())
+                .fetch_optional(&mut *c)
+                .await
+                .map_err(db_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let lines: Vec<CallLineRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {CALL_LINE_COLUMNS} FROM call_lines WHERE organization_id = $1 AND call_id = $2 ORDER BY communication"
+        )))
+        .bind(tenant.as_uuid())
+        .bind(id.as_uuid())
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_error)?;
+        let lines = lines.into_iter().map(CallLine::try_from).collect::<Result<_, _>>()?;
+        Ok(Some((FundCall::try_from(row)?, lines)))
+    }
+
+    async fn cancel_call(&self, tenant: TenantId, id: FundCallId, at: DateTime<Utc>) -> StoreResult<Option<Cancelled>> {
+        let (t, call) = (tenant.as_uuid(), id.as_uuid());
+        let mut tx = self.begin(tenant).await?;
+        let locked: Option<Option<DateTime<Utc>>> =
+            sqlx::query_scalar("UPDATE fund_calls SET issued_at = issued_at WHERE organization_id = $1 AND id = $2 RETURNING cancelled_at")
+                .bind(t)
+                .bind(call)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        match locked {
+            None => return Ok(None),
+            Some(Some(_)) => return Err(StoreError::Rule(Rule::CallCancelled)),
+            Some(None) => {}
+        }
+        let reached: Option<i64> = sqlx::query_scalar(
+            r"
+                SELECT CAST(1 AS BIGINT)
+                FROM payments p
+                JOIN call_lines l ON l.organization_id = p.organization_id AND l.id = p.call_line_id
+                WHERE l.organization_id = $1 AND l.call_id = $2
+                UNION ALL SELECT CAST(1 AS BIGINT)
+                FROM reminders r
+                JOIN call_lines l ON l.organization_id = r.organization_id AND l.id = r.call_line_id
+                WHERE l.organization_id = $1 AND l.call_id = $2 LIMIT 1",
+        )
+        .bind(t)
+        .bind(call)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let done = if reached.is_some() {
+            for table in [
+                "call_lines SET cancelled_at = $3 WHERE organization_id = $1 AND call_id = $2",
+                "fund_calls SET cancelled_at = $3 WHERE organization_id = $1 AND id = $2",
+            ] {
+                sqlx::query(AssertSqlSafe(format!("UPDATE {table}")))
+                    .bind(t)
+                    .bind(call)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            }
+            Cancelled::Reversed
+        } else {
+            for table in ["call_lines WHERE organization_id = $1 AND call_id = $2", "fund_calls WHERE organization_id = $1 AND id = $2"] {
+                sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}"))).bind(t).bind(call).execute(&mut *tx).await.map_err(db_error)?;
+            }
+            Cancelled::Removed
+        };
+        Self::commit(tx).await?;
+        Ok(Some(done))
+    }
+
+    async fn calls(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<CallSort>,
+        building: Option<BuildingId>,
+        visible: &Visibility,
+    ) -> StoreResult<Page<FundCall>> {
+        let plain = visible.buildings.is_none() && building.is_none();
+        let source = plain.then(|| Total::Counter("fund_calls".to_owned()));
+        let filters = |qb: &mut QueryBuilder<Db>| {
+            if let Some(b) = building {
+                qb.push(" AND building_id = ").push_bind(b.as_uuid());
+            }
+            if let Some(ids) = &visible.buildings {
+                push_in(qb, "building_id", &ids.iter().map(|b| b.as_uuid()).collect::<Vec<_>>());
+            }
+        };
+        let mut qb = QueryBuilder::new(format!("SELECT {CALL_COLUMNS}"));
+        if let Some(source) = &source {
+            push_total(&mut qb, tenant.as_uuid(), source, true);
+        }
+        qb.push(" FROM fund_calls WHERE organization_id = ").push_bind(tenant.as_uuid());
+        filters(&mut qb);
+        let column = match query.sort {
+            CallSort::AsOf => "as_of",
+            CallSort::DueDate => "due_date",
+        };
+        let dir = direction(query);
+        qb.push(format_args!(" ORDER BY {column} {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
+        qb.push(" OFFSET ").push_bind(int(query.offset()));
+        let count = || {
+            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM fund_calls WHERE organization_id = ");
+            count.push_bind(tenant.as_uuid());
+            filters(&mut count);
+            count
+        };
+        let (rows, total): (Vec<CallRow>, u64) = self.fetch_page(qb, tenant, source.as_ref(), count).await?;
+        Ok(Page { items: rows.into_iter().map(FundCall::try_from).collect::<Result<_, _>>()?, total })
+    }
+
+    async fn reserve_status(
+        &self,
+        tenant: TenantId,
+        building: BuildingId,
+        previous: FiscalYear,
+        current: FiscalYear,
+    ) -> StoreResult<ReserveStatus> {
+        let mut c = self.reader(tenant).await?;
+        let (t, b) = (tenant.as_uuid(), building.as_uuid());
+        let ordinary: i64 = sqlx::query_scalar(
+            r"
+                SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT)
+                FROM expenses
+                WHERE organization_id = $1 AND building_id = $2 AND fund = 'working' AND status IN ('approved', 'paid') AND expense_date
+                >= $3 AND expense_date < $4",
+        )
+        .bind(t)
+        .bind(b)
+        .bind(previous.start)
+        .bind(previous.end)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_error)?;
+        let called: i64 = sqlx::query_scalar(
+            r"
+                SELECT CAST(COALESCE(SUM(reserve_cents), 0) AS BIGINT)
+                FROM fund_calls
+                WHERE organization_id = $1 AND building_id = $2 AND as_of >= $3 AND as_of < $4 AND cancelled_at IS NULL",
+        )
+        .bind(t)
+        .bind(b)
+        .bind(current.start)
+        .bind(current.end)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_error)?;
+        let waived: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(1 AS BIGINT) FROM reserve_fund_waivers WHERE organization_id = $1 AND building_id = $2 AND fiscal_year = $3",
+        )
+        .bind(t)
+        .bind(b)
+        .bind(current.year)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(db_error)?;
+        let amount = |v: i64| Cents::new(v).map_err(|e| StoreError::Internal(anyhow::anyhow!("sum out of range: {e}")));
+        Ok(ReserveStatus { previous_year_ordinary: amount(ordinary)?, reserve_called_this_year: amount(called)?, waived: waived.is_some() })
+    }
+
+    async fn waive_reserve_fund(
+        &self,
+        tenant: TenantId,
+        building: BuildingId,
+        fiscal_year: i32,
+        decided_on: NaiveDate,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin(tenant).await?;
+        let inserted = sqlx::query(
+            r"
+                INSERT INTO reserve_fund_waivers (organization_id, building_id, fiscal_year, decided_on, created_at)
+                VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (organization_id, building_id, fiscal_year) DO UPDATE SET decided_on = excluded.decided_on",
+        )
+        .bind(tenant.as_uuid())
+        .bind(building.as_uuid())
+        .bind(fiscal_year)
+        .bind(decided_on)
+        .bind(Utc::now())
+        .execute(&mut *tx)
+        .await;
+        match inserted.map_err(db_error) {
+            Ok(_) => Self::commit(tx).await.map(|()| true),
+            Err(StoreError::Conflict("unknown_reference")) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+}
