@@ -79,6 +79,7 @@ macro_rules! store_contract {
             consent_is_recorded_with_its_date,
             a_snapshot_describes_what_it_holds,
             an_association_moves_with_its_whole_file,
+            every_building_table_moves_with_the_association,
             an_invitation_is_accepted_once_while_live,
             a_password_reset_is_spent_once,
         );

@@ -82,3 +82,29 @@ pub async fn an_association_moves_with_its_whole_file(store: Store) {
     assert_eq!(store.buildings.building(fresh_target, building.id).await.unwrap(), None, "nothing half-loaded");
     assert_eq!(store.transfer.export_association(source, BuildingId::generate()).await.unwrap(), None);
 }
+
+/// Tables with a `building_id` that are not the association's own rows: a
+/// board member's seat belongs to their login, and the platform's invoices
+/// to what KoproGo billed the syndic firm.
+const NOT_THE_ASSOCIATION_S: &[&str] = &["board_seats", "billed_buildings", "invoice_lines"];
+
+pub async fn every_building_table_moves_with_the_association(store: Store) {
+    use koprogo_app::ports::transfer::ASSOCIATION_TABLES;
+    let columns = store.catalog.columns().await.unwrap();
+    let mut of_a_building: Vec<&str> = columns.iter().filter(|(_, c)| c == "building_id").map(|(t, _)| t.as_str()).collect();
+    of_a_building.sort_unstable();
+    of_a_building.dedup();
+    let forgotten: Vec<&&str> =
+        of_a_building.iter().filter(|t| !ASSOCIATION_TABLES.contains(t) && !NOT_THE_ASSOCIATION_S.contains(t)).collect();
+    assert!(forgotten.is_empty(), "tables of a building missing from the association's file: {forgotten:?}");
+    let tables: Vec<&str> = columns.iter().map(|(t, _)| t.as_str()).collect();
+    for table in ASSOCIATION_TABLES {
+        assert!(tables.contains(table), "{table} is in the association's file but not in the schema");
+        assert!(reached_through_another(table) || of_a_building.contains(table), "{table} has no building_id");
+    }
+}
+
+/// Tables of the file that reach their building through another table.
+fn reached_through_another(table: &str) -> bool {
+    matches!(table, "buildings" | "owners" | "ownerships" | "charge_allocations")
+}
