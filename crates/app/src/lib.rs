@@ -17,6 +17,7 @@ pub mod error;
 mod expense;
 pub mod held;
 pub mod listing;
+mod operator;
 mod owner;
 pub mod payments;
 pub mod ports;
@@ -55,10 +56,11 @@ impl Default for AppSettings {
 #[derive(Clone)]
 pub struct App(Arc<Parts>);
 
-/// What `App` holds; its fields read through `App` (`app.store`).
+/// What `App` holds. The store is private: routes and commands reach it
+/// through the use cases (and their grant) or `operator`'s methods.
 #[derive(Clone)]
 pub struct Parts {
-    pub store: Store,
+    store: Store,
     pub clock: Arc<dyn Clock>,
     passwords: PasswordHashing,
     throttle: Arc<LoginThrottle>,

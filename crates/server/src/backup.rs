@@ -98,7 +98,7 @@ pub async fn create(app: &App, folder: &Path, passphrase: Option<String>) -> any
     std::fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
     let scratch = Scratch::new(folder)?;
     let payload = scratch.0.join(PAYLOAD);
-    let snapshot = app.store.catalog.snapshot(&payload).await.map_err(|e| anyhow::anyhow!("taking the snapshot: {e}"))?;
+    let snapshot = app.snapshot(&payload).await.map_err(|e| anyhow::anyhow!("taking the snapshot: {e}"))?;
     let created_at = Utc::now();
     let (payload_bytes, payload_sha256) = file_sha256(&payload)?;
     let manifest = Manifest {

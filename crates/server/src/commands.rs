@@ -187,7 +187,7 @@ pub async fn seed(args: SeedArgs, file: &FileSettings) -> anyhow::Result<()> {
     if let Some(scale) = args.volume.filter(|s| *s > 0) {
         crate::demo::volume::seed_volume(&app, scale).await?;
         // Plans chosen before autovacuum's first pass would be measured otherwise.
-        app.store.health.refresh_statistics().await?;
+        app.refresh_statistics().await?;
     }
     Ok(())
 }
@@ -216,7 +216,7 @@ pub async fn create_user(args: UserCreateArgs, file: &FileSettings) -> anyhow::R
         let organization = args.organization.context("--organization is required for this role")?;
         let tenant = match organization.parse::<uuid::Uuid>() {
             Ok(id) => TenantId::from_uuid(id),
-            Err(_) => match app.store.accounts.organization_by_name(&organization).await? {
+            Err(_) => match app.organization_by_name(&organization).await? {
                 Some(found) => found.id,
                 None => app.create_organization(&organization).await.map_err(|e| anyhow::anyhow!("{e:?}"))?.id,
             },

@@ -151,7 +151,7 @@ pub async fn gdpr(command: GdprCommand, file: &FileSettings) -> anyhow::Result<(
         }
         GdprCommand::Search(args) => {
             let app = crate::commands::app(&args.database, file, koprogo_app::AppSettings::default()).await?;
-            let found = app.store.catalog.occurrences(&args.text).await?;
+            let found = app.occurrences(&args.text).await?;
             if found.is_empty() {
                 println!("no column holds {:?}", args.text);
             }

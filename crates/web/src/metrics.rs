@@ -157,8 +157,8 @@ pub async fn endpoint(
     if let Err(error) = allowed(&app, &settings, &headers).await {
         return error.into_response();
     }
-    let mut text = render(&metrics, &app.store.health.pools(), &process(), app.operations.last_backup());
-    database_timings(&mut text, &app.store.health.timings());
+    let mut text = render(&metrics, &app.pool_usage(), &process(), app.operations.last_backup());
+    database_timings(&mut text, &app.database_timings());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 

@@ -240,7 +240,7 @@ pub async fn run(ops: std::sync::Arc<Ops>, metrics: std::sync::Arc<Metrics>, app
 
 /// The machine and the counters, now.
 pub fn reading(metrics: &Metrics, app: &koprogo_app::App, cpus: f64) -> Reading {
-    let pools = app.store.health.pools();
+    let pools = app.pool_usage();
     Reading {
         at: Utc::now(),
         instant: Instant::now(),

@@ -15,8 +15,9 @@ use crate::error::AppError;
 use crate::ports::transfer::{ImportReport, TableRows, Value};
 
 impl App {
-    /// Every row of the building's file; the export goes into the trail.
-    pub async fn export_association(&self, actor: &Actor, building: BuildingId) -> Result<Vec<TableRows>, AppError> {
+    /// Every row of the building's file, and the name of the organisation it
+    /// leaves; the export goes into the trail.
+    pub async fn export_association(&self, actor: &Actor, building: BuildingId) -> Result<(String, Vec<TableRows>), AppError> {
         let grant = actor.grant(Action::TransferAssociation)?;
         if !grant.sees_building(building) {
             return Err(AppError::NotFound);
@@ -25,7 +26,8 @@ impl App {
         let rows: usize = file.iter().map(|t| t.rows.len()).sum();
         let changes = vec![Change { field: "rows".to_owned(), before: None, after: Some(rows.to_string()) }];
         self.note(self.change(actor, &grant, Entry::new("association.exported", "building", building.as_uuid(), changes))).await?;
-        Ok(file)
+        let organization = self.store.accounts.organization(grant.tenant).await?.map(|o| o.name.to_string()).unwrap_or_default();
+        Ok((organization, file))
     }
 
     /// Loads a file exported by another organisation into the actor's.

@@ -32,9 +32,9 @@ pub const ACCOUNTS: &[(&str, &str)] = &[
 
 /// Loads the demo into an empty database; `false` (and nothing written) otherwise.
 pub async fn seed_if_empty(app: &App) -> anyhow::Result<bool> {
-    if !app.store.accounts.is_empty().await? {
-        let demo = app.store.accounts.user_by_email(&Email::parse(ACCOUNTS[0].0).map_err(|e| anyhow::anyhow!("{e}"))?).await?;
-        if demo.is_some() {
+    if !app.is_empty().await? {
+        let demo = app.has_login(&Email::parse(ACCOUNTS[0].0).map_err(|e| anyhow::anyhow!("{e}"))?).await?;
+        if demo {
             print_accounts();
         } else {
             tracing::info!("the database already holds data: the demo is not loaded");
@@ -43,7 +43,7 @@ pub async fn seed_if_empty(app: &App) -> anyhow::Result<bool> {
     }
     tracing::info!("loading the demo data");
     seed(app).await.context("loading the demo data")?;
-    app.store.health.refresh_statistics().await.context("analysing the demo data")?;
+    app.refresh_statistics().await.context("analysing the demo data")?;
     print_accounts();
     Ok(true)
 }

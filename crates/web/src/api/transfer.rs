@@ -239,16 +239,12 @@ async fn export(State(app): State<App>, auth: Authenticated, Id(id): Id) -> ApiR
 /// The zip of the building `id`, for the API and the pages alike.
 pub(crate) async fn association_zip(app: &App, actor: &Actor, id: Uuid) -> ApiResult<Response> {
     let building = BuildingId::from_uuid(id);
-    let tables = app.export_association(actor, building).await?;
+    let (organization, tables) = app.export_association(actor, building).await?;
     let pdfs = letters(app, actor, building).await?;
-    let organization = match actor.tenant {
-        Some(tenant) => app.store.accounts.organization(tenant).await.map_err(koprogo_app::AppError::from)?.map(|o| o.name.to_string()),
-        None => None,
-    };
     let data = DataFile {
         format: FORMAT.to_owned(),
         exported_at: app.clock.now(),
-        organization: organization.unwrap_or_default(),
+        organization,
         building_id: id,
         tables: tables
             .iter()

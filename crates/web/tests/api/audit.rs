@@ -63,7 +63,7 @@ async fn sign_ins_refusals_and_exports_are_written_too() {
         )
         .await;
     assert_eq!(failed.status, 401);
-    let platform = t.app.store.audit.chain(uuid::Uuid::nil(), 0, 100).await.expect("the platform chain");
+    let platform = t.app.store().audit.chain(uuid::Uuid::nil(), 0, 100).await.expect("the platform chain");
     let login_failed = platform.iter().find(|e| e.body.action == "auth.login_failed").expect("the failed sign-in");
     assert!(login_failed.body.object_id.is_some_and(|id| !id.is_nil()), "a known account is named by its id");
     assert!(platform.iter().all(|e| !format!("{:?}", e.body).contains("horizon.be")), "never the address typed");

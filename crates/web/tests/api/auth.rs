@@ -142,7 +142,7 @@ async fn a_hash_below_the_policy_is_replaced_at_the_next_login() {
     use koprogo_domain::identifiers::Email;
     let t = TestApp::new().await;
     let token = t.syndic().await;
-    let accounts = &t.app.store.accounts;
+    let accounts = &t.app.store().accounts;
     let email = Email::parse("syndic@horizon.be").unwrap();
     let (user, policy_hash) = accounts.user_by_email(&email).await.unwrap().unwrap();
     let weak = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, argon2::Params::new(1024, 1, 1, None).unwrap());
@@ -159,7 +159,7 @@ async fn a_hash_below_the_policy_is_replaced_at_the_next_login() {
     t.login("syndic@horizon.be").await;
     let (_, again) = accounts.user_by_email(&email).await.unwrap().unwrap();
     assert_eq!(again, upgraded, "a hash within the policy is left alone");
-    let platform = t.app.store.audit.chain(uuid::Uuid::nil(), 0, 1000).await.unwrap();
+    let platform = t.app.store().audit.chain(uuid::Uuid::nil(), 0, 1000).await.unwrap();
     let rehashed: Vec<_> = platform.iter().filter(|e| e.body.action == "auth.password_rehashed").collect();
     assert_eq!(rehashed.len(), 1);
     assert_eq!(rehashed[0].body.object_id, Some(user.id.as_uuid()));

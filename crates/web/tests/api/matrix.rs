@@ -342,7 +342,7 @@ impl World {
     }
 
     async fn events(&self, chain: uuid::Uuid) -> u64 {
-        self.t.app.store.audit.head(chain).await.expect("the chain's head").map_or(0, |(seq, _)| seq)
+        self.t.app.store().audit.head(chain).await.expect("the chain's head").map_or(0, |(seq, _)| seq)
     }
 }
 

@@ -11,7 +11,7 @@ use crate::money::{Building, building};
 
 /// Every text column of the database where `needle` occurs.
 async fn found(t: &TestApp, needle: &str) -> Vec<String> {
-    let hits = t.app.store.catalog.occurrences(needle).await.expect("search");
+    let hits = t.app.store().catalog.occurrences(needle).await.expect("search");
     hits.into_iter().map(|(table, column, rows)| format!("{table}.{column} ({rows})")).collect()
 }
 
