@@ -1,52 +1,9 @@
 //! Buildings: rows kept with their unit count, allocated quota and expense
 //! count, which triggers move with the units and expenses (migration 0002).
 
+use super::lists::List;
 use super::{Adapter, Db};
 use koprogo_store_sql::Connections as _;
-
-impl Adapter {
-    /// Runs a list query; the total comes with the rows when the query
-    /// selected it (`push_total`), else from its source, else by counting.
-    pub(super) async fn fetch_page<R>(
-        &self,
-        mut qb: sqlx::QueryBuilder<Db>,
-        tenant: koprogo_store_sql::prelude::TenantId,
-        source: Option<&koprogo_store_sql::Total>,
-        count: impl FnOnce() -> sqlx::QueryBuilder<Db>,
-    ) -> koprogo_store_sql::prelude::StoreResult<(Vec<R>, u64)>
-    where
-        R: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row>,
-    {
-        use sqlx::Row as _;
-        let mut connection = self.reader(tenant).await?;
-        let started = std::time::Instant::now();
-        let rows = qb.build().fetch_all(&mut *connection).await.map_err(koprogo_store_sql::db_error)?;
-        let carried = rows.first().and_then(|r| r.try_get::<Option<i64>, _>("total_count").ok().flatten());
-        let items = rows.iter().map(R::from_row).collect::<Result<Vec<_>, _>>().map_err(koprogo_store_sql::db_error)?;
-        let total = match (carried, source) {
-            (Some(total), _) => u64::try_from(total).unwrap_or(0),
-            (None, Some(source)) => {
-                let mut bare = sqlx::QueryBuilder::new("");
-                koprogo_store_sql::push_total(&mut bare, tenant.as_uuid(), source, false);
-                let value: Option<i64> =
-                    bare.build_query_scalar().fetch_one(&mut *connection).await.map_err(koprogo_store_sql::db_error)?;
-                u64::try_from(value.unwrap_or(0)).unwrap_or(0)
-            }
-            (None, None) => {
-                let value: i64 = count().build_query_scalar().fetch_one(&mut *connection).await.map_err(koprogo_store_sql::db_error)?;
-                u64::try_from(value).unwrap_or(0)
-            }
-        };
-        koprogo_store_sql::timing::LIST.record(started);
-        Ok((items, total))
-    }
-
-    /// Runs a `SELECT COUNT(*)` over platform tables, built by the caller.
-    pub(super) async fn count(&self, mut qb: sqlx::QueryBuilder<Db>) -> koprogo_store_sql::prelude::StoreResult<u64> {
-        let value: i64 = qb.build_query_scalar().fetch_one(self.platform()).await.map_err(koprogo_store_sql::db_error)?;
-        Ok(u64::try_from(value).unwrap_or(0))
-    }
-}
 
 use koprogo_store_sql::prelude::*;
 
@@ -117,32 +74,19 @@ impl BuildingStore for Adapter {
     ) -> StoreResult<Page<BuildingSummary>> {
         let ids = visible_ids(visible);
         let source = ids.is_none().then(|| Total::Counter("buildings".to_owned()));
-        let mut qb = QueryBuilder::new(format!("SELECT {BUILDING_COLUMNS}"));
-        if let Some(source) = &source {
-            push_total(&mut qb, tenant.as_uuid(), source, true);
-        }
-        qb.push(" FROM buildings WHERE organization_id = ").push_bind(tenant.as_uuid());
-        if let Some(ids) = &ids {
-            push_in(&mut qb, "id", ids);
-        }
         let column = match query.sort {
             BuildingSort::Name => "name",
             BuildingSort::City => "city",
             BuildingSort::PostalCode => "postal_code",
             BuildingSort::CreatedAt => "created_at",
         };
-        let dir = direction(query);
-        qb.push(format_args!(" ORDER BY {column} {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
-        qb.push(" OFFSET ").push_bind(int(query.offset()));
-        let count = || {
-            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM buildings WHERE organization_id = ");
-            count.push_bind(tenant.as_uuid());
+        let filters = |qb: &mut QueryBuilder<Db>| {
             if let Some(ids) = &ids {
-                push_in(&mut count, "id", ids);
+                push_in(qb, "id", ids);
             }
-            count
         };
-        let (rows, total): (Vec<BuildingRow>, u64) = self.fetch_page(qb, tenant, source.as_ref(), count).await?;
+        let list = List { table: "buildings", columns: BUILDING_COLUMNS, filters, order: column, total: source };
+        let (rows, total): (Vec<BuildingRow>, u64) = self.list(tenant, query, list).await?;
         let items = rows.into_iter().map(BuildingSummary::try_from).collect::<Result<_, _>>()?;
         Ok(Page { items, total })
     }

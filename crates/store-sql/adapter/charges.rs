@@ -1,6 +1,7 @@
 //! Distribution keys, distributed expenses, calls for funds and the
 //! reserve-fund figures (PostgreSQL migration 0004, SQLite 0003).
 
+use super::lists::List;
 use super::{Adapter, Db};
 use koprogo_store_sql::Connections as _;
 
@@ -549,30 +550,14 @@ impl ChargeStore for Adapter {
             if let Some(b) = building {
                 qb.push(" AND building_id = ").push_bind(b.as_uuid());
             }
-            if let Some(ids) = &visible.buildings {
-                push_in(qb, "building_id", &ids.iter().map(|b| b.as_uuid()).collect::<Vec<_>>());
-            }
+            push_visible_buildings(qb, "building_id", visible);
         };
-        let mut qb = QueryBuilder::new(format!("SELECT {CALL_COLUMNS}"));
-        if let Some(source) = &source {
-            push_total(&mut qb, tenant.as_uuid(), source, true);
-        }
-        qb.push(" FROM fund_calls WHERE organization_id = ").push_bind(tenant.as_uuid());
-        filters(&mut qb);
         let column = match query.sort {
             CallSort::AsOf => "as_of",
             CallSort::DueDate => "due_date",
         };
-        let dir = direction(query);
-        qb.push(format_args!(" ORDER BY {column} {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
-        qb.push(" OFFSET ").push_bind(int(query.offset()));
-        let count = || {
-            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM fund_calls WHERE organization_id = ");
-            count.push_bind(tenant.as_uuid());
-            filters(&mut count);
-            count
-        };
-        let (rows, total): (Vec<CallRow>, u64) = self.fetch_page(qb, tenant, source.as_ref(), count).await?;
+        let list = List { table: "fund_calls", columns: CALL_COLUMNS, filters, order: column, total: source };
+        let (rows, total): (Vec<CallRow>, u64) = self.list(tenant, query, list).await?;
         Ok(Page { items: rows.into_iter().map(FundCall::try_from).collect::<Result<_, _>>()?, total })
     }
 

@@ -2,6 +2,7 @@
 //! (PostgreSQL migration 0015, SQLite 0013). The import records them in its
 //! own transaction through `record_debits`, which the payment store calls.
 
+use super::lists::List;
 use super::{Adapter, Db};
 use koprogo_store_sql::Connections as _;
 
@@ -121,26 +122,10 @@ impl DebitStore for Adapter {
             if let Some(to) = filter.to {
                 qb.push(" AND value_date <= ").push_bind(to);
             }
-            if let Some(ids) = &visible.buildings {
-                push_in(qb, "building_id", &ids.iter().map(|b| b.as_uuid()).collect::<Vec<_>>());
-            }
+            push_visible_buildings(qb, "building_id", visible);
         };
-        let mut qb = QueryBuilder::new(format!("SELECT {DEBIT_COLUMNS}"));
-        if let Some(source) = &source {
-            push_total(&mut qb, tenant.as_uuid(), source, true);
-        }
-        qb.push(" FROM bank_debits WHERE organization_id = ").push_bind(tenant.as_uuid());
-        filters(&mut qb);
-        let dir = direction(query);
-        qb.push(format_args!(" ORDER BY value_date {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
-        qb.push(" OFFSET ").push_bind(int(query.offset()));
-        let count = || {
-            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM bank_debits WHERE organization_id = ");
-            count.push_bind(tenant.as_uuid());
-            filters(&mut count);
-            count
-        };
-        let (rows, total): (Vec<DebitRow>, u64) = self.fetch_page(qb, tenant, source.as_ref(), count).await?;
+        let list = List { table: "bank_debits", columns: DEBIT_COLUMNS, filters, order: "value_date", total: source };
+        let (rows, total): (Vec<DebitRow>, u64) = self.list(tenant, query, list).await?;
         Ok(Page { items: rows.into_iter().map(Debit::try_from).collect::<Result<_, _>>()?, total })
     }
 

@@ -1,5 +1,6 @@
 //! Expenses. Triggers keep the per-building and per-status totals (migration 0002).
 
+use super::lists::List;
 use super::{Adapter, Db};
 use koprogo_store_sql::Connections as _;
 
@@ -26,9 +27,7 @@ fn push_filters(qb: &mut QueryBuilder<Db>, filter: &ExpenseFilter, visible: &Vis
     if let Some(to) = filter.to {
         qb.push(" AND expense_date <= ").push_bind(to);
     }
-    if let Some(ids) = &visible.buildings {
-        push_in(qb, "building_id", &ids.iter().map(|b| b.as_uuid()).collect::<Vec<_>>());
-    }
+    push_visible_buildings(qb, "building_id", visible);
     if visible.decided_only {
         qb.push(" AND status <> 'draft'");
     }
@@ -112,28 +111,17 @@ impl ExpenseStore for Adapter {
             (true, Some(building), None) => Some(Total::OfBuilding("expense_count", building.as_uuid())),
             _ => None,
         };
-        let mut qb = QueryBuilder::new(format!("SELECT {EXPENSE_COLUMNS}"));
-        if let Some(source) = &source {
-            push_total(&mut qb, tenant.as_uuid(), source, true);
-        }
-        qb.push(" FROM expenses WHERE organization_id = ").push_bind(tenant.as_uuid());
-        push_filters(&mut qb, filter, visible);
         let column = match query.sort {
             ExpenseSort::Date => "expense_date",
             ExpenseSort::Amount => "amount_cents",
             ExpenseSort::Supplier => "supplier",
             ExpenseSort::CreatedAt => "created_at",
         };
-        let dir = direction(query);
-        qb.push(format_args!(" ORDER BY {column} {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
-        qb.push(" OFFSET ").push_bind(int(query.offset()));
-        let count = || {
-            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM expenses WHERE organization_id = ");
-            count.push_bind(tenant.as_uuid());
-            push_filters(&mut count, filter, visible);
-            count
+        let filters = |qb: &mut QueryBuilder<Db>| {
+            push_filters(qb, filter, visible);
         };
-        let (rows, total): (Vec<ExpenseRow>, u64) = self.fetch_page(qb, tenant, source.as_ref(), count).await?;
+        let list = List { table: "expenses", columns: EXPENSE_COLUMNS, filters, order: column, total: source };
+        let (rows, total): (Vec<ExpenseRow>, u64) = self.list(tenant, query, list).await?;
         let items = rows.into_iter().map(Expense::try_from).collect::<Result<_, _>>()?;
         Ok(Page { items, total })
     }

@@ -14,6 +14,7 @@ mod buildings;
 mod charges;
 mod debits;
 mod expenses;
+mod lists;
 mod owners;
 mod payments;
 mod privacy;

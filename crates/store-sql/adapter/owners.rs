@@ -1,6 +1,7 @@
 //! Owners and ownerships. A share is checked against the unit's other
 //! ownerships read under a lock on the unit row.
 
+use super::lists::List;
 use super::{Adapter, Db};
 use koprogo_store_sql::Connections as _;
 
@@ -180,28 +181,17 @@ impl OwnerStore for Adapter {
     ) -> StoreResult<Page<Owner>> {
         let plain = building.is_none() && *visible == Visibility::default();
         let source = plain.then(|| Total::Counter("owners".to_owned()));
-        let mut qb = QueryBuilder::new(format!("SELECT {OWNER_COLUMNS}"));
-        if let Some(source) = &source {
-            push_total(&mut qb, tenant.as_uuid(), source, true);
-        }
-        qb.push(" FROM owners WHERE organization_id = ").push_bind(tenant.as_uuid());
-        push_owner_filters(&mut qb, building, visible);
         let column = match query.sort {
             OwnerSort::LastName => "last_name",
             OwnerSort::FirstName => "first_name",
             OwnerSort::Email => "email",
             OwnerSort::CreatedAt => "created_at",
         };
-        let dir = direction(query);
-        qb.push(format_args!(" ORDER BY {column} {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
-        qb.push(" OFFSET ").push_bind(int(query.offset()));
-        let count = || {
-            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM owners WHERE organization_id = ");
-            count.push_bind(tenant.as_uuid());
-            push_owner_filters(&mut count, building, visible);
-            count
+        let filters = |qb: &mut QueryBuilder<Db>| {
+            push_owner_filters(qb, building, visible);
         };
-        let (rows, total): (Vec<OwnerRow>, u64) = self.fetch_page(qb, tenant, source.as_ref(), count).await?;
+        let list = List { table: "owners", columns: OWNER_COLUMNS, filters, order: column, total: source };
+        let (rows, total): (Vec<OwnerRow>, u64) = self.list(tenant, query, list).await?;
         let items = rows.into_iter().map(Owner::try_from).collect::<Result<_, _>>()?;
         Ok(Page { items, total })
     }
@@ -288,26 +278,15 @@ impl OwnerStore for Adapter {
     ) -> StoreResult<Page<Ownership>> {
         let plain = *filter == OwnershipFilter::default() && *visible == Visibility::default();
         let source = plain.then(|| Total::Counter("ownerships".to_owned()));
-        let mut qb = QueryBuilder::new(format!("SELECT {OWNERSHIP_COLUMNS}"));
-        if let Some(source) = &source {
-            push_total(&mut qb, tenant.as_uuid(), source, true);
-        }
-        qb.push(" FROM ownerships WHERE organization_id = ").push_bind(tenant.as_uuid());
-        push_ownership_filters(&mut qb, filter, visible);
         let column = match query.sort {
             OwnershipSort::StartDate => "start_date",
             OwnershipSort::CreatedAt => "created_at",
         };
-        let dir = direction(query);
-        qb.push(format_args!(" ORDER BY {column} {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
-        qb.push(" OFFSET ").push_bind(int(query.offset()));
-        let count = || {
-            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM ownerships WHERE organization_id = ");
-            count.push_bind(tenant.as_uuid());
-            push_ownership_filters(&mut count, filter, visible);
-            count
+        let filters = |qb: &mut QueryBuilder<Db>| {
+            push_ownership_filters(qb, filter, visible);
         };
-        let (rows, total): (Vec<OwnershipRow>, u64) = self.fetch_page(qb, tenant, source.as_ref(), count).await?;
+        let list = List { table: "ownerships", columns: OWNERSHIP_COLUMNS, filters, order: column, total: source };
+        let (rows, total): (Vec<OwnershipRow>, u64) = self.list(tenant, query, list).await?;
         let items = rows.into_iter().map(Ownership::try_from).collect::<Result<_, _>>()?;
         Ok(Page { items, total })
     }

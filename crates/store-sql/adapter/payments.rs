@@ -2,6 +2,7 @@
 //! 0004, SQLite 0003). A movement is recorded once per building (unique bank
 //! reference); a file once per organisation (unique digest).
 
+use super::lists::List;
 use super::{Adapter, Db};
 use koprogo_store_sql::Connections as _;
 
@@ -301,13 +302,7 @@ impl PaymentStore for Adapter {
             if let Some(b) = filter.building {
                 qb.push(" AND building_id = ").push_bind(b.as_uuid());
             }
-            // Both apply: an owner asking for another owner's payments gets none.
-            for o in [filter.owner, visible.owner].into_iter().flatten() {
-                qb.push(" AND owner_id = ").push_bind(o.as_uuid());
-            }
-            if visible.owner.is_none() && visible.units.is_some() {
-                qb.push(" AND 1 = 0"); // an owner without an owner record sees no payment
-            }
+            push_owner(qb, "owner_id", filter.owner, visible);
             if filter.unmatched {
                 qb.push(" AND call_line_id IS NULL");
             }
@@ -317,26 +312,10 @@ impl PaymentStore for Adapter {
             if let Some(to) = filter.to {
                 qb.push(" AND value_date <= ").push_bind(to);
             }
-            if let Some(ids) = &visible.buildings {
-                push_in(qb, "building_id", &ids.iter().map(|b| b.as_uuid()).collect::<Vec<_>>());
-            }
+            push_visible_buildings(qb, "building_id", visible);
         };
-        let mut qb = QueryBuilder::new(format!("SELECT {PAYMENT_COLUMNS}"));
-        if let Some(source) = &source {
-            push_total(&mut qb, tenant.as_uuid(), source, true);
-        }
-        qb.push(" FROM payments WHERE organization_id = ").push_bind(tenant.as_uuid());
-        filters(&mut qb);
-        let dir = direction(query);
-        qb.push(format_args!(" ORDER BY value_date {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
-        qb.push(" OFFSET ").push_bind(int(query.offset()));
-        let count = || {
-            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM payments WHERE organization_id = ");
-            count.push_bind(tenant.as_uuid());
-            filters(&mut count);
-            count
-        };
-        let (rows, total): (Vec<PaymentRow>, u64) = self.fetch_page(qb, tenant, source.as_ref(), count).await?;
+        let list = List { table: "payments", columns: PAYMENT_COLUMNS, filters, order: "value_date", total: source };
+        let (rows, total): (Vec<PaymentRow>, u64) = self.list(tenant, query, list).await?;
         Ok(Page { items: rows.into_iter().map(Payment::try_from).collect::<Result<_, _>>()?, total })
     }
 
@@ -472,12 +451,8 @@ impl PaymentStore for Adapter {
             if let Some(b) = building {
                 qb.push(format_args!(" AND {prefix}building_id = ")).push_bind(b.as_uuid());
             }
-            for o in [owner, visible.owner].into_iter().flatten() {
-                qb.push(format_args!(" AND {prefix}owner_id = ")).push_bind(o.as_uuid());
-            }
-            if let Some(ids) = &visible.buildings {
-                push_in(qb, &format!("{prefix}building_id"), &ids.iter().map(|b| b.as_uuid()).collect::<Vec<_>>());
-            }
+            push_owner(qb, &format!("{prefix}owner_id"), owner, visible);
+            push_visible_buildings(qb, &format!("{prefix}building_id"), visible);
         };
         let mut called = QueryBuilder::<Db>::new(
             r"

@@ -1,6 +1,7 @@
 //! The association's reminder rules and the reminders sent (PostgreSQL
 //! migration 0005, SQLite 0004).
 
+use super::lists::List;
 use super::{Adapter, Db};
 use koprogo_store_sql::Connections as _;
 
@@ -127,32 +128,11 @@ impl ReminderStore for Adapter {
             if let Some(b) = filter.building {
                 qb.push(" AND building_id = ").push_bind(b.as_uuid());
             }
-            for o in [filter.owner, visible.owner].into_iter().flatten() {
-                qb.push(" AND owner_id = ").push_bind(o.as_uuid());
-            }
-            if visible.owner.is_none() && visible.units.is_some() {
-                qb.push(" AND 1 = 0"); // an owner without an owner record has no reminder
-            }
-            if let Some(ids) = &visible.buildings {
-                push_in(qb, "building_id", &ids.iter().map(|b| b.as_uuid()).collect::<Vec<_>>());
-            }
+            push_owner(qb, "owner_id", filter.owner, visible);
+            push_visible_buildings(qb, "building_id", visible);
         };
-        let mut qb = QueryBuilder::new(format!("SELECT {REMINDER_COLUMNS}"));
-        if let Some(source) = &source {
-            push_total(&mut qb, tenant.as_uuid(), source, true);
-        }
-        qb.push(" FROM reminders WHERE organization_id = ").push_bind(tenant.as_uuid());
-        filters(&mut qb);
-        let dir = direction(query);
-        qb.push(format_args!(" ORDER BY sent_on {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
-        qb.push(" OFFSET ").push_bind(int(query.offset()));
-        let count = || {
-            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM reminders WHERE organization_id = ");
-            count.push_bind(tenant.as_uuid());
-            filters(&mut count);
-            count
-        };
-        let (rows, total): (Vec<ReminderRow>, u64) = self.fetch_page(qb, tenant, source.as_ref(), count).await?;
+        let list = List { table: "reminders", columns: REMINDER_COLUMNS, filters, order: "sent_on", total: source };
+        let (rows, total): (Vec<ReminderRow>, u64) = self.list(tenant, query, list).await?;
         Ok(Page { items: rows.into_iter().map(Reminder::try_from).collect::<Result<_, _>>()?, total })
     }
 }

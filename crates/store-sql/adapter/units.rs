@@ -2,6 +2,7 @@
 //! checked on figures no concurrent writer can change; triggers then move the
 //! building's unit count and allocated quota (migration 0002).
 
+use super::lists::List;
 use super::{Adapter, Db};
 use koprogo_store_sql::Connections as _;
 
@@ -33,9 +34,7 @@ fn push_filters(qb: &mut QueryBuilder<Db>, building: Option<BuildingId>, visible
     if let Some(building) = building {
         qb.push(" AND building_id = ").push_bind(building.as_uuid());
     }
-    if let Some(ids) = &visible.buildings {
-        push_in(qb, "building_id", &ids.iter().map(|b| b.as_uuid()).collect::<Vec<_>>());
-    }
+    push_visible_buildings(qb, "building_id", visible);
     if let Some(ids) = &visible.units {
         push_in(qb, "id", &ids.iter().map(|u| u.as_uuid()).collect::<Vec<_>>());
     }
@@ -89,28 +88,17 @@ impl UnitStore for Adapter {
             Some(building) => Some(Total::OfBuilding("unit_count", building.as_uuid())),
             None => Some(Total::Counter("units".to_owned())),
         };
-        let mut qb = QueryBuilder::new(format!("SELECT {UNIT_COLUMNS}"));
-        if let Some(source) = &source {
-            push_total(&mut qb, tenant.as_uuid(), source, true);
-        }
-        qb.push(" FROM units WHERE organization_id = ").push_bind(tenant.as_uuid());
-        push_filters(&mut qb, building, visible);
         let column = match query.sort {
             UnitSort::Number => "unit_number",
             UnitSort::Floor => "floor",
             UnitSort::Quota => "quota",
             UnitSort::CreatedAt => "created_at",
         };
-        let dir = direction(query);
-        qb.push(format_args!(" ORDER BY {column} {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
-        qb.push(" OFFSET ").push_bind(int(query.offset()));
-        let count = || {
-            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM units WHERE organization_id = ");
-            count.push_bind(tenant.as_uuid());
-            push_filters(&mut count, building, visible);
-            count
+        let filters = |qb: &mut QueryBuilder<Db>| {
+            push_filters(qb, building, visible);
         };
-        let (rows, total): (Vec<UnitRow>, u64) = self.fetch_page(qb, tenant, source.as_ref(), count).await?;
+        let list = List { table: "units", columns: UNIT_COLUMNS, filters, order: column, total: source };
+        let (rows, total): (Vec<UnitRow>, u64) = self.list(tenant, query, list).await?;
         let items = rows.into_iter().map(Unit::try_from).collect::<Result<_, _>>()?;
         Ok(Page { items, total })
     }

@@ -29,7 +29,7 @@ pub use errors::{db_error, unique_or};
 /// What the SQL modules use, under stable paths.
 pub mod prelude {
     pub use crate::rows::*;
-    pub use crate::{Total, db_error, push_in, push_total, push_words, unique_or};
+    pub use crate::{Total, db_error, push_in, push_owner, push_total, push_visible_buildings, push_words, unique_or};
     pub use anyhow::Context as _;
     pub use chrono::{DateTime, NaiveDate, Utc};
     pub use koprogo_app::StoreError;
@@ -81,6 +81,36 @@ where
         list.push_bind(*id);
     }
     list.push_unseparated(")");
+}
+
+/// ` AND column IN (…)` for an actor who sees some buildings only (a board
+/// member, an owner); nothing for one who sees the whole organisation.
+pub fn push_visible_buildings<DB: sqlx::Database>(qb: &mut sqlx::QueryBuilder<DB>, column: &str, visible: &koprogo_app::ports::Visibility)
+where
+    uuid::Uuid: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    if let Some(ids) = &visible.buildings {
+        push_in(qb, column, &ids.iter().map(|b| b.as_uuid()).collect::<Vec<_>>());
+    }
+}
+
+/// The rows of one owner: the one `asked` for and the one the actor is, both
+/// applying (an owner asking for another owner's rows gets none). An owner's
+/// login without an owner record sees none.
+pub fn push_owner<DB: sqlx::Database>(
+    qb: &mut sqlx::QueryBuilder<DB>,
+    column: &str,
+    asked: Option<koprogo_domain::ids::OwnerId>,
+    visible: &koprogo_app::ports::Visibility,
+) where
+    uuid::Uuid: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    for owner in [asked, visible.owner].into_iter().flatten() {
+        qb.push(format_args!(" AND {column} = ")).push_bind(owner.as_uuid());
+    }
+    if visible.owner.is_none() && visible.units.is_some() {
+        qb.push(" AND 1 = 0");
+    }
 }
 
 /// ` AND (fold(a) LIKE w OR fold(b) LIKE w …)` for each of the folded
