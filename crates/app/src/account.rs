@@ -1,6 +1,7 @@
 //! Organisations, users, memberships and sessions: sign-up, login, token
 //! refresh with rotation, logout, and the actor behind an access token.
 
+use crate::ports::audit::Events;
 use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
@@ -93,15 +94,15 @@ pub trait AccountStore: Send + Sync {
     /// Creates the organisation, its first user and membership in one transaction.
     /// # Errors
     /// `Conflict("email_taken")`.
-    async fn register(&self, organization: &Organization, user: &User, password_hash: &str, role: Role) -> StoreResult<()>;
+    async fn register(&self, organization: &Organization, user: &User, password_hash: &str, role: Role, events: Events) -> StoreResult<()>;
     /// # Errors
     /// `Conflict("email_taken")`.
-    async fn insert_user(&self, user: &User, password_hash: &str) -> StoreResult<()>;
-    async fn insert_organization(&self, organization: &Organization) -> StoreResult<()>;
+    async fn insert_user(&self, user: &User, password_hash: &str, events: Events) -> StoreResult<()>;
+    async fn insert_organization(&self, organization: &Organization, events: Events) -> StoreResult<()>;
     /// Creates or replaces the user's membership of `membership.tenant`.
     /// # Errors
     /// `Conflict("membership.unknown_reference")` when the owner or a building is not the tenant's.
-    async fn save_membership(&self, membership: &Membership) -> StoreResult<()>;
+    async fn save_membership(&self, membership: &Membership, events: Events) -> StoreResult<()>;
     async fn user_by_email(&self, email: &Email) -> StoreResult<Option<(User, String)>>;
     async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
     /// The user's memberships, oldest first, with their organisations.
@@ -110,21 +111,21 @@ pub trait AccountStore: Send + Sync {
     async fn organization(&self, id: TenantId) -> StoreResult<Option<Organization>>;
     async fn organizations(&self, query: &ListQuery<OrganizationSort>) -> StoreResult<Page<OrganizationUsage>>;
 
-    async fn insert_session(&self, session: &SessionRecord) -> StoreResult<()>;
+    async fn insert_session(&self, session: &SessionRecord, events: Events) -> StoreResult<()>;
     /// The actor behind a live access token, with the membership as it is now
     /// (so that role changes apply on the next request). `None` when the token
     /// is unknown, expired, revoked, or its membership is gone.
     async fn actor(&self, access_digest: &[u8; 32], now: DateTime<Utc>) -> StoreResult<Option<(Actor, Uuid)>>;
     /// Spends a refresh token, atomically.
-    async fn spend_refresh(&self, refresh_digest: &[u8; 32], now: DateTime<Utc>) -> StoreResult<Refresh>;
-    async fn end_family(&self, family: Uuid) -> StoreResult<()>;
+    async fn spend_refresh(&self, refresh_digest: &[u8; 32], now: DateTime<Utc>, events: Events) -> StoreResult<Refresh>;
+    async fn end_family(&self, family: Uuid, events: Events) -> StoreResult<()>;
     /// Replaces the password hash and ends every session of the user, in one
     /// transaction.
-    async fn set_password(&self, user: UserId, password_hash: &str) -> StoreResult<()>;
+    async fn set_password(&self, user: UserId, password_hash: &str, events: Events) -> StoreResult<()>;
     /// Replaces the password hash by a stronger one of the same password,
     /// sessions kept, only if it is still `old` (a password changed meanwhile
     /// wins); true when replaced.
-    async fn upgrade_password_hash(&self, user: UserId, old: &str, new: &str) -> StoreResult<bool>;
+    async fn upgrade_password_hash(&self, user: UserId, old: &str, new: &str, events: Events) -> StoreResult<bool>;
     /// Deletes the expired tokens of `user`, or of everyone; returns how many.
     async fn purge_sessions(&self, user: Option<UserId>, now: DateTime<Utc>) -> StoreResult<u64>;
     /// True when no organisation exists (the demo seed refuses anything else).
@@ -210,7 +211,7 @@ impl App {
         let actor = acting(user.id, Some(organization.id), Role::Syndic);
         let changes = diff(None, Some(&[field("name", Some(organization.name.to_string())), field("role", Some("syndic".to_owned()))]));
         let event = self.identity_event(Some(&actor), Some(organization.id), "organization.registered", organization.id.as_uuid(), changes);
-        self.audited(vec![event], self.store.accounts.register(&organization, &user, &hash, Role::Syndic)).await?;
+        self.store.accounts.register(&organization, &user, &hash, Role::Syndic, vec![event]).await?;
         self.open_session(user, Some(organization.id), Role::Syndic).await
     }
 
@@ -245,7 +246,7 @@ impl App {
         let hash = self.passwords.hash(password.expose()).await?;
         let changes = diff(None, Some(&[field("platform_admin", Some(user.is_platform_admin.to_string()))]));
         let event = self.identity_event(None, None, "user.created", user.id.as_uuid(), changes);
-        self.audited(vec![event], self.store.accounts.insert_user(&user, &hash)).await?;
+        self.store.accounts.insert_user(&user, &hash, vec![event]).await?;
         Ok(user)
     }
 
@@ -270,7 +271,7 @@ impl App {
             ]),
         );
         let event = self.identity_event(None, Some(membership.tenant), "membership.granted", membership.user.as_uuid(), changes);
-        Ok(self.audited(vec![event], self.store.accounts.save_membership(&membership)).await?)
+        Ok(self.store.accounts.save_membership(&membership, vec![event]).await?)
     }
 
     pub async fn create_organization(&self, name: &str) -> Result<Organization, AppError> {
@@ -283,7 +284,7 @@ impl App {
             Entry::new("organization.created", "organization", organization.id.as_uuid(), changes),
             Outcome::Success,
         );
-        self.audited(vec![event], self.store.accounts.insert_organization(&organization)).await?;
+        self.store.accounts.insert_organization(&organization, vec![event]).await?;
         Ok(organization)
     }
 
@@ -334,7 +335,7 @@ impl App {
     async fn upgrade_hash(&self, user: &User, password: &str, stored: &str) -> Result<(), AppError> {
         let hash = self.passwords.hash(password).await?;
         let event = self.identity_event(None, None, "auth.password_rehashed", user.id.as_uuid(), Vec::new());
-        if self.audited(vec![event], self.store.accounts.upgrade_password_hash(user.id, stored, &hash)).await? {
+        if self.store.accounts.upgrade_password_hash(user.id, stored, &hash, vec![event]).await? {
             tracing::info!(target: "koprogo::auth", user = %user.id, "password hash upgraded to the policy's parameters");
         }
         Ok(())
@@ -365,7 +366,7 @@ impl App {
             refresh_expires: now + REFRESH_TTL,
             created_at: now,
         };
-        self.audited(events, self.store.accounts.insert_session(&record)).await?;
+        self.store.accounts.insert_session(&record, events).await?;
         Ok(Session { access_token: access.secret, refresh_token: refresh.secret, expires_in: ACCESS_TTL.num_seconds(), user, role, tenant })
     }
 
@@ -373,7 +374,7 @@ impl App {
     /// a spent token again revokes the whole family (it was stolen or replayed).
     pub async fn refresh(&self, refresh_token: &str) -> Result<Session, AppError> {
         let now = self.clock.now();
-        match self.store.accounts.spend_refresh(&token_digest(refresh_token), now).await? {
+        match self.store.accounts.spend_refresh(&token_digest(refresh_token), now, Vec::new()).await? {
             Refresh::Rotated { family, user, tenant } => {
                 let user = self.store.accounts.user(user).await?.ok_or(AppError::Unauthenticated)?;
                 let role = match tenant {
@@ -424,7 +425,7 @@ impl App {
         let Some(new) = new.filter(|_| v.is_empty()) else { return Err(AppError::Invalid(v)) };
         let hash = self.passwords.hash(new.expose()).await?;
         let event = self.identity_event(Some(actor), actor.tenant, "auth.password_changed", user.id.as_uuid(), Vec::new());
-        self.audited(vec![event], self.store.accounts.set_password(user.id, &hash)).await?;
+        self.store.accounts.set_password(user.id, &hash, vec![event]).await?;
         tracing::info!(target: "koprogo::auth", user = %user.id, "password changed; every session ended");
         self.open_session(user, actor.tenant, actor.role).await
     }
@@ -436,14 +437,14 @@ impl App {
         let role = self.role_in(user.id, tenant).await?.ok_or(AppError::NotFound)?;
         let changes = diff(None, Some(&[field("organization", Some(tenant.to_string()))]));
         let event = self.identity_event(Some(actor), actor.tenant, "auth.organization_switched", user.id.as_uuid(), changes);
-        self.audited(vec![event], self.store.accounts.end_family(family)).await?;
+        self.store.accounts.end_family(family, vec![event]).await?;
         self.open_session(user, Some(tenant), role).await
     }
 
     /// Ends the session family of the token: access and refresh tokens alike.
     pub async fn logout(&self, actor: &Actor, family: Uuid) -> Result<(), AppError> {
         let event = self.identity_event(Some(actor), actor.tenant, "auth.logout", actor.user_id.as_uuid(), Vec::new());
-        Ok(self.audited(vec![event], self.store.accounts.end_family(family)).await?)
+        Ok(self.store.accounts.end_family(family, vec![event]).await?)
     }
 
     /// The user, and every organisation they may act in.

@@ -99,8 +99,8 @@ impl App {
         let changes = vec![Change { field: "period".to_owned(), before: None, after: Some(period.to_string()) }];
         let event =
             self.event(actor, None, Entry { action: "billing.run", object_type: "billing", object_id: None, changes }, Outcome::Success);
-        let issue = self.store.billing.issue_invoices(period, &drafts, pricing.vat_basis_points, self.clock.now());
-        let made = self.audited(vec![event], issue).await?;
+        let issue = self.store.billing.issue_invoices(period, &drafts, pricing.vat_basis_points, self.clock.now(), vec![event]);
+        let made = issue.await?;
         if !made.is_empty() {
             tracing::info!(target: "koprogo::billing", period = %period, invoices = made.len(), "invoices issued");
         }

@@ -18,7 +18,7 @@ impl App {
         let building = Building { id: BuildingId::generate(), created_at: self.clock.now(), details };
         let changes = diff(None, Some(&fields::building(&building)));
         let event = self.change(actor, &grant, Entry::new("building.created", "building", building.id.as_uuid(), changes));
-        self.audited(vec![event], self.store.buildings.insert_building(grant.tenant, &building)).await?;
+        self.store.buildings.insert_building(grant.tenant, &building, vec![event]).await?;
         Ok(BuildingSummary { building, unit_count: 0, allocated_quota: 0 })
     }
 
@@ -43,7 +43,7 @@ impl App {
         let holds = move |allocated| base.check_holds(allocated);
         let changes = diff(Some(&fields::building(&current.building)), Some(&fields::building(&building)));
         let event = self.change(actor, &grant, Entry::new("building.updated", "building", id.as_uuid(), changes));
-        found(self.audited(vec![event], self.store.buildings.update_building(grant.tenant, &building, &holds)).await?)?;
+        found(self.store.buildings.update_building(grant.tenant, &building, &holds, vec![event]).await?)?;
         Ok(BuildingSummary { building, ..current })
     }
 
@@ -52,7 +52,7 @@ impl App {
         let current = self.store.buildings.building(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
         let changes = diff(Some(&fields::building(&current.building)), None);
         let event = self.change(actor, &grant, Entry::new("building.deleted", "building", id.as_uuid(), changes));
-        found(self.audited(vec![event], self.store.buildings.delete_building(grant.tenant, id, self.clock.now())).await?)
+        found(self.store.buildings.delete_building(grant.tenant, id, self.clock.now(), vec![event]).await?)
     }
 
     pub async fn create_unit(&self, actor: &Actor, details: UnitDetails) -> Result<Unit, AppError> {
@@ -61,7 +61,7 @@ impl App {
         let fits = quota_check(unit.details.quota);
         let event =
             self.change(actor, &grant, Entry::new("unit.created", "unit", unit.id.as_uuid(), diff(None, Some(&fields::unit(&unit)))));
-        if !self.audited(vec![event], self.store.units.insert_unit(grant.tenant, &unit, &fits)).await? {
+        if !self.store.units.insert_unit(grant.tenant, &unit, &fits, vec![event]).await? {
             return Err(AppError::invalid("building_id", Invalid::UnknownReference));
         }
         Ok(unit)
@@ -92,7 +92,7 @@ impl App {
         let fits = quota_check(unit.details.quota);
         let changes = diff(Some(&fields::unit(&current)), Some(&fields::unit(&unit)));
         let event = self.change(actor, &grant, Entry::new("unit.updated", "unit", id.as_uuid(), changes));
-        found(self.audited(vec![event], self.store.units.update_unit(grant.tenant, &unit, &fits)).await?)?;
+        found(self.store.units.update_unit(grant.tenant, &unit, &fits, vec![event]).await?)?;
         Ok(unit)
     }
 
@@ -100,7 +100,7 @@ impl App {
         let grant = actor.grant(Action::WriteUnit)?;
         let current = self.store.units.unit(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
         let event = self.change(actor, &grant, Entry::new("unit.deleted", "unit", id.as_uuid(), diff(Some(&fields::unit(&current)), None)));
-        found(self.audited(vec![event], self.store.units.delete_unit(grant.tenant, id)).await?)
+        found(self.store.units.delete_unit(grant.tenant, id, vec![event]).await?)
     }
 }
 

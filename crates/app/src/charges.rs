@@ -71,7 +71,7 @@ impl App {
         let action = if before.is_some() { "distribution_key.updated" } else { "distribution_key.created" };
         let changes = diff(before.as_deref(), Some(&fields::key(&key)));
         let event = self.change(actor, &grant, Entry::new(action, "distribution_key", key.id.as_uuid(), changes));
-        match self.audited(vec![event], self.store.charges.save_key(grant.tenant, &key)).await {
+        match self.store.charges.save_key(grant.tenant, &key, vec![event]).await {
             Ok(true) => Ok(key),
             Ok(false) => Err(AppError::invalid("building_id", Invalid::UnknownReference)),
             Err(crate::StoreError::Conflict("unknown_reference")) => Err(AppError::invalid("weights", Invalid::UnknownReference)),
@@ -101,7 +101,7 @@ impl App {
         let current = self.store.charges.key(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
         let changes = diff(Some(&fields::key(&current)), None);
         let event = self.change(actor, &grant, Entry::new("distribution_key.deleted", "distribution_key", id.as_uuid(), changes));
-        found(self.audited(vec![event], self.store.charges.delete_key(grant.tenant, id)).await?)
+        found(self.store.charges.delete_key(grant.tenant, id, vec![event]).await?)
     }
 
     /// Checks that `key` exists and belongs to `building`.
@@ -185,8 +185,8 @@ impl App {
         let changes =
             diff(None, Some(&[field("key_id", key.map(|k| k.to_string())), field("amount", Some(expense.details.amount.to_string()))]));
         events.push(self.change(actor, grant, Entry::new("expense.distributed", "expense", expense.id.as_uuid(), changes)));
-        let distributed = self.store.charges.distribute_expense(grant.tenant, expense.id, key, self.clock.now(), plan);
-        self.audited(events, distributed).await?.ok_or(AppError::NotFound)
+        let distributed = self.store.charges.distribute_expense(grant.tenant, expense.id, key, self.clock.now(), plan, events);
+        distributed.await?.ok_or(AppError::NotFound)
     }
 
     /// The expense and its distribution, if any. An owner sees their own parts only.
@@ -243,8 +243,7 @@ impl App {
             ]),
         );
         let event = self.change(actor, &grant, Entry::new("call.issued", "call", call.id.as_uuid(), changes));
-        let issued =
-            self.audited(vec![event], self.store.charges.issue_call(grant.tenant, &call, key, &plan)).await?.ok_or(AppError::NotFound)?;
+        let issued = self.store.charges.issue_call(grant.tenant, &call, key, &plan, vec![event]).await?.ok_or(AppError::NotFound)?;
         match issued {
             Issued::Lines(lines) => Ok(IssuedCall { call, lines, preview, again: false }),
             Issued::Already(id) => {
@@ -292,7 +291,7 @@ impl App {
             ]),
         );
         let event = self.change(actor, &grant, Entry::new("call.cancelled", "call", id.as_uuid(), changes));
-        self.audited(vec![event], self.store.charges.cancel_call(grant.tenant, id, at)).await?.ok_or(AppError::NotFound)
+        self.store.charges.cancel_call(grant.tenant, id, at, vec![event]).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn calls(
@@ -316,7 +315,7 @@ impl App {
         let year = summary.building.details.year_start.year_containing(decided_on).year();
         let changes = diff(None, Some(&[field("fiscal_year", Some(year.to_string())), field("decided_on", Some(decided_on.to_string()))]));
         let event = self.change(actor, &grant, Entry::new("reserve_fund.waived", "building", building.as_uuid(), changes));
-        found(self.audited(vec![event], self.store.charges.waive_reserve_fund(grant.tenant, building, year, decided_on)).await?)?;
+        found(self.store.charges.waive_reserve_fund(grant.tenant, building, year, decided_on, vec![event]).await?)?;
         Ok(year)
     }
 }

@@ -40,7 +40,7 @@ impl App {
         let changes = diff(Some(&[field("expense_id", was)]), Some(&[field("expense_id", expense.map(|e| e.to_string()))]));
         let action = if expense.is_some() { "debit.settled" } else { "debit.released" };
         let event = self.change(actor, &grant, Entry::new(action, "debit", id.as_uuid(), changes));
-        self.audited(vec![event], self.store.debits.settle(grant.tenant, id, expense)).await?.ok_or(AppError::NotFound)
+        self.store.debits.settle(grant.tenant, id, expense, vec![event]).await?.ok_or(AppError::NotFound)
     }
 
     /// What a debit of `building` may still settle: its paid expenses that

@@ -19,7 +19,7 @@ impl App {
             Expense { id: ExpenseId::generate(), created_at: self.clock.now(), details, status: ExpenseStatus::Draft, shared: false };
         let changes = diff(None, Some(&fields::expense(&expense)));
         let event = self.change(actor, &grant, Entry::new("expense.created", "expense", expense.id.as_uuid(), changes));
-        if !self.audited(vec![event], self.store.expenses.insert_expense(grant.tenant, &expense)).await? {
+        if !self.store.expenses.insert_expense(grant.tenant, &expense, vec![event]).await? {
             return Err(AppError::invalid("building_id", Invalid::UnknownReference));
         }
         Ok(expense)
@@ -52,7 +52,7 @@ impl App {
         let expense = Expense { details, ..current };
         let changes = diff(Some(&before), Some(&fields::expense(&expense)));
         let event = self.change(actor, &grant, Entry::new("expense.updated", "expense", id.as_uuid(), changes));
-        found(self.audited(vec![event], self.store.expenses.update_expense(grant.tenant, &expense, &Expense::check_editable)).await?)?;
+        found(self.store.expenses.update_expense(grant.tenant, &expense, &Expense::check_editable, vec![event]).await?)?;
         Ok(expense)
     }
 
@@ -66,7 +66,7 @@ impl App {
         let allowed = |stored: &Expense| stored.advance_to(ExpenseStatus::Paid).map(|_| ());
         let changes = diff(Some(&before), Some(&fields::expense(&expense)));
         let event = self.change(actor, &grant, Entry::new("expense.paid", "expense", id.as_uuid(), changes));
-        found(self.audited(vec![event], self.store.expenses.update_expense(grant.tenant, &expense, &allowed)).await?)?;
+        found(self.store.expenses.update_expense(grant.tenant, &expense, &allowed, vec![event]).await?)?;
         Ok(expense)
     }
 
@@ -75,6 +75,6 @@ impl App {
         let current = self.store.expenses.expense(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
         let changes = diff(Some(&fields::expense(&current)), None);
         let event = self.change(actor, &grant, Entry::new("expense.deleted", "expense", id.as_uuid(), changes));
-        found(self.audited(vec![event], self.store.expenses.delete_expense(grant.tenant, id, &Expense::check_editable)).await?)
+        found(self.store.expenses.delete_expense(grant.tenant, id, &Expense::check_editable, vec![event]).await?)
     }
 }

@@ -20,7 +20,7 @@ impl App {
         let owner = Owner { id: OwnerId::generate(), created_at: self.clock.now(), details, privacy: Privacy::default() };
         let event =
             self.change(actor, &grant, Entry::new("owner.created", "owner", owner.id.as_uuid(), diff(None, Some(&fields::owner(&owner)))));
-        self.audited(vec![event], self.store.owners.insert_owner(grant.tenant, &owner)).await?;
+        self.store.owners.insert_owner(grant.tenant, &owner, vec![event]).await?;
         Ok(owner)
     }
 
@@ -67,7 +67,7 @@ impl App {
         let owner = Owner { id, created_at: current.created_at, details, privacy: current.privacy };
         let changes = diff(Some(&fields::owner(&current)), Some(&fields::owner(&owner)));
         let event = self.change(actor, &grant, Entry::new("owner.updated", "owner", id.as_uuid(), changes));
-        found(self.audited(vec![event], self.store.owners.update_owner(grant.tenant, &owner)).await?)?;
+        found(self.store.owners.update_owner(grant.tenant, &owner, vec![event]).await?)?;
         Ok(owner)
     }
 
@@ -76,7 +76,7 @@ impl App {
         let current = self.store.owners.owner(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
         let event =
             self.change(actor, &grant, Entry::new("owner.deleted", "owner", id.as_uuid(), diff(Some(&fields::owner(&current)), None)));
-        found(self.audited(vec![event], self.store.owners.delete_owner(grant.tenant, id)).await?)
+        found(self.store.owners.delete_owner(grant.tenant, id, vec![event]).await?)
     }
 
     pub async fn create_ownership(&self, actor: &Actor, details: OwnershipDetails) -> Result<Ownership, AppError> {
@@ -106,7 +106,7 @@ impl App {
         let event = self.change(actor, &grant, Entry::new(action, "ownership", ownership.id.as_uuid(), changes));
         // The unit is locked first (missing: `false`); an owner that is not the
         // tenant's is then refused by the composite foreign key.
-        match self.audited(vec![event], self.store.owners.save_ownership(grant.tenant, &ownership, &fits)).await {
+        match self.store.owners.save_ownership(grant.tenant, &ownership, &fits, vec![event]).await {
             Ok(true) => Ok(ownership),
             Ok(false) => Err(AppError::invalid("unit_id", Invalid::UnknownReference)),
             Err(crate::StoreError::Conflict("unknown_reference")) => Err(AppError::invalid("owner_id", Invalid::UnknownReference)),
@@ -143,7 +143,7 @@ impl App {
             Some(&[field("date", Some(date.to_string())), field("sellers", Some(named.join(","))), field("buyers", Some(parts.join(",")))]),
         );
         let event = self.change(actor, &grant, Entry::new("unit.transferred", "unit", unit.as_uuid(), changes));
-        match self.audited(vec![event], self.store.owners.transfer_unit(grant.tenant, unit, &plan)).await {
+        match self.store.owners.transfer_unit(grant.tenant, unit, &plan, vec![event]).await {
             Ok(Some(written)) => Ok(written),
             Ok(None) => Err(AppError::NotFound),
             Err(crate::StoreError::Conflict("unknown_reference")) => Err(AppError::invalid("buyers", Invalid::UnknownReference)),
@@ -176,7 +176,7 @@ impl App {
         let current = self.store.owners.ownership(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
         let changes = diff(Some(&fields::ownership(&current)), None);
         let event = self.change(actor, &grant, Entry::new("ownership.deleted", "ownership", id.as_uuid(), changes));
-        found(self.audited(vec![event], self.store.owners.delete_ownership(grant.tenant, id)).await?)
+        found(self.store.owners.delete_ownership(grant.tenant, id, vec![event]).await?)
     }
 }
 

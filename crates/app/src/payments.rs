@@ -134,7 +134,7 @@ impl App {
         };
         let changes = diff(None, Some(&payment_fields(&payment)));
         let event = self.change(actor, &grant, Entry::new("payment.recorded", "payment", payment.id.as_uuid(), changes));
-        if !self.audited(vec![event], self.store.payments.record_payment(grant.tenant, &payment, &matcher)).await? {
+        if !self.store.payments.record_payment(grant.tenant, &payment, &matcher, vec![event]).await? {
             return Err(AppError::invalid("building_id", Invalid::UnknownReference));
         }
         self.store.payments.payment(grant.tenant, payment.id).await?.ok_or(AppError::NotFound)
@@ -179,8 +179,7 @@ impl App {
                 previous_date,
                 opening: import.opening,
             });
-            let outcome =
-                self.audited(vec![event], self.store.payments.import_statement(grant.tenant, &import, (&matcher, &match_debit))).await?;
+            let outcome = self.store.payments.import_statement(grant.tenant, &import, (&matcher, &match_debit), vec![event]).await?;
             let gap = gap.filter(|_| outcome.new);
             reports.push(ImportReport { building_id: import.building_id, account: import.account, statement_number: number, outcome, gap });
         }
@@ -272,7 +271,7 @@ impl App {
         self.store.payments.payment(grant.tenant, id).await?.ok_or(AppError::NotFound)?;
         let changes = diff(None, Some(&[field("call_line_id", Some(line.to_string()))]));
         let event = self.change(actor, &grant, Entry::new("payment.assigned", "payment", id.as_uuid(), changes));
-        if !self.audited(vec![event], self.store.payments.assign_payment(grant.tenant, id, line)).await? {
+        if !self.store.payments.assign_payment(grant.tenant, id, line, vec![event]).await? {
             return Err(AppError::invalid("call_line_id", Invalid::UnknownReference));
         }
         self.store.payments.payment(grant.tenant, id).await?.ok_or(AppError::NotFound)

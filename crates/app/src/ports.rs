@@ -7,6 +7,7 @@
 //! depend on stored data (quotas, shares, expense status) are passed in as
 //! domain functions and MUST run inside that transaction, on rows locked for it.
 
+use crate::ports::audit::Events;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -54,7 +55,7 @@ pub struct Visibility {
 pub trait BuildingStore: Send + Sync {
     /// # Errors
     /// `Conflict("building.exists")` when the id is taken.
-    async fn insert_building(&self, tenant: TenantId, building: &Building) -> StoreResult<()>;
+    async fn insert_building(&self, tenant: TenantId, building: &Building, events: Events) -> StoreResult<()>;
 
     /// The building with its unit count and allocated quota.
     async fn building(&self, tenant: TenantId, id: BuildingId) -> StoreResult<Option<BuildingSummary>>;
@@ -73,13 +74,14 @@ pub trait BuildingStore: Send + Sync {
         tenant: TenantId,
         building: &Building,
         holds: &(dyn Fn(u64) -> Result<(), Rule> + Sync),
+        events: Events,
     ) -> StoreResult<bool>;
 
     /// Deletes it; billing keeps its life and ends it `at`.
     /// # Errors
     /// `Conflict("building.has_units")` or `Conflict("building.has_expenses")`:
     /// deleting would orphan them. `Ok(false)` when missing.
-    async fn delete_building(&self, tenant: TenantId, id: BuildingId, at: DateTime<Utc>) -> StoreResult<bool>;
+    async fn delete_building(&self, tenant: TenantId, id: BuildingId, at: DateTime<Utc>, events: Events) -> StoreResult<bool>;
 }
 
 /// Checks a unit's quota against (quota base, quotas of the building's other units).
@@ -91,7 +93,7 @@ pub trait UnitStore: Send + Sync {
     /// the building is missing.
     /// # Errors
     /// `Conflict("unit.number_taken")` when the building has a unit with that number.
-    async fn insert_unit(&self, tenant: TenantId, unit: &Unit, fits: QuotaCheck<'_>) -> StoreResult<bool>;
+    async fn insert_unit(&self, tenant: TenantId, unit: &Unit, fits: QuotaCheck<'_>, events: Events) -> StoreResult<bool>;
 
     async fn unit(&self, tenant: TenantId, id: UnitId) -> StoreResult<Option<Unit>>;
 
@@ -104,11 +106,11 @@ pub trait UnitStore: Send + Sync {
     ) -> StoreResult<Page<Unit>>;
 
     /// Replaces the details (a unit never moves to another building).
-    async fn update_unit(&self, tenant: TenantId, unit: &Unit, fits: QuotaCheck<'_>) -> StoreResult<bool>;
+    async fn update_unit(&self, tenant: TenantId, unit: &Unit, fits: QuotaCheck<'_>, events: Events) -> StoreResult<bool>;
 
     /// # Errors
     /// `Conflict("unit.has_ownerships")`.
-    async fn delete_unit(&self, tenant: TenantId, id: UnitId) -> StoreResult<bool>;
+    async fn delete_unit(&self, tenant: TenantId, id: UnitId, events: Events) -> StoreResult<bool>;
 }
 
 /// Checks a new share against the unit's other ownerships.
@@ -119,7 +121,7 @@ pub type TransferPlan<'a> = &'a (dyn Fn(&[Ownership]) -> Result<Vec<Ownership>, 
 
 #[async_trait::async_trait]
 pub trait OwnerStore: Send + Sync {
-    async fn insert_owner(&self, tenant: TenantId, owner: &Owner) -> StoreResult<()>;
+    async fn insert_owner(&self, tenant: TenantId, owner: &Owner, events: Events) -> StoreResult<()>;
     async fn owner(&self, tenant: TenantId, id: OwnerId) -> StoreResult<Option<Owner>>;
     /// The owners among `ids` (missing or foreign ones are left out), in no particular order.
     async fn owners_by_id(&self, tenant: TenantId, ids: &[OwnerId]) -> StoreResult<Vec<Owner>>;
@@ -131,21 +133,27 @@ pub trait OwnerStore: Send + Sync {
         building: Option<BuildingId>,
         visible: &Visibility,
     ) -> StoreResult<Page<Owner>>;
-    async fn update_owner(&self, tenant: TenantId, owner: &Owner) -> StoreResult<bool>;
+    async fn update_owner(&self, tenant: TenantId, owner: &Owner, events: Events) -> StoreResult<bool>;
     /// # Errors
     /// `Conflict("owner.has_ownerships")`, `Conflict("owner.has_account")`.
-    async fn delete_owner(&self, tenant: TenantId, id: OwnerId) -> StoreResult<bool>;
+    async fn delete_owner(&self, tenant: TenantId, id: OwnerId, events: Events) -> StoreResult<bool>;
 
     /// Records a share, after `fits` accepted it against the unit's other
     /// ownerships (excluding `ownership.id` itself) read under a lock on the unit.
     /// `Ok(false)` when the unit or owner is missing. Also used to update.
-    async fn save_ownership(&self, tenant: TenantId, ownership: &Ownership, fits: ShareCheck<'_>) -> StoreResult<bool>;
+    async fn save_ownership(&self, tenant: TenantId, ownership: &Ownership, fits: ShareCheck<'_>, events: Events) -> StoreResult<bool>;
     async fn ownership(&self, tenant: TenantId, id: OwnershipId) -> StoreResult<Option<Ownership>>;
     /// In one transaction, under a lock on the unit: hands its ownerships to
     /// `plan` and writes what it returns. `Ok(None)` when the unit is missing.
     /// # Errors
     /// `Conflict("unknown_reference")` when a buyer is not the tenant's owner.
-    async fn transfer_unit(&self, tenant: TenantId, unit: UnitId, plan: TransferPlan<'_>) -> StoreResult<Option<Vec<Ownership>>>;
+    async fn transfer_unit(
+        &self,
+        tenant: TenantId,
+        unit: UnitId,
+        plan: TransferPlan<'_>,
+        events: Events,
+    ) -> StoreResult<Option<Vec<Ownership>>>;
     async fn ownerships(
         &self,
         tenant: TenantId,
@@ -153,7 +161,7 @@ pub trait OwnerStore: Send + Sync {
         filter: &OwnershipFilter,
         visible: &Visibility,
     ) -> StoreResult<Page<Ownership>>;
-    async fn delete_ownership(&self, tenant: TenantId, id: OwnershipId) -> StoreResult<bool>;
+    async fn delete_ownership(&self, tenant: TenantId, id: OwnershipId, events: Events) -> StoreResult<bool>;
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -181,7 +189,7 @@ pub type ExpenseCheck<'a> = &'a (dyn Fn(&Expense) -> Result<(), Rule> + Sync);
 #[async_trait::async_trait]
 pub trait ExpenseStore: Send + Sync {
     /// `Ok(false)` when the building is missing.
-    async fn insert_expense(&self, tenant: TenantId, expense: &Expense) -> StoreResult<bool>;
+    async fn insert_expense(&self, tenant: TenantId, expense: &Expense, events: Events) -> StoreResult<bool>;
     async fn expense(&self, tenant: TenantId, id: ExpenseId) -> StoreResult<Option<Expense>>;
     async fn expenses(
         &self,
@@ -191,8 +199,8 @@ pub trait ExpenseStore: Send + Sync {
         visible: &Visibility,
     ) -> StoreResult<Page<Expense>>;
     /// Replaces details and status once `allowed` accepts the stored version.
-    async fn update_expense(&self, tenant: TenantId, expense: &Expense, allowed: ExpenseCheck<'_>) -> StoreResult<bool>;
-    async fn delete_expense(&self, tenant: TenantId, id: ExpenseId, allowed: ExpenseCheck<'_>) -> StoreResult<bool>;
+    async fn update_expense(&self, tenant: TenantId, expense: &Expense, allowed: ExpenseCheck<'_>, events: Events) -> StoreResult<bool>;
+    async fn delete_expense(&self, tenant: TenantId, id: ExpenseId, allowed: ExpenseCheck<'_>, events: Events) -> StoreResult<bool>;
 }
 
 /// Liveness of the storage, for readiness probes.

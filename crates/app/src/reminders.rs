@@ -74,8 +74,8 @@ impl App {
             ]),
         );
         let event = self.change(actor, &grant, Entry::new("reminder_policy.saved", "building", building.as_uuid(), changes));
-        let saved = self.store.reminders.save_reminder_policy(grant.tenant, building, &policy, self.clock.now());
-        if !self.audited(vec![event], saved).await? {
+        let saved = self.store.reminders.save_reminder_policy(grant.tenant, building, &policy, self.clock.now(), vec![event]);
+        if !saved.await? {
             return Err(AppError::NotFound);
         }
         Ok(policy)
@@ -163,7 +163,7 @@ impl App {
                 self.change(actor, &grant, Entry::new("reminder.sent", "reminder", r.id.as_uuid(), changes))
             })
             .collect();
-        self.audited(events, self.store.reminders.record_reminders(grant.tenant, &reminders)).await?;
+        self.store.reminders.record_reminders(grant.tenant, &reminders, events).await?;
         Ok(due)
     }
 

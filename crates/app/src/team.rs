@@ -106,7 +106,7 @@ impl App {
         };
         let changes = diff(None, Some(&scope_fields(role, owner, &invitation.buildings)));
         let event = self.identity_event(Some(actor), Some(grant.tenant), "invitation.created", invitation.id.as_uuid(), changes);
-        match self.audited(vec![event], self.store.team.insert_invitation(&invitation, &token.digest)).await {
+        match self.store.team.insert_invitation(&invitation, &token.digest, vec![event]).await {
             Err(crate::StoreError::Conflict("invitation.unknown_reference")) => {
                 return Err(AppError::invalid("owner_id", Invalid::UnknownReference));
             }
@@ -194,15 +194,15 @@ impl App {
             Actor { user_id: user.id, tenant: Some(invitation.tenant), role: invitation.role, board_buildings: Vec::new(), owner: None };
         let event = self.identity_event(Some(&actor), Some(invitation.tenant), "invitation.accepted", invitation.id.as_uuid(), changes);
         let digest = token_digest(token);
-        let accepted = self.store.team.accept_invitation(&digest, self.clock.now(), joining);
-        let membership = self.audited(vec![event], accepted).await?.ok_or(AppError::NotFound)?;
+        let accepted = self.store.team.accept_invitation(&digest, self.clock.now(), joining, vec![event]);
+        let membership = accepted.await?.ok_or(AppError::NotFound)?;
         self.open_session(user, Some(membership.tenant), membership.role).await
     }
 
     pub async fn revoke_invitation(&self, actor: &Actor, id: InvitationId) -> Result<(), AppError> {
         let grant = actor.grant(Action::ManageUsers)?;
         let event = self.identity_event(Some(actor), Some(grant.tenant), "invitation.revoked", id.as_uuid(), Vec::new());
-        let revoked = self.audited(vec![event], self.store.team.revoke_invitation(grant.tenant, id, self.clock.now())).await?;
+        let revoked = self.store.team.revoke_invitation(grant.tenant, id, self.clock.now(), vec![event]).await?;
         if revoked { Ok(()) } else { Err(AppError::NotFound) }
     }
 
@@ -211,7 +211,7 @@ impl App {
     pub async fn remove_member(&self, actor: &Actor, user: UserId) -> Result<(), AppError> {
         let grant = actor.grant(Action::ManageUsers)?;
         let event = self.identity_event(Some(actor), Some(grant.tenant), "membership.removed", user.as_uuid(), Vec::new());
-        let removed = self.audited(vec![event], self.store.team.remove_member(grant.tenant, user)).await?;
+        let removed = self.store.team.remove_member(grant.tenant, user, vec![event]).await?;
         if removed { Ok(()) } else { Err(AppError::NotFound) }
     }
 
@@ -228,7 +228,7 @@ impl App {
         let token = issue_token("kpw_")?;
         let expires_at = now + RESET_TTL;
         let event = self.identity_event(Some(actor), Some(grant.tenant), "auth.password_reset_issued", user.as_uuid(), Vec::new());
-        self.audited(vec![event], self.store.team.insert_reset(user, &token.digest, expires_at, now)).await?;
+        self.store.team.insert_reset(user, &token.digest, expires_at, now, vec![event]).await?;
         Ok(Link { token: token.secret, expires_at })
     }
 
@@ -242,7 +242,7 @@ impl App {
         let password = Password::parse_new(new, &personal).map_err(|e| AppError::invalid("password", e))?;
         let hash = self.passwords.hash(password.expose()).await?;
         let event = self.identity_event(None, None, "auth.password_reset", user.id.as_uuid(), Vec::new());
-        let spent = self.audited(vec![event], self.store.team.spend_reset(&digest, self.clock.now(), &hash)).await?;
+        let spent = self.store.team.spend_reset(&digest, self.clock.now(), &hash, vec![event]).await?;
         spent.map(|_| ()).ok_or(AppError::NotFound)
     }
 }

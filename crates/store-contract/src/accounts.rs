@@ -34,7 +34,7 @@ pub async fn accounts_register_and_find_users(store: Store) {
     assert!(store.accounts.is_empty().await.unwrap());
     let org = organization("Syndic Dupont");
     let user = sample::user("Marie@Dupont.be");
-    store.accounts.register(&org, &user, "$argon2id$hash", Role::Syndic).await.unwrap();
+    store.accounts.register(&org, &user, "$argon2id$hash", Role::Syndic, Vec::new()).await.unwrap();
     assert!(!store.accounts.is_empty().await.unwrap());
     let (found, hash) = store.accounts.user_by_email(&Email::parse("marie@dupont.be").unwrap()).await.unwrap().unwrap();
     assert_eq!((found, hash.as_str()), (user.clone(), "$argon2id$hash"));
@@ -49,52 +49,56 @@ pub async fn accounts_register_and_find_users(store: Store) {
 
 pub async fn a_taken_email_is_a_conflict(store: Store) {
     let user = sample::user("marie@dupont.be");
-    store.accounts.register(&organization("A"), &user, "h", Role::Syndic).await.unwrap();
+    store.accounts.register(&organization("A"), &user, "h", Role::Syndic, Vec::new()).await.unwrap();
     let twin = sample::user("marie@dupont.be");
-    let refused = store.accounts.register(&organization("B"), &twin, "h", Role::Syndic).await;
+    let refused = store.accounts.register(&organization("B"), &twin, "h", Role::Syndic, Vec::new()).await;
     assert!(matches!(refused, Err(StoreError::Conflict("email_taken"))), "{refused:?}");
     assert_eq!(store.accounts.organization_by_name("B").await.unwrap(), None, "the organisation was rolled back with the user");
-    assert!(matches!(store.accounts.insert_user(&twin, "h").await, Err(StoreError::Conflict("email_taken"))));
+    assert!(matches!(store.accounts.insert_user(&twin, "h", Vec::new()).await, Err(StoreError::Conflict("email_taken"))));
 }
 
 pub async fn memberships_carry_their_scope(store: Store) {
     let t = tenant(&store).await;
     let other = tenant(&store).await;
     let building = sample::building("A", "Liège");
-    store.buildings.insert_building(t, &building).await.unwrap();
+    store.buildings.insert_building(t, &building, Vec::new()).await.unwrap();
     let owner = sample::owner("Peeters");
-    store.owners.insert_owner(t, &owner).await.unwrap();
+    store.owners.insert_owner(t, &owner, Vec::new()).await.unwrap();
     let user = sample::user("conseil@x.be");
-    store.accounts.insert_user(&user, "h").await.unwrap();
+    store.accounts.insert_user(&user, "h", Vec::new()).await.unwrap();
     let board = Membership { tenant: t, user: user.id, role: Role::BoardMember, owner: None, buildings: vec![building.id] };
-    store.accounts.save_membership(&board).await.unwrap();
+    store.accounts.save_membership(&board, Vec::new()).await.unwrap();
     assert_eq!(store.accounts.memberships(user.id).await.unwrap()[0].1, board);
     let owning = Membership { role: Role::Owner, owner: Some(owner.id), buildings: vec![], ..board.clone() };
-    store.accounts.save_membership(&owning).await.unwrap();
+    store.accounts.save_membership(&owning, Vec::new()).await.unwrap();
     assert_eq!(store.accounts.memberships(user.id).await.unwrap()[0].1, owning);
     let foreign = Membership { tenant: other, ..owning.clone() };
-    let refused = store.accounts.save_membership(&foreign).await;
+    let refused = store.accounts.save_membership(&foreign, Vec::new()).await;
     assert!(matches!(refused, Err(StoreError::Conflict("membership.unknown_reference"))), "{refused:?}");
 }
 
 pub async fn sessions_resolve_expire_and_end(store: Store) {
     let t = tenant(&store).await;
     let building = sample::building("A", "Liège");
-    store.buildings.insert_building(t, &building).await.unwrap();
+    store.buildings.insert_building(t, &building, Vec::new()).await.unwrap();
     let unit = sample::unit(building.id, "1", 10);
-    store.units.insert_unit(t, &unit, &quota_check(unit.details.quota)).await.unwrap();
+    store.units.insert_unit(t, &unit, &quota_check(unit.details.quota), Vec::new()).await.unwrap();
     let owner = sample::owner("Peeters");
-    store.owners.insert_owner(t, &owner).await.unwrap();
-    store.owners.save_ownership(t, &sample::ownership(unit.id, owner.id, "100", day(2020, 1, 1), None), &|_| Ok(())).await.unwrap();
+    store.owners.insert_owner(t, &owner, Vec::new()).await.unwrap();
+    store
+        .owners
+        .save_ownership(t, &sample::ownership(unit.id, owner.id, "100", day(2020, 1, 1), None), &|_| Ok(()), Vec::new())
+        .await
+        .unwrap();
     let user = sample::user("owner@x.be");
-    store.accounts.insert_user(&user, "h").await.unwrap();
+    store.accounts.insert_user(&user, "h", Vec::new()).await.unwrap();
     store
         .accounts
-        .save_membership(&Membership { tenant: t, user: user.id, role: Role::Owner, owner: Some(owner.id), buildings: vec![] })
+        .save_membership(&Membership { tenant: t, user: user.id, role: Role::Owner, owner: Some(owner.id), buildings: vec![] }, Vec::new())
         .await
         .unwrap();
     let record = session(user.id, Some(t), 1);
-    store.accounts.insert_session(&record).await.unwrap();
+    store.accounts.insert_session(&record, Vec::new()).await.unwrap();
 
     let (actor, family) = store.accounts.actor(&record.access_digest, at()).await.unwrap().unwrap();
     assert_eq!(family, record.family);
@@ -106,22 +110,22 @@ pub async fn sessions_resolve_expire_and_end(store: Store) {
 
     store
         .accounts
-        .save_membership(&Membership { tenant: t, user: user.id, role: Role::Accountant, owner: None, buildings: vec![] })
+        .save_membership(&Membership { tenant: t, user: user.id, role: Role::Accountant, owner: None, buildings: vec![] }, Vec::new())
         .await
         .unwrap();
     let (changed, _) = store.accounts.actor(&record.access_digest, at()).await.unwrap().unwrap();
     assert_eq!(changed.role, Role::Accountant, "role changes apply on the next request");
 
-    store.accounts.end_family(record.family).await.unwrap();
+    store.accounts.end_family(record.family, Vec::new()).await.unwrap();
     assert!(store.accounts.actor(&record.access_digest, at()).await.unwrap().is_none());
     let admin = koprogo_app::account::User { is_platform_admin: true, ..sample::user("admin@x.be") };
-    store.accounts.insert_user(&admin, "h").await.unwrap();
+    store.accounts.insert_user(&admin, "h", Vec::new()).await.unwrap();
     let admin_session = session(admin.id, None, 7);
-    store.accounts.insert_session(&admin_session).await.unwrap();
+    store.accounts.insert_session(&admin_session, Vec::new()).await.unwrap();
     let (admin_actor, _) = store.accounts.actor(&admin_session.access_digest, at()).await.unwrap().unwrap();
     assert_eq!((admin_actor.role, admin_actor.tenant), (Role::PlatformAdmin, None));
     let other = session(user.id, Some(t), 8);
-    store.accounts.insert_session(&other).await.unwrap();
+    store.accounts.insert_session(&other, Vec::new()).await.unwrap();
     assert_eq!(store.accounts.purge_sessions(Some(admin.id), at() + Duration::days(31)).await.unwrap(), 2, "the admin's pair");
     assert!(store.accounts.actor(&admin_session.access_digest, at()).await.unwrap().is_none());
     assert!(store.accounts.actor(&other.access_digest, at()).await.unwrap().is_some(), "another user's tokens stay");
@@ -132,21 +136,24 @@ pub async fn sessions_resolve_expire_and_end(store: Store) {
 pub async fn a_new_password_ends_every_session(store: Store) {
     let org = organization("A");
     let (user, other) = (sample::user("a@x.be"), sample::user("b@x.be"));
-    store.accounts.register(&org, &user, "old hash", Role::Syndic).await.expect("the store call succeeds");
-    store.accounts.insert_user(&other, "h").await.expect("the store call succeeds");
+    store.accounts.register(&org, &user, "old hash", Role::Syndic, Vec::new()).await.expect("the store call succeeds");
+    store.accounts.insert_user(&other, "h", Vec::new()).await.expect("the store call succeeds");
     let (first, second, theirs) = (session(user.id, Some(org.id), 11), session(user.id, Some(org.id), 12), session(other.id, None, 13));
     for record in [&first, &second, &theirs] {
-        store.accounts.insert_session(record).await.expect("the store call succeeds");
+        store.accounts.insert_session(record, Vec::new()).await.expect("the store call succeeds");
     }
-    store.accounts.set_password(user.id, "new hash").await.expect("the store call succeeds");
+    store.accounts.set_password(user.id, "new hash", Vec::new()).await.expect("the store call succeeds");
     let (_, hash) = store.accounts.user_by_email(&user.email).await.expect("the store call succeeds").expect("the store call succeeds");
     assert_eq!(hash, "new hash");
     for record in [&first, &second] {
         assert!(store.accounts.actor(&record.access_digest, at()).await.expect("the store call succeeds").is_none());
-        assert_eq!(store.accounts.spend_refresh(&record.refresh_digest, at()).await.expect("the store call succeeds"), Refresh::Unknown);
+        assert_eq!(
+            store.accounts.spend_refresh(&record.refresh_digest, at(), Vec::new()).await.expect("the store call succeeds"),
+            Refresh::Unknown
+        );
     }
     assert_eq!(
-        store.accounts.spend_refresh(&theirs.refresh_digest, at()).await.expect("the store call succeeds"),
+        store.accounts.spend_refresh(&theirs.refresh_digest, at(), Vec::new()).await.expect("the store call succeeds"),
         Refresh::Rotated { family: theirs.family, user: other.id, tenant: None },
         "another user keeps their session"
     );
@@ -157,11 +164,13 @@ pub async fn a_new_password_ends_every_session(store: Store) {
 pub async fn a_hash_is_upgraded_only_from_itself(store: Store) {
     let org = organization("A");
     let user = sample::user("a@x.be");
-    store.accounts.register(&org, &user, "weak hash", Role::Syndic).await.expect("the store call succeeds");
+    store.accounts.register(&org, &user, "weak hash", Role::Syndic, Vec::new()).await.expect("the store call succeeds");
     let record = session(user.id, Some(org.id), 21);
-    store.accounts.insert_session(&record).await.expect("the store call succeeds");
-    assert!(!store.accounts.upgrade_password_hash(user.id, "another hash", "strong hash").await.expect("the store call succeeds"));
-    assert!(store.accounts.upgrade_password_hash(user.id, "weak hash", "strong hash").await.expect("the store call succeeds"));
+    store.accounts.insert_session(&record, Vec::new()).await.expect("the store call succeeds");
+    assert!(
+        !store.accounts.upgrade_password_hash(user.id, "another hash", "strong hash", Vec::new()).await.expect("the store call succeeds")
+    );
+    assert!(store.accounts.upgrade_password_hash(user.id, "weak hash", "strong hash", Vec::new()).await.expect("the store call succeeds"));
     let (_, hash) = store.accounts.user_by_email(&user.email).await.expect("the store call succeeds").expect("the user is there");
     assert_eq!(hash, "strong hash");
     assert!(store.accounts.actor(&record.access_digest, at()).await.expect("the store call succeeds").is_some(), "the session goes on");
@@ -170,30 +179,30 @@ pub async fn a_hash_is_upgraded_only_from_itself(store: Store) {
 pub async fn refresh_tokens_rotate_once(store: Store) {
     let org = organization("A");
     let user = sample::user("a@x.be");
-    store.accounts.register(&org, &user, "h", Role::Syndic).await.unwrap();
+    store.accounts.register(&org, &user, "h", Role::Syndic, Vec::new()).await.unwrap();
     let record = session(user.id, Some(org.id), 3);
-    store.accounts.insert_session(&record).await.unwrap();
-    let spent = store.accounts.spend_refresh(&record.refresh_digest, at()).await.unwrap();
+    store.accounts.insert_session(&record, Vec::new()).await.unwrap();
+    let spent = store.accounts.spend_refresh(&record.refresh_digest, at(), Vec::new()).await.unwrap();
     assert_eq!(spent, Refresh::Rotated { family: record.family, user: user.id, tenant: Some(org.id) });
     assert!(store.accounts.actor(&record.access_digest, at()).await.unwrap().is_none(), "the old access token dies with the rotation");
     let next = SessionRecord { family: record.family, ..session(user.id, Some(org.id), 4) };
-    store.accounts.insert_session(&next).await.unwrap();
-    assert_eq!(store.accounts.spend_refresh(&record.refresh_digest, at()).await.unwrap(), Refresh::Reused);
+    store.accounts.insert_session(&next, Vec::new()).await.unwrap();
+    assert_eq!(store.accounts.spend_refresh(&record.refresh_digest, at(), Vec::new()).await.unwrap(), Refresh::Reused);
     assert!(store.accounts.actor(&next.access_digest, at()).await.unwrap().is_none(), "reuse revokes the whole family");
-    assert_eq!(store.accounts.spend_refresh(&[9; 32], at()).await.unwrap(), Refresh::Unknown);
+    assert_eq!(store.accounts.spend_refresh(&[9; 32], at(), Vec::new()).await.unwrap(), Refresh::Unknown);
     let late = session(user.id, Some(org.id), 5);
-    store.accounts.insert_session(&late).await.unwrap();
-    assert_eq!(store.accounts.spend_refresh(&late.refresh_digest, at() + Duration::days(31)).await.unwrap(), Refresh::Unknown);
+    store.accounts.insert_session(&late, Vec::new()).await.unwrap();
+    assert_eq!(store.accounts.spend_refresh(&late.refresh_digest, at() + Duration::days(31), Vec::new()).await.unwrap(), Refresh::Unknown);
 }
 
 pub async fn organizations_list_their_usage(store: Store) {
     let t = tenant(&store).await;
     let _empty = tenant(&store).await;
     let building = sample::building("A", "Liège");
-    store.buildings.insert_building(t, &building).await.unwrap();
+    store.buildings.insert_building(t, &building, Vec::new()).await.unwrap();
     for n in ["1", "2"] {
         let unit = sample::unit(building.id, n, 10);
-        store.units.insert_unit(t, &unit, &quota_check(unit.details.quota)).await.unwrap();
+        store.units.insert_unit(t, &unit, &quota_check(unit.details.quota), Vec::new()).await.unwrap();
     }
     let page = store
         .accounts

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use koprogo_app::Store;
-use koprogo_app::audit::pending_scope;
 use koprogo_app::listing::{AuditSort, ListQuery};
 use koprogo_app::ports::audit::AuditFilter;
 use koprogo_domain::audit::{ChainedEvent, Verifier};
@@ -52,16 +51,13 @@ pub async fn an_audited_change_and_its_event_are_kept_or_lost_together(store: St
     let t = tenant(&store).await;
     let building = sample::building("Audité", "Mons");
     let event = audit_event(t, "building.created");
-    pending_scope(vec![event], store.buildings.insert_building(t, &building)).await.unwrap();
+    store.buildings.insert_building(t, &building, vec![event]).await.unwrap();
     // A change the database refuses (the same id again) takes its event down with it.
-    let refused = pending_scope(vec![audit_event(t, "building.created")], store.buildings.insert_building(t, &building)).await;
+    let refused = store.buildings.insert_building(t, &building, vec![audit_event(t, "building.created")]).await;
     assert!(refused.is_err());
     let unit = sample::unit(building.id, "1", 2000);
-    let too_big = pending_scope(
-        vec![audit_event(t, "unit.created")],
-        store.units.insert_unit(t, &unit, &koprogo_app::ports::quota_check(unit.details.quota)),
-    )
-    .await;
+    let fits = koprogo_app::ports::quota_check(unit.details.quota);
+    let too_big = store.units.insert_unit(t, &unit, &fits, vec![audit_event(t, "unit.created")]).await;
     assert!(too_big.is_err(), "the quota does not fit a base of 1000");
     let chain = whole_chain(&store, t.as_uuid()).await;
     assert_eq!(chain.iter().map(|e| e.body.action.as_str()).collect::<Vec<_>>(), ["building.created"]);

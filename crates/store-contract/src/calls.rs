@@ -16,7 +16,7 @@ use crate::sample::{at, day, tenant};
 async fn issue(store: &Store, t: TenantId, building: BuildingId) -> (FundCallId, Vec<CallLine>) {
     let call = FundCall { id: FundCallId::generate(), details: first_quarter(building, 10_000), issued_at: at(), cancelled_at: None };
     let plan = |units: &[_], holdings: &[_]| plan_call(&call.details, units, holdings);
-    (call.id, store.charges.issue_call(t, &call, None, &plan).await.unwrap().unwrap().into_lines().unwrap())
+    (call.id, store.charges.issue_call(t, &call, None, &plan, Vec::new()).await.unwrap().unwrap().into_lines().unwrap())
 }
 
 fn digits(lines: &[CallLine]) -> Vec<u64> {
@@ -28,16 +28,20 @@ pub async fn a_call_is_removed_until_money_reaches_it_then_reversed(store: Store
     let matcher = |p: &Payment, named, guessed| match_payment(p, named, guessed);
     let (untouched, first_lines) = issue(&store, t, building.id).await;
     let stranger = tenant(&store).await;
-    assert_eq!(store.charges.cancel_call(stranger, untouched, at()).await.unwrap(), None, "another organisation's call is missing");
-    assert_eq!(store.charges.cancel_call(t, untouched, at()).await.unwrap(), Some(Cancelled::Removed));
+    assert_eq!(
+        store.charges.cancel_call(stranger, untouched, at(), Vec::new()).await.unwrap(),
+        None,
+        "another organisation's call is missing"
+    );
+    assert_eq!(store.charges.cancel_call(t, untouched, at(), Vec::new()).await.unwrap(), Some(Cancelled::Removed));
     assert_eq!(store.charges.call(t, untouched).await.unwrap(), None);
 
     let (paid, lines) = issue(&store, t, building.id).await;
     let line = lines.iter().find(|l| l.owner == owners[0]).unwrap().clone();
     let payment = received(building.id, 5_000, Some(line.communication));
-    assert!(store.payments.record_payment(t, &payment, &matcher).await.unwrap());
-    assert_eq!(store.charges.cancel_call(t, paid, at()).await.unwrap(), Some(Cancelled::Reversed));
-    let twice = store.charges.cancel_call(t, paid, at()).await;
+    assert!(store.payments.record_payment(t, &payment, &matcher, Vec::new()).await.unwrap());
+    assert_eq!(store.charges.cancel_call(t, paid, at(), Vec::new()).await.unwrap(), Some(Cancelled::Reversed));
+    let twice = store.charges.cancel_call(t, paid, at(), Vec::new()).await;
     assert!(matches!(twice, Err(StoreError::Rule(Rule::CallCancelled))), "{twice:?}");
     let (kept, kept_lines) = store.charges.call(t, paid).await.unwrap().unwrap();
     assert_eq!((kept.cancelled_at, kept_lines.len()), (Some(at()), 2));
@@ -59,7 +63,7 @@ pub async fn a_call_is_removed_until_money_reaches_it_then_reversed(store: Store
     // no later line ever gets one of their communications.
     for communication in [line.communication, first_lines[0].communication] {
         let late = Payment { bank_reference: Some(format!("B/{communication}")), ..received(building.id, 1_000, Some(communication)) };
-        assert!(store.payments.record_payment(t, &late, &matcher).await.unwrap());
+        assert!(store.payments.record_payment(t, &late, &matcher, Vec::new()).await.unwrap());
         assert_eq!(store.payments.payment(t, late.id).await.unwrap().unwrap().allocation, None);
     }
     let (_, next) = issue(&store, t, building.id).await;

@@ -24,9 +24,11 @@ pub async fn reminders_round_trip_once_per_level(store: Store) {
     assert_eq!(store.reminders.reminder_policy(t, building.id).await.unwrap(), None, "no rules of its own yet");
     let rule = |delay_days, fee| LevelRule { delay_days, fee: c(fee) };
     let policy = ReminderPolicy::new([rule(10, 0), rule(15, 1_500), rule(20, 2_500)], 450, c(500)).unwrap();
-    assert!(store.reminders.save_reminder_policy(t, building.id, &policy, at()).await.unwrap());
+    assert!(store.reminders.save_reminder_policy(t, building.id, &policy, at(), Vec::new()).await.unwrap());
     assert_eq!(store.reminders.reminder_policy(t, building.id).await.unwrap(), Some(policy));
-    assert!(!store.reminders.save_reminder_policy(t, koprogo_domain::ids::BuildingId::generate(), &policy, at()).await.unwrap());
+    assert!(
+        !store.reminders.save_reminder_policy(t, koprogo_domain::ids::BuildingId::generate(), &policy, at(), Vec::new()).await.unwrap()
+    );
 
     let details = CallDetails {
         building_id: building.id,
@@ -39,7 +41,7 @@ pub async fn reminders_round_trip_once_per_level(store: Store) {
     };
     let call = FundCall { id: FundCallId::generate(), details, issued_at: at(), cancelled_at: None };
     let plan = |u: &[_], h: &[_]| plan_call(&call.details, u, h);
-    let lines = store.charges.issue_call(t, &call, None, &plan).await.unwrap().unwrap().into_lines().unwrap();
+    let lines = store.charges.issue_call(t, &call, None, &plan, Vec::new()).await.unwrap().unwrap().into_lines().unwrap();
     let (all, paid) = store.payments.building_lines(t, building.id).await.unwrap();
     assert_eq!((all.len(), paid.len()), (2, 0));
     assert_eq!(all[0].as_of, day(2026, 1, 1));
@@ -59,7 +61,7 @@ pub async fn reminders_round_trip_once_per_level(store: Store) {
         interest_from: Some(day(2026, 3, 1)),
         created_at: at(),
     };
-    store.reminders.record_reminders(t, std::slice::from_ref(&reminder)).await.unwrap();
+    store.reminders.record_reminders(t, std::slice::from_ref(&reminder), Vec::new()).await.unwrap();
     assert_eq!(store.reminders.reminder(t, reminder.id).await.unwrap(), Some(reminder.clone()));
     let sent = store.reminders.sent_reminders(t, building.id).await.unwrap();
     assert_eq!(sent.len(), 1);
@@ -68,7 +70,7 @@ pub async fn reminders_round_trip_once_per_level(store: Store) {
     // The same owner, cycle and level again (a second run racing the first) is refused, whole.
     let other_owner = Reminder { id: ReminderId::generate(), owner_id: owners[1], ..reminder.clone() };
     let twice = Reminder { id: ReminderId::generate(), ..reminder.clone() };
-    let refused = store.reminders.record_reminders(t, &[other_owner.clone(), twice]).await;
+    let refused = store.reminders.record_reminders(t, &[other_owner.clone(), twice], Vec::new()).await;
     assert!(matches!(refused, Err(StoreError::Conflict("reminder.exists"))), "{refused:?}");
     assert_eq!(store.reminders.reminder(t, other_owner.id).await.unwrap(), None, "nothing of a refused run is kept");
 
@@ -86,9 +88,9 @@ pub async fn reminders_round_trip_once_per_level(store: Store) {
 pub async fn statements_read_an_owner_s_charges_and_the_account_s_fund(store: Store) {
     let (t, building, owners) = held_building(&store).await;
     let expense = Expense { status: ExpenseStatus::Approved, ..crate::sample::expense(building.id, 100_001) };
-    store.expenses.insert_expense(t, &expense).await.unwrap();
+    store.expenses.insert_expense(t, &expense, Vec::new()).await.unwrap();
     let plan = |e: &Expense, units: &[_], holdings: &[_]| Ok((e.status, distribute(e.details.amount, units, holdings)?));
-    store.charges.distribute_expense(t, expense.id, None, at(), &plan).await.unwrap().unwrap();
+    store.charges.distribute_expense(t, expense.id, None, at(), &plan, Vec::new()).await.unwrap().unwrap();
     let charges = store.charges.owner_charges(t, owners[1], building.id, day(2020, 1, 1), day(2030, 1, 1)).await.unwrap();
     assert_eq!(charges.len(), 1);
     let charge = &charges[0];
@@ -112,7 +114,7 @@ pub async fn statements_read_an_owner_s_charges_and_the_account_s_fund(store: St
 /// A reminder policy and a reminder in `building`, for `money_rows`.
 pub(crate) async fn reminder_rows(store: &Store, t: koprogo_domain::ids::TenantId, building: koprogo_domain::ids::BuildingId) {
     let policy = ReminderPolicy::default();
-    assert!(store.reminders.save_reminder_policy(t, building, &policy, at()).await.unwrap());
+    assert!(store.reminders.save_reminder_policy(t, building, &policy, at(), Vec::new()).await.unwrap());
     let (lines, _) = store.payments.building_lines(t, building).await.unwrap();
     let line = &lines[0].line;
     let reminder = Reminder {
@@ -130,5 +132,5 @@ pub(crate) async fn reminder_rows(store: &Store, t: koprogo_domain::ids::TenantI
         interest_from: None,
         created_at: at(),
     };
-    store.reminders.record_reminders(t, &[reminder]).await.unwrap();
+    store.reminders.record_reminders(t, &[reminder], Vec::new()).await.unwrap();
 }

@@ -58,12 +58,12 @@ pub async fn import_debits(
         imported_at: at(),
     };
     let matcher = |p: &Payment, named, guessed| match_payment(p, named, guessed);
-    store.payments.import_statement(t, &import, (&matcher, &match_debit)).await.unwrap()
+    store.payments.import_statement(t, &import, (&matcher, &match_debit), Vec::new()).await.unwrap()
 }
 
 async fn paid_expense(store: &Store, t: TenantId, building: BuildingId, cents: i64) -> Expense {
     let expense = Expense { status: ExpenseStatus::Paid, ..sample::expense(building, cents) };
-    store.expenses.insert_expense(t, &expense).await.unwrap();
+    store.expenses.insert_expense(t, &expense, Vec::new()).await.unwrap();
     expense
 }
 
@@ -91,15 +91,15 @@ pub async fn debits_are_recorded_once_and_settle_paid_expenses(store: Store) {
     let named = store.debits.expenses_by_id(t, &[invoiced.id, unnamed.id, ExpenseId::generate()]).await.unwrap();
     assert_eq!(named.len(), 2, "unknown ids are left out");
     assert!(store.debits.expenses_by_id(tenant(&store).await, &[invoiced.id]).await.unwrap().is_empty(), "nor another firm's");
-    let refused = store.debits.settle(t, by_invoice.id, Some(unnamed.id)).await.unwrap_err();
+    let refused = store.debits.settle(t, by_invoice.id, Some(unnamed.id), Vec::new()).await.unwrap_err();
     assert!(matches!(refused, StoreError::Rule(Rule::DebitAlreadyMatched)), "{refused:?}");
     let draft = sample::expense(building.id, 9_900);
-    store.expenses.insert_expense(t, &draft).await.unwrap();
-    let refused = store.debits.settle(t, bank_fee.id, Some(draft.id)).await.unwrap_err();
+    store.expenses.insert_expense(t, &draft, Vec::new()).await.unwrap();
+    let refused = store.debits.settle(t, bank_fee.id, Some(draft.id), Vec::new()).await.unwrap_err();
     assert!(matches!(refused, StoreError::Rule(Rule::DebitExpenseNotPaid)), "{refused:?}");
-    let settled = store.debits.settle(t, bank_fee.id, Some(unnamed.id)).await.unwrap().unwrap();
+    let settled = store.debits.settle(t, bank_fee.id, Some(unnamed.id), Vec::new()).await.unwrap().unwrap();
     assert_eq!(settled.settles.map(|s| (s.expense, s.matched_by)), Some((unnamed.id, DebitMatch::Manual)));
-    let released = store.debits.settle(t, by_invoice.id, None).await.unwrap().unwrap();
+    let released = store.debits.settle(t, by_invoice.id, None, Vec::new()).await.unwrap().unwrap();
     assert_eq!(released.settles, None);
 
     let list = |filter: DebitFilter, t: TenantId| {
@@ -116,7 +116,7 @@ pub async fn debits_are_recorded_once_and_settle_paid_expenses(store: Store) {
     let stranger = tenant(&store).await;
     assert_eq!(list(DebitFilter::default(), stranger).await.total, 0);
     assert_eq!(store.debits.debit(stranger, bank_fee.id).await.unwrap(), None);
-    assert_eq!(store.debits.settle(stranger, by_invoice.id, Some(invoiced.id)).await.unwrap(), None);
+    assert_eq!(store.debits.settle(stranger, by_invoice.id, Some(invoiced.id), Vec::new()).await.unwrap(), None);
     let board = Visibility { buildings: Some(Vec::new()), ..Visibility::default() };
     assert_eq!(store.debits.debits(t, &query(PaymentSort::ValueDate), &DebitFilter::default(), &board).await.unwrap().total, 0);
 }

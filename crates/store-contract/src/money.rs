@@ -22,15 +22,15 @@ pub(crate) async fn held_building(
 ) -> (koprogo_domain::ids::TenantId, koprogo_domain::building::Building, Vec<koprogo_domain::ids::OwnerId>) {
     let t = tenant(store).await;
     let building = sample::building("Money", "Liège");
-    store.buildings.insert_building(t, &building).await.unwrap();
+    store.buildings.insert_building(t, &building, Vec::new()).await.unwrap();
     let mut owners = Vec::new();
     for (number, quota) in [("1", 600), ("2", 400)] {
         let unit = sample::unit(building.id, number, quota);
-        store.units.insert_unit(t, &unit, &koprogo_app::ports::quota_check(unit.details.quota)).await.unwrap();
+        store.units.insert_unit(t, &unit, &koprogo_app::ports::quota_check(unit.details.quota), Vec::new()).await.unwrap();
         let owner = sample::owner(&format!("Owner {number}"));
-        store.owners.insert_owner(t, &owner).await.unwrap();
+        store.owners.insert_owner(t, &owner, Vec::new()).await.unwrap();
         let held = sample::ownership(unit.id, owner.id, "100", day(2020, 1, 1), None);
-        store.owners.save_ownership(t, &held, &|_| Ok(())).await.unwrap();
+        store.owners.save_ownership(t, &held, &|_| Ok(()), Vec::new()).await.unwrap();
         owners.push(owner.id);
     }
     (t, building, owners)
@@ -62,17 +62,17 @@ pub(crate) fn received(
 pub async fn a_refused_distribution_leaves_nothing_behind(store: Store) {
     let (t, building, _) = held_building(&store).await;
     let expense = Expense { status: ExpenseStatus::Approved, ..sample::expense(building.id, 100_001) };
-    store.expenses.insert_expense(t, &expense).await.unwrap();
+    store.expenses.insert_expense(t, &expense, Vec::new()).await.unwrap();
     let refuse = |_: &Expense, _: &[_], _: &[_]| Err(Rule::NothingToDistribute);
-    let refused = store.charges.distribute_expense(t, expense.id, None, at(), &refuse).await;
+    let refused = store.charges.distribute_expense(t, expense.id, None, at(), &refuse, Vec::new()).await;
     assert!(matches!(refused, Err(StoreError::Rule(Rule::NothingToDistribute))), "{refused:?}");
     assert_eq!(store.charges.distribution(t, expense.id).await.unwrap(), None);
     let plan = |e: &Expense, units: &[_], holdings: &[_]| Ok((e.status, distribute(e.details.amount, units, holdings)?));
-    let done = store.charges.distribute_expense(t, expense.id, None, at(), &plan).await.unwrap().unwrap();
+    let done = store.charges.distribute_expense(t, expense.id, None, at(), &plan, Vec::new()).await.unwrap().unwrap();
     let parts: Vec<i64> = done.distribution.units.iter().map(|u| u.amount.get()).collect();
     assert_eq!(parts, [60_001, 40_000]);
     assert_eq!(store.charges.distribution(t, expense.id).await.unwrap(), Some(done));
-    let twice = store.charges.distribute_expense(t, expense.id, None, at(), &plan).await;
+    let twice = store.charges.distribute_expense(t, expense.id, None, at(), &plan, Vec::new()).await;
     assert!(matches!(twice, Err(StoreError::Rule(Rule::AlreadyDistributed))), "{twice:?}");
     let stranger = tenant(&store).await;
     assert_eq!(store.charges.distribution(stranger, expense.id).await.unwrap(), None);
@@ -81,15 +81,15 @@ pub async fn a_refused_distribution_leaves_nothing_behind(store: Store) {
 pub async fn approving_shares_in_the_same_transaction(store: Store) {
     let (t, building, _) = held_building(&store).await;
     let draft = sample::expense(building.id, 100_001);
-    store.expenses.insert_expense(t, &draft).await.unwrap();
+    store.expenses.insert_expense(t, &draft, Vec::new()).await.unwrap();
     let approve = |e: &Expense, units: &[_], holdings: &[_]| {
         Ok((e.advance_to(ExpenseStatus::Approved)?, distribute(e.details.amount, units, holdings)?))
     };
     let refused = |e: &Expense, _: &[_], _: &[_]| e.advance_to(ExpenseStatus::Approved).and(Err(Rule::NothingToDistribute));
-    assert!(store.charges.distribute_expense(t, draft.id, None, at(), &refused).await.is_err());
+    assert!(store.charges.distribute_expense(t, draft.id, None, at(), &refused, Vec::new()).await.is_err());
     let untouched = store.expenses.expense(t, draft.id).await.unwrap().unwrap();
     assert_eq!((untouched.status, untouched.shared), (ExpenseStatus::Draft, false));
-    store.charges.distribute_expense(t, draft.id, None, at(), &approve).await.unwrap().unwrap();
+    store.charges.distribute_expense(t, draft.id, None, at(), &approve, Vec::new()).await.unwrap().unwrap();
     let approved = store.expenses.expense(t, draft.id).await.unwrap().unwrap();
     assert_eq!((approved.status, approved.shared), (ExpenseStatus::Approved, true));
     let listed = store
@@ -120,7 +120,7 @@ pub async fn calls_number_their_lines_and_payments_find_them(store: Store) {
     for _ in 0..2 {
         let call = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at(), cancelled_at: None };
         let plan = |units: &[_], holdings: &[_]| plan_call(&call.details, units, holdings);
-        lines.extend(store.charges.issue_call(t, &call, None, &plan).await.unwrap().unwrap().into_lines().unwrap());
+        lines.extend(store.charges.issue_call(t, &call, None, &plan, Vec::new()).await.unwrap().unwrap().into_lines().unwrap());
     }
     let mut communications: Vec<_> = lines.iter().map(|l| l.communication).collect();
     communications.sort();
@@ -145,10 +145,10 @@ pub async fn calls_number_their_lines_and_payments_find_them(store: Store) {
         imported_at: at(),
     };
     let matcher = |p: &Payment, named, guessed| match_payment(p, named, guessed);
-    let first = store.payments.import_statement(t, &import, (&matcher, &koprogo_domain::debit::match_debit)).await.unwrap();
+    let first = store.payments.import_statement(t, &import, (&matcher, &koprogo_domain::debit::match_debit), Vec::new()).await.unwrap();
     assert_eq!((first.new, first.recorded, first.matched), (true, 1, 1));
     let renamed = BankImport { id: BankImportId::generate(), ..import.clone() };
-    let again = store.payments.import_statement(t, &renamed, (&matcher, &koprogo_domain::debit::match_debit)).await.unwrap();
+    let again = store.payments.import_statement(t, &renamed, (&matcher, &koprogo_domain::debit::match_debit), Vec::new()).await.unwrap();
     assert_eq!((again.new, again.recorded), (false, 0));
     // The next statement of the account finds where this one closed.
     let account = "BE68539007547034";
@@ -185,11 +185,11 @@ pub async fn money_rows(store: &Store, t: koprogo_domain::ids::TenantId, buildin
         weights,
         created_at: at(),
     };
-    assert!(store.charges.save_key(t, &key).await.unwrap());
+    assert!(store.charges.save_key(t, &key, Vec::new()).await.unwrap());
     let expense = Expense { status: ExpenseStatus::Approved, ..sample::expense(building, 5_000) };
-    store.expenses.insert_expense(t, &expense).await.unwrap();
+    store.expenses.insert_expense(t, &expense, Vec::new()).await.unwrap();
     let plan = |e: &Expense, units: &[_], holdings: &[_]| Ok((e.status, distribute(e.details.amount, units, holdings)?));
-    store.charges.distribute_expense(t, expense.id, Some(key.id), at(), &plan).await.unwrap().unwrap();
+    store.charges.distribute_expense(t, expense.id, Some(key.id), at(), &plan, Vec::new()).await.unwrap().unwrap();
     let details = CallDetails {
         building_id: building,
         title: Text::parse("T1").unwrap(),
@@ -201,12 +201,12 @@ pub async fn money_rows(store: &Store, t: koprogo_domain::ids::TenantId, buildin
     };
     let call = FundCall { id: FundCallId::generate(), details, issued_at: at(), cancelled_at: None };
     let call_plan = |units: &[_], holdings: &[_]| plan_call(&call.details, units, holdings);
-    store.charges.issue_call(t, &call, None, &call_plan).await.unwrap().unwrap();
-    assert!(store.charges.waive_reserve_fund(t, building, 2026, day(2026, 3, 1)).await.unwrap());
+    store.charges.issue_call(t, &call, None, &call_plan, Vec::new()).await.unwrap().unwrap();
+    assert!(store.charges.waive_reserve_fund(t, building, 2026, day(2026, 3, 1), Vec::new()).await.unwrap());
     let payment = received(building, 1_000, None);
     let import_id = BankImportId::generate();
     let paid = Expense { status: ExpenseStatus::Paid, ..sample::expense(building, 2_500) };
-    store.expenses.insert_expense(t, &paid).await.unwrap();
+    store.expenses.insert_expense(t, &paid, Vec::new()).await.unwrap();
     let import = BankImport {
         id: import_id,
         building_id: building,
@@ -222,7 +222,7 @@ pub async fn money_rows(store: &Store, t: koprogo_domain::ids::TenantId, buildin
         imported_at: at(),
     };
     let matcher = |p: &Payment, named, guessed| match_payment(p, named, guessed);
-    let outcome = store.payments.import_statement(t, &import, (&matcher, &koprogo_domain::debit::match_debit)).await.unwrap();
+    let outcome = store.payments.import_statement(t, &import, (&matcher, &koprogo_domain::debit::match_debit), Vec::new()).await.unwrap();
     assert_eq!(outcome.debits_matched, 1);
     crate::chase::reminder_rows(store, t, building).await;
 }
@@ -234,11 +234,15 @@ pub async fn a_call_is_issued_once_per_key(store: Store) {
     let first = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at(), cancelled_at: None };
     let again = FundCall { id: FundCallId::generate(), details: details.clone(), issued_at: at(), cancelled_at: None };
     let plan = |units: &[_], holdings: &[_]| plan_call(&details, units, holdings);
-    let issued = store.charges.issue_call(t, &first, Some("preview-0001"), &plan).await.unwrap().unwrap();
+    let issued = store.charges.issue_call(t, &first, Some("preview-0001"), &plan, Vec::new()).await.unwrap().unwrap();
     let keyed = issued.into_lines().expect("issued");
-    assert_eq!(store.charges.issue_call(t, &again, Some("preview-0001"), &plan).await.unwrap(), Some(Issued::Already(first.id)));
+    assert_eq!(
+        store.charges.issue_call(t, &again, Some("preview-0001"), &plan, Vec::new()).await.unwrap(),
+        Some(Issued::Already(first.id))
+    );
     assert!(store.charges.call(t, again.id).await.unwrap().is_none(), "the second one stored nothing");
-    let after = store.charges.issue_call(t, &again, Some("preview-0002"), &plan).await.unwrap().unwrap().into_lines().expect("issued");
+    let after =
+        store.charges.issue_call(t, &again, Some("preview-0002"), &plan, Vec::new()).await.unwrap().unwrap().into_lines().expect("issued");
     let numbers: Vec<u64> = keyed.iter().chain(&after).map(|l| l.communication.number()).collect();
     assert!(numbers.windows(2).all(|w| w[1] == w[0] + 1), "the sequence went on without a gap: {numbers:?}");
 }

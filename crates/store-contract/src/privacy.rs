@@ -32,15 +32,15 @@ pub async fn every_column_is_in_the_inventory(store: Store) {
 async fn former_owner(store: &Store, name: &str) -> (TenantId, OwnerId, UserId) {
     let t = tenant(store).await;
     let building = sample::building("Erasable", "Namur");
-    store.buildings.insert_building(t, &building).await.unwrap();
+    store.buildings.insert_building(t, &building, Vec::new()).await.unwrap();
     let unit = sample::unit(building.id, "1", 100);
-    store.units.insert_unit(t, &unit, &koprogo_app::ports::quota_check(unit.details.quota)).await.unwrap();
+    store.units.insert_unit(t, &unit, &koprogo_app::ports::quota_check(unit.details.quota), Vec::new()).await.unwrap();
     let mut owner = sample::owner(name);
     owner.details.email = Some(Email::parse(&format!("{}@example.be", name.to_lowercase())).unwrap());
     owner.details.iban = Some(Iban::parse("BE71096123456769").unwrap());
-    store.owners.insert_owner(t, &owner).await.unwrap();
+    store.owners.insert_owner(t, &owner, Vec::new()).await.unwrap();
     let sold = sample::ownership(unit.id, owner.id, "100", day(2015, 1, 1), Some(day(2024, 6, 1)));
-    store.owners.save_ownership(t, &sold, &|_| Ok(())).await.unwrap();
+    store.owners.save_ownership(t, &sold, &|_| Ok(()), Vec::new()).await.unwrap();
     let payment = Payment {
         id: PaymentId::generate(),
         building_id: building.id,
@@ -56,11 +56,11 @@ async fn former_owner(store: &Store, name: &str) -> (TenantId, OwnerId, UserId) 
         allocation: None,
         created_at: at(),
     };
-    assert!(store.payments.record_payment(t, &payment, &|_, _, _| None).await.unwrap());
+    assert!(store.payments.record_payment(t, &payment, &|_, _, _| None, Vec::new()).await.unwrap());
     let login = sample::user(&format!("login.{}@example.be", name.to_lowercase()));
-    store.accounts.insert_user(&login, "argon2-hash").await.unwrap();
+    store.accounts.insert_user(&login, "argon2-hash", Vec::new()).await.unwrap();
     let membership = Membership { tenant: t, user: login.id, role: Role::Owner, owner: Some(owner.id), buildings: vec![] };
-    store.accounts.save_membership(&membership).await.unwrap();
+    store.accounts.save_membership(&membership, Vec::new()).await.unwrap();
     (t, owner.id, login.id)
 }
 
@@ -76,11 +76,11 @@ pub async fn an_erased_owner_keeps_a_pseudonym_and_the_amounts_only(store: Store
 
     // An owner of today is refused; a failing log write leaves nothing erased.
     let holding = |periods: &[Period]| check_erasable(periods, day(2023, 1, 1));
-    let refused = store.privacy.erase_owner(t, owner, at(), &holding, &none).await;
+    let refused = store.privacy.erase_owner(t, owner, at(), &holding, &none, Vec::new()).await;
     assert!(matches!(refused, Err(StoreError::Rule(Rule::OwnerStillHolds { .. }))), "{refused:?}");
     let former = |periods: &[Period]| check_erasable(periods, day(2026, 3, 1));
     let log_down = |_: &[UserId]| Err(StoreError::Internal(anyhow::anyhow!("disk full")));
-    assert!(store.privacy.erase_owner(t, owner, at(), &former, &log_down).await.is_err());
+    assert!(store.privacy.erase_owner(t, owner, at(), &former, &log_down, Vec::new()).await.is_err());
     assert_eq!(store.owners.owner(t, owner).await.unwrap().unwrap().details.last_name.to_string(), name, "rolled back");
 
     let logged = std::sync::Mutex::new(Vec::new());
@@ -88,7 +88,7 @@ pub async fn an_erased_owner_keeps_a_pseudonym_and_the_amounts_only(store: Store
         logged.lock().unwrap().extend_from_slice(users);
         Ok(())
     };
-    let done = store.privacy.erase_owner(t, owner, at(), &former, &log).await.unwrap();
+    let done = store.privacy.erase_owner(t, owner, at(), &former, &log, Vec::new()).await.unwrap();
     let Some(Erasure::Done(done)) = done else { panic!("not erased: {done:?}") };
     assert_eq!((done.payments, done.users.clone(), done.unlinked.len()), (1, vec![login], 0));
     assert_eq!(*logged.lock().unwrap(), vec![login], "the log hears of the logins erased along");
@@ -106,40 +106,40 @@ pub async fn an_erased_owner_keeps_a_pseudonym_and_the_amounts_only(store: Store
     assert_eq!(store.accounts.user(login).await.unwrap().map(|u| u.last_name), Some(koprogo_domain::privacy::pseudonym(login.as_uuid())));
     assert!(store.accounts.memberships(login).await.unwrap().is_empty());
 
-    assert_eq!(store.privacy.erase_owner(t, owner, at(), &former, &none).await.unwrap(), Some(Erasure::AlreadyErased));
-    assert!(!store.privacy.set_email_consent(t, owner, Some(at())).await.unwrap(), "an erased record takes no consent");
-    assert_eq!(store.privacy.erase_owner(t, OwnerId::generate(), at(), &former, &none).await.unwrap(), None);
+    assert_eq!(store.privacy.erase_owner(t, owner, at(), &former, &none, Vec::new()).await.unwrap(), Some(Erasure::AlreadyErased));
+    assert!(!store.privacy.set_email_consent(t, owner, Some(at()), Vec::new()).await.unwrap(), "an erased record takes no consent");
+    assert_eq!(store.privacy.erase_owner(t, OwnerId::generate(), at(), &former, &none, Vec::new()).await.unwrap(), None);
 }
 
 pub async fn the_last_syndic_is_not_erased(store: Store) {
     let t = tenant(&store).await;
     let (first, second) = (sample::user("first.syndic@example.be"), sample::user("second.syndic@example.be"));
     for user in [&first, &second] {
-        store.accounts.insert_user(user, "argon2-hash").await.unwrap();
+        store.accounts.insert_user(user, "argon2-hash", Vec::new()).await.unwrap();
     }
     let syndic = |user: UserId| Membership { tenant: t, user, role: Role::Syndic, owner: None, buildings: vec![] };
-    store.accounts.save_membership(&syndic(first.id)).await.unwrap();
+    store.accounts.save_membership(&syndic(first.id), Vec::new()).await.unwrap();
     let none = |_: &[UserId]| Ok(());
-    let refused = store.privacy.erase_user(first.id, at(), true, &none).await;
+    let refused = store.privacy.erase_user(first.id, at(), true, &none, Vec::new()).await;
     assert!(matches!(refused, Err(StoreError::Rule(Rule::LastSyndic))), "{refused:?}");
-    store.accounts.save_membership(&syndic(second.id)).await.unwrap();
-    assert!(store.privacy.erase_user(first.id, at(), true, &none).await.unwrap());
-    assert!(!store.privacy.erase_user(first.id, at(), true, &none).await.unwrap(), "erased once");
+    store.accounts.save_membership(&syndic(second.id), Vec::new()).await.unwrap();
+    assert!(store.privacy.erase_user(first.id, at(), true, &none, Vec::new()).await.unwrap());
+    assert!(!store.privacy.erase_user(first.id, at(), true, &none, Vec::new()).await.unwrap(), "erased once");
     assert_eq!(store.accounts.user_by_email(&first.email).await.unwrap(), None);
     // A re-applied erasure does not wait for a second syndic.
-    assert!(store.privacy.erase_user(second.id, at(), false, &none).await.unwrap());
+    assert!(store.privacy.erase_user(second.id, at(), false, &none, Vec::new()).await.unwrap());
 }
 
 pub async fn consent_is_recorded_with_its_date(store: Store) {
     let t = tenant(&store).await;
     let owner = sample::owner("Consenting");
-    store.owners.insert_owner(t, &owner).await.unwrap();
-    assert!(store.privacy.set_email_consent(t, owner.id, Some(at())).await.unwrap());
+    store.owners.insert_owner(t, &owner, Vec::new()).await.unwrap();
+    assert!(store.privacy.set_email_consent(t, owner.id, Some(at()), Vec::new()).await.unwrap());
     assert_eq!(store.owners.owner(t, owner.id).await.unwrap().unwrap().privacy.email_consent_at, Some(at()));
-    assert!(store.privacy.set_email_consent(t, owner.id, None).await.unwrap());
+    assert!(store.privacy.set_email_consent(t, owner.id, None, Vec::new()).await.unwrap());
     assert_eq!(store.owners.owner(t, owner.id).await.unwrap().unwrap().privacy.email_consent_at, None);
     assert!(
-        !store.privacy.set_email_consent(TenantId::generate(), owner.id, Some(at())).await.unwrap(),
+        !store.privacy.set_email_consent(TenantId::generate(), owner.id, Some(at()), Vec::new()).await.unwrap(),
         "another tenant's owner is missing"
     );
 }
@@ -155,7 +155,7 @@ pub async fn a_snapshot_describes_what_it_holds(store: Store) {
     let owners = snapshot.tables.iter().find(|d| d.table == "owners").unwrap();
     assert_eq!(owners.rows, 1);
     // Any change shows in its table's hash, and only there.
-    assert!(store.privacy.set_email_consent(t, owner, Some(at())).await.unwrap());
+    assert!(store.privacy.set_email_consent(t, owner, Some(at()), Vec::new()).await.unwrap());
     let after = store.catalog.digests().await.unwrap();
     let changed: Vec<&str> = after.iter().filter(|d| !snapshot.tables.contains(d)).map(|d| d.table.as_str()).collect();
     assert_eq!(changed, vec!["owners"]);

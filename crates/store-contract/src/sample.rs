@@ -29,7 +29,7 @@ pub fn query<S: Copy>(sort: S) -> ListQuery<S> {
 /// A new organisation in the store: tenant rows need one.
 pub async fn tenant(store: &Store) -> TenantId {
     let organization = Organization { id: TenantId::generate(), name: Text::parse("Syndic Test").expect("name"), created_at: at() };
-    store.accounts.insert_organization(&organization).await.expect("insert organization");
+    store.accounts.insert_organization(&organization, Vec::new()).await.expect("insert organization");
     organization.id
 }
 

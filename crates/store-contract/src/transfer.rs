@@ -25,7 +25,7 @@ async fn issue(store: &Store, t: TenantId, building: BuildingId) {
     };
     let call = FundCall { id: FundCallId::generate(), details, issued_at: at(), cancelled_at: None };
     let plan = |units: &[_], holdings: &[_]| plan_call(&call.details, units, holdings);
-    store.charges.issue_call(t, &call, None, &plan).await.unwrap().unwrap();
+    store.charges.issue_call(t, &call, None, &plan, Vec::new()).await.unwrap().unwrap();
 }
 
 fn rows_of<'a>(file: &'a [TableRows], table: &str) -> &'a TableRows {
@@ -35,9 +35,9 @@ fn rows_of<'a>(file: &'a [TableRows], table: &str) -> &'a TableRows {
 pub async fn an_association_moves_with_its_whole_file(store: Store) {
     let (source, building, _) = held_building(&store).await;
     let expense = Expense { status: ExpenseStatus::Approved, ..sample::expense(building.id, 50_001) };
-    store.expenses.insert_expense(source, &expense).await.unwrap();
+    store.expenses.insert_expense(source, &expense, Vec::new()).await.unwrap();
     let share = |e: &Expense, units: &[_], holdings: &[_]| Ok((e.status, distribute(e.details.amount, units, holdings)?));
-    store.charges.distribute_expense(source, expense.id, None, at(), &share).await.unwrap().unwrap();
+    store.charges.distribute_expense(source, expense.id, None, at(), &share, Vec::new()).await.unwrap().unwrap();
     issue(&store, source, building.id).await;
     // The receiver numbered its own calls from the same start.
     let (target, theirs, _) = held_building(&store).await;
@@ -49,7 +49,7 @@ pub async fn an_association_moves_with_its_whole_file(store: Store) {
     assert_eq!([count("expenses"), count("charge_allocations"), count("fund_calls"), count("call_lines")], [1, 2, 1, 2]);
     assert!(rows_of(&file, "buildings").columns.iter().all(|c| c != "organization_id"));
 
-    let report = store.transfer.import_association(target, &file).await.unwrap();
+    let report = store.transfer.import_association(target, &file, Vec::new()).await.unwrap();
     assert_eq!(report.rows, file.iter().map(|t| t.rows.len() as u64).sum::<u64>());
     assert_eq!(report.renumbered.len(), 2, "both communications were taken: {report:?}");
 
@@ -72,12 +72,12 @@ pub async fn an_association_moves_with_its_whole_file(store: Store) {
     // The receiver's sequence moved past the file's numbers and its own.
     issue(&store, target, theirs.id).await;
 
-    let again = store.transfer.import_association(target, &file).await;
+    let again = store.transfer.import_association(target, &file, Vec::new()).await;
     assert!(matches!(again, Err(StoreError::Conflict("import.exists"))), "{again:?}");
     let mut odd = file.clone();
     odd[1].columns[0] = "shoe_size".to_owned();
     let fresh_target = crate::sample::tenant(&store).await;
-    let refused = store.transfer.import_association(fresh_target, &odd).await;
+    let refused = store.transfer.import_association(fresh_target, &odd, Vec::new()).await;
     assert!(matches!(refused, Err(StoreError::Conflict("import.malformed"))), "{refused:?}");
     assert_eq!(store.buildings.building(fresh_target, building.id).await.unwrap(), None, "nothing half-loaded");
     assert_eq!(store.transfer.export_association(source, BuildingId::generate()).await.unwrap(), None);

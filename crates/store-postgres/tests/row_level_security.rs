@@ -40,14 +40,14 @@ const IDENTITY_TABLES: [&str; 4] = ["memberships", "board_seats", "sessions", "i
 
 async fn populate(store: &koprogo_app::Store, t: TenantId) {
     let building = sample::building("Résidence du Parc", "Namur");
-    store.buildings.insert_building(t, &building).await.expect("the store call succeeds");
+    store.buildings.insert_building(t, &building, Vec::new()).await.expect("the store call succeeds");
     let unit = sample::unit(building.id, "A1", 100);
-    store.units.insert_unit(t, &unit, &quota_check(unit.details.quota)).await.expect("the store call succeeds");
+    store.units.insert_unit(t, &unit, &quota_check(unit.details.quota), Vec::new()).await.expect("the store call succeeds");
     let owner = sample::owner("Janssens");
-    store.owners.insert_owner(t, &owner).await.expect("the store call succeeds");
+    store.owners.insert_owner(t, &owner, Vec::new()).await.expect("the store call succeeds");
     let ownership = sample::ownership(unit.id, owner.id, "100", sample::day(2020, 1, 1), None);
-    store.owners.save_ownership(t, &ownership, &|_| Ok(())).await.expect("the store call succeeds");
-    store.expenses.insert_expense(t, &sample::expense(building.id, 12_345)).await.expect("the store call succeeds");
+    store.owners.save_ownership(t, &ownership, &|_| Ok(()), Vec::new()).await.expect("the store call succeeds");
+    store.expenses.insert_expense(t, &sample::expense(building.id, 12_345), Vec::new()).await.expect("the store call succeeds");
     koprogo_store_contract::money_rows(store, t, building.id).await;
     store.audit.append(vec![koprogo_store_contract::sample::audit_event(t, "building.created")]).await.expect("the store call succeeds");
 }
@@ -151,9 +151,9 @@ async fn the_connection_kept_from_the_session_lookup_serves_only_its_organisatio
     populate(&store, mine).await;
     populate(&store, theirs).await;
     let user = sample::user("syndic@rls.be");
-    store.accounts.insert_user(&user, "h").await.expect("the store call succeeds");
+    store.accounts.insert_user(&user, "h", Vec::new()).await.expect("the store call succeeds");
     let membership = Membership { tenant: mine, user: user.id, role: Role::Syndic, owner: None, buildings: vec![] };
-    store.accounts.save_membership(&membership).await.expect("the store call succeeds");
+    store.accounts.save_membership(&membership, Vec::new()).await.expect("the store call succeeds");
     let at = sample::at();
     let record = SessionRecord {
         family: uuid::Uuid::now_v7(),
@@ -165,7 +165,7 @@ async fn the_connection_kept_from_the_session_lookup_serves_only_its_organisatio
         refresh_expires: at + chrono::Duration::days(1),
         created_at: at,
     };
-    store.accounts.insert_session(&record).await.expect("the store call succeeds");
+    store.accounts.insert_session(&record, Vec::new()).await.expect("the store call succeeds");
 
     for (asked, expected) in [(mine, mine), (theirs, theirs)] {
         let seen = request_scope(async {

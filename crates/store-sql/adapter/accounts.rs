@@ -85,31 +85,31 @@ use koprogo_store_sql::prelude::*;
 
 #[async_trait::async_trait]
 impl AccountStore for Adapter {
-    async fn register(&self, organization: &Organization, user: &User, password_hash: &str, role: Role) -> StoreResult<()> {
+    async fn register(&self, organization: &Organization, user: &User, password_hash: &str, role: Role, events: Events) -> StoreResult<()> {
         let mut tx = self.begin_platform().await?;
         insert_organization(&mut tx, organization).await?;
         insert_user(&mut tx, user, password_hash).await?;
         let membership = Membership { tenant: organization.id, user: user.id, role, owner: None, buildings: Vec::new() };
         save_membership(&mut tx, &membership, organization.created_at).await?;
-        Self::commit(tx).await
+        Self::commit(tx, events).await
     }
 
-    async fn insert_user(&self, user: &User, password_hash: &str) -> StoreResult<()> {
+    async fn insert_user(&self, user: &User, password_hash: &str, events: Events) -> StoreResult<()> {
         let mut tx = self.begin_platform().await?;
         insert_user(&mut tx, user, password_hash).await?;
-        Self::commit(tx).await
+        Self::commit(tx, events).await
     }
 
-    async fn insert_organization(&self, organization: &Organization) -> StoreResult<()> {
+    async fn insert_organization(&self, organization: &Organization, events: Events) -> StoreResult<()> {
         let mut tx = self.begin_platform().await?;
         insert_organization(&mut tx, organization).await?;
-        Self::commit(tx).await
+        Self::commit(tx, events).await
     }
 
-    async fn save_membership(&self, membership: &Membership) -> StoreResult<()> {
+    async fn save_membership(&self, membership: &Membership, events: Events) -> StoreResult<()> {
         let mut tx = self.begin_platform().await?;
         save_membership(&mut tx, membership, Utc::now()).await?;
-        Self::commit(tx).await
+        Self::commit(tx, events).await
     }
 
     async fn user_by_email(&self, email: &Email) -> StoreResult<Option<(User, String)>> {
@@ -219,7 +219,7 @@ impl AccountStore for Adapter {
         Ok(Page { items, total })
     }
 
-    async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
+    async fn insert_session(&self, s: &SessionRecord, events: Events) -> StoreResult<()> {
         let mut tx = self.begin_platform().await?;
         for (digest, kind, expires) in [(&s.access_digest, "access", s.access_expires), (&s.refresh_digest, "refresh", s.refresh_expires)] {
             sqlx::query(
@@ -238,7 +238,7 @@ impl AccountStore for Adapter {
             .await
             .map_err(db_error)?;
         }
-        Self::commit(tx).await
+        Self::commit(tx, events).await
     }
 
     async fn actor(&self, digest: &[u8; 32], now: DateTime<Utc>) -> StoreResult<Option<(Actor, Uuid)>> {
@@ -301,7 +301,7 @@ impl AccountStore for Adapter {
         Ok(row.into_actor(seats, owner)?.map(|actor| (actor, family)))
     }
 
-    async fn spend_refresh(&self, digest: &[u8; 32], now: DateTime<Utc>) -> StoreResult<Refresh> {
+    async fn spend_refresh(&self, digest: &[u8; 32], now: DateTime<Utc>, events: Events) -> StoreResult<Refresh> {
         let mut tx = self.begin_platform().await?;
         let spent: Option<(Uuid, Uuid, Option<Uuid>)> = sqlx::query_as(
             r"
@@ -340,11 +340,11 @@ impl AccountStore for Adapter {
                 }
             }
         };
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(outcome)
     }
 
-    async fn set_password(&self, user: UserId, password_hash: &str) -> StoreResult<()> {
+    async fn set_password(&self, user: UserId, password_hash: &str, events: Events) -> StoreResult<()> {
         let mut tx = self.begin_platform().await?;
         sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
             .bind(user.as_uuid())
@@ -353,10 +353,10 @@ impl AccountStore for Adapter {
             .await
             .map_err(db_error)?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.as_uuid()).execute(&mut *tx).await.map_err(db_error)?;
-        Self::commit(tx).await
+        Self::commit(tx, events).await
     }
 
-    async fn upgrade_password_hash(&self, user: UserId, old: &str, new: &str) -> StoreResult<bool> {
+    async fn upgrade_password_hash(&self, user: UserId, old: &str, new: &str, events: Events) -> StoreResult<bool> {
         let mut tx = self.begin_platform().await?;
         let replaced = sqlx::query("UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2")
             .bind(user.as_uuid())
@@ -367,17 +367,17 @@ impl AccountStore for Adapter {
             .map_err(db_error)?
             .rows_affected();
         if replaced == 0 {
-            // Nothing changed: rolled back, and its pending event with it.
+            // Nothing changed: rolled back, and its event with it.
             return Ok(false);
         }
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(true)
     }
 
-    async fn end_family(&self, family: Uuid) -> StoreResult<()> {
+    async fn end_family(&self, family: Uuid, events: Events) -> StoreResult<()> {
         let mut tx = self.begin_platform().await?;
         sqlx::query("DELETE FROM sessions WHERE family = $1").bind(family).execute(&mut *tx).await.map_err(db_error)?;
-        Self::commit(tx).await
+        Self::commit(tx, events).await
     }
 
     async fn purge_sessions(&self, user: Option<UserId>, now: DateTime<Utc>) -> StoreResult<u64> {

@@ -102,10 +102,9 @@ impl Adapter {
         Ok(())
     }
 
-    /// Commits, after appending the audit events the use case recorded for this change.
-    pub(super) async fn commit(mut tx: sqlx::Transaction<'static, Db>) -> StoreResult<()> {
+    /// Commits, after appending the events the use case wrote about this change.
+    pub(super) async fn commit(mut tx: sqlx::Transaction<'static, Db>, events: Vec<EventBody>) -> StoreResult<()> {
         let started = std::time::Instant::now();
-        let events = koprogo_app::audit::take_pending();
         if !events.is_empty() {
             Self::append_events(&mut tx, events).await?;
         }

@@ -150,6 +150,7 @@ impl BillingStore for Adapter {
         drafts: &[(TenantId, Draft)],
         vat_basis_points: u32,
         at: DateTime<Utc>,
+        events: Events,
     ) -> StoreResult<Vec<Invoice>> {
         let mut tx = self.begin_platform().await?;
         let year = at.date_naive().format("%Y").to_string().parse::<i64>().unwrap_or(0);
@@ -206,7 +207,7 @@ impl BillingStore for Adapter {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(made)
     }
 

@@ -40,7 +40,7 @@ fn visible_ids(visible: &Visibility) -> Option<Vec<Uuid>> {
 
 #[async_trait::async_trait]
 impl BuildingStore for Adapter {
-    async fn insert_building(&self, tenant: TenantId, building: &Building) -> StoreResult<()> {
+    async fn insert_building(&self, tenant: TenantId, building: &Building, events: Events) -> StoreResult<()> {
         let mut tx = self.begin(tenant).await?;
         let insert = sqlx::query(
             r"
@@ -56,7 +56,7 @@ impl BuildingStore for Adapter {
             .execute(&mut *tx)
             .await
             .map_err(|e| unique_or(e, "building.exists"))?;
-        Self::commit(tx).await
+        Self::commit(tx, events).await
     }
 
     async fn building(&self, tenant: TenantId, id: BuildingId) -> StoreResult<Option<BuildingSummary>> {
@@ -96,6 +96,7 @@ impl BuildingStore for Adapter {
         tenant: TenantId,
         building: &Building,
         holds: &(dyn Fn(u64) -> Result<(), Rule> + Sync),
+        events: Events,
     ) -> StoreResult<bool> {
         let mut tx = self.begin(tenant).await?;
         let allocated: Option<i64> = sqlx::query_scalar(
@@ -123,11 +124,11 @@ impl BuildingStore for Adapter {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(true)
     }
 
-    async fn delete_building(&self, tenant: TenantId, id: BuildingId, at: DateTime<Utc>) -> StoreResult<bool> {
+    async fn delete_building(&self, tenant: TenantId, id: BuildingId, at: DateTime<Utc>, events: Events) -> StoreResult<bool> {
         let mut tx = self.begin(tenant).await?;
         let row = sqlx::query(
             "UPDATE buildings SET updated_at = updated_at WHERE organization_id = $1 AND id = $2 RETURNING unit_count, expense_count",
@@ -158,7 +159,7 @@ impl BuildingStore for Adapter {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(true)
     }
 }

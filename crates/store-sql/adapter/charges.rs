@@ -205,7 +205,7 @@ async fn read_key(c: &mut Conn, tenant: TenantId, id: DistributionKeyId) -> Stor
 
 #[async_trait::async_trait]
 impl ChargeStore for Adapter {
-    async fn save_key(&self, tenant: TenantId, key: &DistributionKey) -> StoreResult<bool> {
+    async fn save_key(&self, tenant: TenantId, key: &DistributionKey, events: Events) -> StoreResult<bool> {
         let mut tx = self.begin(tenant).await?;
         let (t, id, b) = (tenant.as_uuid(), key.id.as_uuid(), key.building_id.as_uuid());
         let known: Option<i64> = sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM buildings WHERE organization_id = $1 AND id = $2")
@@ -243,7 +243,7 @@ impl ChargeStore for Adapter {
             row.push_bind(t).push_bind(id).push_bind(b).push_bind(unit.as_uuid()).push_bind(int(*weight));
         });
         qb.build().execute(&mut *tx).await.map_err(db_error)?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(true)
     }
 
@@ -269,7 +269,7 @@ impl ChargeStore for Adapter {
         Ok(keys_from(heads, &weights)?)
     }
 
-    async fn delete_key(&self, tenant: TenantId, id: DistributionKeyId) -> StoreResult<bool> {
+    async fn delete_key(&self, tenant: TenantId, id: DistributionKeyId, events: Events) -> StoreResult<bool> {
         let mut tx = self.begin(tenant).await?;
         let used: Option<i64> = sqlx::query_scalar(
             r"
@@ -295,7 +295,7 @@ impl ChargeStore for Adapter {
             .await
             .map_err(db_error)?
             .rows_affected();
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(deleted > 0)
     }
 
@@ -316,6 +316,7 @@ impl ChargeStore for Adapter {
         key: Option<DistributionKeyId>,
         at: DateTime<Utc>,
         plan: DistributionPlan<'_>,
+        events: Events,
     ) -> StoreResult<Option<StoredDistribution>> {
         let mut tx = self.begin(tenant).await?;
         let row = sqlx::query(AssertSqlSafe(format!(
@@ -352,7 +353,7 @@ impl ChargeStore for Adapter {
         .await
         .map_err(db_error)?;
         let stored = read_distribution(&mut tx, tenant, expense).await?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(stored)
     }
 
@@ -410,7 +411,14 @@ impl ChargeStore for Adapter {
             .collect()
     }
 
-    async fn issue_call(&self, tenant: TenantId, call: &FundCall, key: Option<&str>, plan: CallPlan<'_>) -> StoreResult<Option<Issued>> {
+    async fn issue_call(
+        &self,
+        tenant: TenantId,
+        call: &FundCall,
+        key: Option<&str>,
+        plan: CallPlan<'_>,
+        events: Events,
+    ) -> StoreResult<Option<Issued>> {
         let d = &call.details;
         let mut tx = self.begin(tenant).await?;
         if let Some(key) = key {
@@ -456,7 +464,7 @@ impl ChargeStore for Adapter {
             });
         }
         insert_lines(&mut tx, tenant, call, &lines).await?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(Some(Issued::Lines(lines)))
     }
 
@@ -482,7 +490,7 @@ impl ChargeStore for Adapter {
         Ok(Some((FundCall::try_from(row)?, lines)))
     }
 
-    async fn cancel_call(&self, tenant: TenantId, id: FundCallId, at: DateTime<Utc>) -> StoreResult<Option<Cancelled>> {
+    async fn cancel_call(&self, tenant: TenantId, id: FundCallId, at: DateTime<Utc>, events: Events) -> StoreResult<Option<Cancelled>> {
         let (t, call) = (tenant.as_uuid(), id.as_uuid());
         let mut tx = self.begin(tenant).await?;
         let locked: Option<Option<DateTime<Utc>>> =
@@ -533,7 +541,7 @@ impl ChargeStore for Adapter {
             }
             Cancelled::Removed
         };
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(Some(done))
     }
 
@@ -616,6 +624,7 @@ impl ChargeStore for Adapter {
         building: BuildingId,
         fiscal_year: i32,
         decided_on: NaiveDate,
+        events: Events,
     ) -> StoreResult<bool> {
         let mut tx = self.begin(tenant).await?;
         let inserted = sqlx::query(
@@ -632,7 +641,7 @@ impl ChargeStore for Adapter {
         .execute(&mut *tx)
         .await;
         match inserted.map_err(db_error) {
-            Ok(_) => Self::commit(tx).await.map(|()| true),
+            Ok(_) => Self::commit(tx, events).await.map(|()| true),
             Err(StoreError::Conflict("unknown_reference")) => Ok(false),
             Err(other) => Err(other),
         }

@@ -151,7 +151,7 @@ impl DebitStore for Adapter {
         Ok(rows.into_iter().map(PaidExpense::try_from).collect::<Result<_, _>>()?)
     }
 
-    async fn settle(&self, tenant: TenantId, id: DebitId, expense: Option<ExpenseId>) -> StoreResult<Option<Debit>> {
+    async fn settle(&self, tenant: TenantId, id: DebitId, expense: Option<ExpenseId>, events: Events) -> StoreResult<Option<Debit>> {
         let mut tx = self.begin(tenant).await?;
         // A no-op update takes the row's lock on both databases.
         let locked: Option<DebitRow> = sqlx::query_as(AssertSqlSafe(format!(
@@ -190,7 +190,7 @@ impl DebitStore for Adapter {
         .fetch_one(&mut *tx)
         .await
         .map_err(db_error)?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(Some(Debit::try_from(row)?))
     }
 }

@@ -49,7 +49,7 @@ async fn lock(tx: &mut Tx, tenant: TenantId, id: ExpenseId) -> StoreResult<Optio
 
 #[async_trait::async_trait]
 impl ExpenseStore for Adapter {
-    async fn insert_expense(&self, tenant: TenantId, expense: &Expense) -> StoreResult<bool> {
+    async fn insert_expense(&self, tenant: TenantId, expense: &Expense, events: Events) -> StoreResult<bool> {
         let d = &expense.details;
         let mut tx = self.begin(tenant).await?;
         let inserted = sqlx::query(
@@ -76,7 +76,7 @@ impl ExpenseStore for Adapter {
         .await;
         // The building is missing, or another tenant's: the composite key refuses it.
         match inserted.map_err(|e| unique_or(e, "expense.exists")) {
-            Ok(_) => Self::commit(tx).await.map(|()| true),
+            Ok(_) => Self::commit(tx, events).await.map(|()| true),
             Err(StoreError::Conflict("unknown_reference")) => Ok(false),
             Err(other) => Err(other),
         }
@@ -126,7 +126,7 @@ impl ExpenseStore for Adapter {
         Ok(Page { items, total })
     }
 
-    async fn update_expense(&self, tenant: TenantId, expense: &Expense, allowed: ExpenseCheck<'_>) -> StoreResult<bool> {
+    async fn update_expense(&self, tenant: TenantId, expense: &Expense, allowed: ExpenseCheck<'_>, events: Events) -> StoreResult<bool> {
         let d = &expense.details;
         let mut tx = self.begin(tenant).await?;
         let Some(stored) = lock(&mut tx, tenant, expense.id).await? else { return Ok(false) };
@@ -154,11 +154,11 @@ impl ExpenseStore for Adapter {
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(true)
     }
 
-    async fn delete_expense(&self, tenant: TenantId, id: ExpenseId, allowed: ExpenseCheck<'_>) -> StoreResult<bool> {
+    async fn delete_expense(&self, tenant: TenantId, id: ExpenseId, allowed: ExpenseCheck<'_>, events: Events) -> StoreResult<bool> {
         let mut tx = self.begin(tenant).await?;
         let Some(stored) = lock(&mut tx, tenant, id).await? else { return Ok(false) };
         allowed(&stored)?;
@@ -168,7 +168,7 @@ impl ExpenseStore for Adapter {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(true)
     }
 }

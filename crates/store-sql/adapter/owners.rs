@@ -128,7 +128,7 @@ fn push_ownership_filters(qb: &mut QueryBuilder<Db>, filter: &OwnershipFilter, v
 
 #[async_trait::async_trait]
 impl OwnerStore for Adapter {
-    async fn insert_owner(&self, tenant: TenantId, owner: &Owner) -> StoreResult<()> {
+    async fn insert_owner(&self, tenant: TenantId, owner: &Owner, events: Events) -> StoreResult<()> {
         let mut tx = self.begin(tenant).await?;
         let insert = sqlx::query(
             r"
@@ -143,7 +143,7 @@ impl OwnerStore for Adapter {
             .execute(&mut *tx)
             .await
             .map_err(|e| unique_or(e, "owner.exists"))?;
-        Self::commit(tx).await
+        Self::commit(tx, events).await
     }
 
     async fn owner(&self, tenant: TenantId, id: OwnerId) -> StoreResult<Option<Owner>> {
@@ -196,7 +196,7 @@ impl OwnerStore for Adapter {
         Ok(Page { items, total })
     }
 
-    async fn update_owner(&self, tenant: TenantId, owner: &Owner) -> StoreResult<bool> {
+    async fn update_owner(&self, tenant: TenantId, owner: &Owner, events: Events) -> StoreResult<bool> {
         let mut tx = self.begin(tenant).await?;
         let update = sqlx::query(
             r"
@@ -209,10 +209,10 @@ impl OwnerStore for Adapter {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        Self::commit(tx).await.map(|()| true)
+        Self::commit(tx, events).await.map(|()| true)
     }
 
-    async fn delete_owner(&self, tenant: TenantId, id: OwnerId) -> StoreResult<bool> {
+    async fn delete_owner(&self, tenant: TenantId, id: OwnerId, events: Events) -> StoreResult<bool> {
         let mut tx = self.begin(tenant).await?;
         for (check, conflict) in [
             ("SELECT CAST(1 AS BIGINT) FROM ownerships WHERE organization_id = $1 AND owner_id = $2 LIMIT 1", "owner.has_ownerships"),
@@ -233,28 +233,34 @@ impl OwnerStore for Adapter {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(true)
     }
 
-    async fn save_ownership(&self, tenant: TenantId, ownership: &Ownership, fits: ShareCheck<'_>) -> StoreResult<bool> {
+    async fn save_ownership(&self, tenant: TenantId, ownership: &Ownership, fits: ShareCheck<'_>, events: Events) -> StoreResult<bool> {
         let mut tx = self.begin(tenant).await?;
         let Some(held) = locked_ownerships(&mut tx, tenant, ownership.details.unit_id).await? else { return Ok(false) };
         let others: Vec<_> = held.iter().filter(|o| o.id != ownership.id).map(|o| (o.details.share, o.details.period)).collect();
         fits(&others)?;
         write_ownership(&mut tx, tenant, ownership).await?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(true)
     }
 
-    async fn transfer_unit(&self, tenant: TenantId, unit: UnitId, plan: TransferPlan<'_>) -> StoreResult<Option<Vec<Ownership>>> {
+    async fn transfer_unit(
+        &self,
+        tenant: TenantId,
+        unit: UnitId,
+        plan: TransferPlan<'_>,
+        events: Events,
+    ) -> StoreResult<Option<Vec<Ownership>>> {
         let mut tx = self.begin(tenant).await?;
         let Some(held) = locked_ownerships(&mut tx, tenant, unit).await? else { return Ok(None) };
         let written = plan(&held)?;
         for ownership in &written {
             write_ownership(&mut tx, tenant, ownership).await?;
         }
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(Some(written))
     }
 
@@ -291,7 +297,7 @@ impl OwnerStore for Adapter {
         Ok(Page { items, total })
     }
 
-    async fn delete_ownership(&self, tenant: TenantId, id: OwnershipId) -> StoreResult<bool> {
+    async fn delete_ownership(&self, tenant: TenantId, id: OwnershipId, events: Events) -> StoreResult<bool> {
         let mut tx = self.begin(tenant).await?;
         let done = sqlx::query("DELETE FROM ownerships WHERE organization_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
@@ -302,6 +308,6 @@ impl OwnerStore for Adapter {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        Self::commit(tx).await.map(|()| true)
+        Self::commit(tx, events).await.map(|()| true)
     }
 }

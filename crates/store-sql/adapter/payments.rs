@@ -194,7 +194,7 @@ fn account_line(row: &<Db as sqlx::Database>::Row) -> StoreResult<AccountLine> {
 
 #[async_trait::async_trait]
 impl PaymentStore for Adapter {
-    async fn record_payment(&self, tenant: TenantId, payment: &Payment, matcher: Matcher<'_>) -> StoreResult<bool> {
+    async fn record_payment(&self, tenant: TenantId, payment: &Payment, matcher: Matcher<'_>, events: Events) -> StoreResult<bool> {
         let mut tx = self.begin(tenant).await?;
         let known: Option<i64> = sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM buildings WHERE organization_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
@@ -206,7 +206,7 @@ impl PaymentStore for Adapter {
             return Ok(false);
         }
         matched_and_inserted(&mut tx, tenant, payment, matcher).await?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(true)
     }
 
@@ -215,6 +215,7 @@ impl PaymentStore for Adapter {
         tenant: TenantId,
         import: &BankImport,
         matchers: (Matcher<'_>, DebitMatcher<'_>),
+        events: Events,
     ) -> StoreResult<ImportOutcome> {
         let (matcher, settle) = matchers;
         let mut tx = self.begin(tenant).await?;
@@ -249,7 +250,7 @@ impl PaymentStore for Adapter {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(ImportOutcome {
             import_id: import.id,
             new: true,
@@ -319,7 +320,7 @@ impl PaymentStore for Adapter {
         Ok(Page { items: rows.into_iter().map(Payment::try_from).collect::<Result<_, _>>()?, total })
     }
 
-    async fn assign_payment(&self, tenant: TenantId, id: PaymentId, line: CallLineId) -> StoreResult<bool> {
+    async fn assign_payment(&self, tenant: TenantId, id: PaymentId, line: CallLineId, events: Events) -> StoreResult<bool> {
         let mut tx = self.begin(tenant).await?;
         let row: Option<PaymentRow> = sqlx::query_as(AssertSqlSafe(format!(
             "UPDATE payments SET created_at = created_at WHERE organization_id = $1 AND id = $2 RETURNING {PAYMENT_COLUMNS}"
@@ -363,7 +364,7 @@ impl PaymentStore for Adapter {
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(true)
     }
 

@@ -127,7 +127,7 @@ async fn held_periods(c: &mut <Db as Database>::Connection, org: Uuid, id: Uuid)
 
 #[async_trait::async_trait]
 impl PrivacyStore for Adapter {
-    async fn set_email_consent(&self, tenant: TenantId, owner: OwnerId, at: Option<DateTime<Utc>>) -> StoreResult<bool> {
+    async fn set_email_consent(&self, tenant: TenantId, owner: OwnerId, at: Option<DateTime<Utc>>, events: Events) -> StoreResult<bool> {
         let mut tx = self.begin(tenant).await?;
         let done = sqlx::query("UPDATE owners SET email_consent_at = $3 WHERE organization_id = $1 AND id = $2 AND erased_at IS NULL")
             .bind(tenant.as_uuid())
@@ -139,7 +139,7 @@ impl PrivacyStore for Adapter {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        Self::commit(tx).await.map(|()| true)
+        Self::commit(tx, events).await.map(|()| true)
     }
 
     async fn erase_owner(
@@ -149,6 +149,7 @@ impl PrivacyStore for Adapter {
         at: DateTime<Utc>,
         erasable: ErasableCheck<'_>,
         before_commit: BeforeCommit<'_>,
+        events: Events,
     ) -> StoreResult<Option<Erasure>> {
         let (org, id) = (tenant.as_uuid(), owner.as_uuid());
         let mut tx = self.begin(tenant).await?;
@@ -184,11 +185,18 @@ impl PrivacyStore for Adapter {
         let payments = clear_bank_movements(&mut tx, org, id, iban).await?;
         let (users, unlinked) = Self::erase_owner_logins(&mut tx, org, id, at).await?;
         before_commit(&users)?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(Some(Erasure::Done(ErasedOwner { payments, users, unlinked })))
     }
 
-    async fn erase_user(&self, user: UserId, at: DateTime<Utc>, keep_a_syndic: bool, before_commit: BeforeCommit<'_>) -> StoreResult<bool> {
+    async fn erase_user(
+        &self,
+        user: UserId,
+        at: DateTime<Utc>,
+        keep_a_syndic: bool,
+        before_commit: BeforeCommit<'_>,
+        events: Events,
+    ) -> StoreResult<bool> {
         let mut tx = self.begin_platform().await?;
         let locked: Option<Option<DateTime<Utc>>> =
             sqlx::query_scalar("UPDATE users SET erased_at = erased_at WHERE id = $1 RETURNING erased_at")
@@ -216,7 +224,7 @@ impl PrivacyStore for Adapter {
         }
         Self::erase_user_rows(&mut tx, user.as_uuid(), at).await?;
         before_commit(&[user])?;
-        Self::commit(tx).await.map(|()| true)
+        Self::commit(tx, events).await.map(|()| true)
     }
 
     async fn owner_accounts(&self, tenant: TenantId, owner: OwnerId) -> StoreResult<Vec<(User, Membership)>> {

@@ -35,6 +35,7 @@ impl ReminderStore for Adapter {
         building: BuildingId,
         policy: &ReminderPolicy,
         at: DateTime<Utc>,
+        events: Events,
     ) -> StoreResult<bool> {
         let (delays, fees) = policy_lists(policy);
         let mut tx = self.begin(tenant).await?;
@@ -57,7 +58,7 @@ impl ReminderStore for Adapter {
         .execute(&mut *tx)
         .await;
         match saved.map_err(db_error) {
-            Ok(_) => Self::commit(tx).await.map(|()| true),
+            Ok(_) => Self::commit(tx, events).await.map(|()| true),
             Err(StoreError::Conflict("unknown_reference")) => Ok(false),
             Err(other) => Err(other),
         }
@@ -75,7 +76,7 @@ impl ReminderStore for Adapter {
         Ok(rows.iter().map(ReminderRow::sent).collect::<Result<_, _>>()?)
     }
 
-    async fn record_reminders(&self, tenant: TenantId, reminders: &[Reminder]) -> StoreResult<()> {
+    async fn record_reminders(&self, tenant: TenantId, reminders: &[Reminder], events: Events) -> StoreResult<()> {
         if reminders.is_empty() {
             return Ok(());
         }
@@ -100,7 +101,7 @@ impl ReminderStore for Adapter {
             });
             qb.build().execute(&mut *tx).await.map_err(|e| unique_or(e, "reminder.exists"))?;
         }
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(())
     }
 

@@ -86,7 +86,7 @@ impl TeamStore for Adapter {
         rows.iter().map(invitation).collect()
     }
 
-    async fn insert_invitation(&self, i: &Invitation, token_digest: &[u8; 32]) -> StoreResult<()> {
+    async fn insert_invitation(&self, i: &Invitation, token_digest: &[u8; 32], events: Events) -> StoreResult<()> {
         let mut tx = self.begin_platform().await?;
         let buildings: Vec<String> = i.buildings.iter().map(ToString::to_string).collect();
         sqlx::query(
@@ -111,7 +111,7 @@ impl TeamStore for Adapter {
             StoreError::Conflict("unknown_reference") => StoreError::Conflict("invitation.unknown_reference"),
             other => other,
         })?;
-        Self::commit(tx).await
+        Self::commit(tx, events).await
     }
 
     async fn invitation(&self, token_digest: &[u8; 32], now: DateTime<Utc>) -> StoreResult<Option<(Invitation, Organization)>> {
@@ -139,7 +139,13 @@ impl TeamStore for Adapter {
         Ok(Some((found, organization)))
     }
 
-    async fn accept_invitation(&self, token_digest: &[u8; 32], now: DateTime<Utc>, joining: Joining) -> StoreResult<Option<Membership>> {
+    async fn accept_invitation(
+        &self,
+        token_digest: &[u8; 32],
+        now: DateTime<Utc>,
+        joining: Joining,
+        events: Events,
+    ) -> StoreResult<Option<Membership>> {
         let mut tx = self.begin_platform().await?;
         let row = sqlx::query(AssertSqlSafe(format!(
             r"
@@ -165,11 +171,11 @@ impl TeamStore for Adapter {
         let membership =
             Membership { tenant: accepted.tenant, user, role: accepted.role, owner: accepted.owner, buildings: accepted.buildings };
         super::accounts::account_writes::save_membership(&mut tx, &membership, now).await?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(Some(membership))
     }
 
-    async fn revoke_invitation(&self, tenant: TenantId, id: InvitationId, now: DateTime<Utc>) -> StoreResult<bool> {
+    async fn revoke_invitation(&self, tenant: TenantId, id: InvitationId, now: DateTime<Utc>, events: Events) -> StoreResult<bool> {
         let mut tx = self.begin_platform().await?;
         let done = sqlx::query(
             "UPDATE invitations SET revoked_at = $3 WHERE organization_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL",
@@ -184,11 +190,11 @@ impl TeamStore for Adapter {
         if done == 0 {
             return Ok(false);
         }
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(true)
     }
 
-    async fn remove_member(&self, tenant: TenantId, user: UserId) -> StoreResult<bool> {
+    async fn remove_member(&self, tenant: TenantId, user: UserId, events: Events) -> StoreResult<bool> {
         let (t, u) = (tenant.as_uuid(), user.as_uuid());
         let mut tx = self.begin_platform().await?;
         let role: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2")
@@ -220,11 +226,18 @@ impl TeamStore for Adapter {
         ] {
             sqlx::query(statement).bind(t).bind(u).execute(&mut *tx).await.map_err(db_error)?;
         }
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(true)
     }
 
-    async fn insert_reset(&self, user: UserId, token_digest: &[u8; 32], expires_at: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<()> {
+    async fn insert_reset(
+        &self,
+        user: UserId,
+        token_digest: &[u8; 32],
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        events: Events,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_platform().await?;
         sqlx::query("DELETE FROM password_resets WHERE user_id = $1 AND spent_at IS NULL")
             .bind(user.as_uuid())
@@ -239,7 +252,7 @@ impl TeamStore for Adapter {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        Self::commit(tx).await
+        Self::commit(tx, events).await
     }
 
     async fn reset(&self, token_digest: &[u8; 32], now: DateTime<Utc>) -> StoreResult<Option<UserId>> {
@@ -253,7 +266,13 @@ impl TeamStore for Adapter {
         Ok(user.map(UserId::from_uuid))
     }
 
-    async fn spend_reset(&self, token_digest: &[u8; 32], now: DateTime<Utc>, password_hash: &str) -> StoreResult<Option<UserId>> {
+    async fn spend_reset(
+        &self,
+        token_digest: &[u8; 32],
+        now: DateTime<Utc>,
+        password_hash: &str,
+        events: Events,
+    ) -> StoreResult<Option<UserId>> {
         let mut tx = self.begin_platform().await?;
         let user: Option<Uuid> = sqlx::query_scalar(
             "UPDATE password_resets SET spent_at = $2 WHERE token_digest = $1 AND spent_at IS NULL AND expires_at > $2 RETURNING user_id",
@@ -271,7 +290,7 @@ impl TeamStore for Adapter {
             .await
             .map_err(db_error)?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await.map_err(db_error)?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(Some(UserId::from_uuid(user)))
     }
 }

@@ -195,7 +195,7 @@ impl TransferStore for Adapter {
         Ok(Some(tables))
     }
 
-    async fn import_association(&self, tenant: TenantId, file: &[TableRows]) -> StoreResult<ImportReport> {
+    async fn import_association(&self, tenant: TenantId, file: &[TableRows], events: Events) -> StoreResult<ImportReport> {
         let schema = self.columns().await?;
         let org = tenant.as_uuid();
         let mut tx = self.begin(tenant).await?;
@@ -241,7 +241,7 @@ impl TransferStore for Adapter {
             }
             report.rows += insert_rows(&mut tx, org, part, &names, &rows).await?;
         }
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(report)
     }
 }

@@ -42,7 +42,7 @@ fn push_filters(qb: &mut QueryBuilder<Db>, building: Option<BuildingId>, visible
 
 #[async_trait::async_trait]
 impl UnitStore for Adapter {
-    async fn insert_unit(&self, tenant: TenantId, unit: &Unit, fits: QuotaCheck<'_>) -> StoreResult<bool> {
+    async fn insert_unit(&self, tenant: TenantId, unit: &Unit, fits: QuotaCheck<'_>, events: Events) -> StoreResult<bool> {
         let d = &unit.details;
         let mut tx = self.begin(tenant).await?;
         let Some((base, allocated)) = lock_building(&mut tx, tenant, d.building_id).await? else { return Ok(false) };
@@ -65,7 +65,7 @@ impl UnitStore for Adapter {
         .execute(&mut *tx)
         .await
         .map_err(|e| unique_or(e, "unit.number_taken"))?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(true)
     }
 
@@ -103,7 +103,7 @@ impl UnitStore for Adapter {
         Ok(Page { items, total })
     }
 
-    async fn update_unit(&self, tenant: TenantId, unit: &Unit, fits: QuotaCheck<'_>) -> StoreResult<bool> {
+    async fn update_unit(&self, tenant: TenantId, unit: &Unit, fits: QuotaCheck<'_>, events: Events) -> StoreResult<bool> {
         let d = &unit.details;
         let mut tx = self.begin(tenant).await?;
         let Some((base, allocated)) = lock_building(&mut tx, tenant, d.building_id).await? else { return Ok(false) };
@@ -133,11 +133,11 @@ impl UnitStore for Adapter {
         .execute(&mut *tx)
         .await
         .map_err(|e| unique_or(e, "unit.number_taken"))?;
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(true)
     }
 
-    async fn delete_unit(&self, tenant: TenantId, id: UnitId) -> StoreResult<bool> {
+    async fn delete_unit(&self, tenant: TenantId, id: UnitId, events: Events) -> StoreResult<bool> {
         let Some(unit) = self.unit(tenant, id).await? else { return Ok(false) };
         let building = unit.details.building_id;
         let mut tx = self.begin(tenant).await?;
@@ -163,7 +163,7 @@ impl UnitStore for Adapter {
         if deleted.is_none() {
             return Ok(false);
         }
-        Self::commit(tx).await?;
+        Self::commit(tx, events).await?;
         Ok(true)
     }
 }

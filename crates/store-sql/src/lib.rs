@@ -36,6 +36,7 @@ pub mod prelude {
     pub use koprogo_app::access::{Actor, OwnerScope};
     pub use koprogo_app::account::{AccountStore, Membership, Organization, OrganizationUsage, Refresh, SessionRecord, User};
     pub use koprogo_app::listing::{BuildingSort, ExpenseSort, ListQuery, OrganizationSort, OwnerSort, OwnershipSort, Page, UnitSort};
+    pub use koprogo_app::ports::audit::Events;
     pub use koprogo_app::ports::{
         BuildingStore, ExpenseCheck, ExpenseFilter, ExpenseStore, HealthStore, OwnerStore, OwnershipFilter, QuotaCheck, ShareCheck,
         StoreResult, TransferPlan, UnitStore, Visibility,

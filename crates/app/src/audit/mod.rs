@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::App;
 use crate::access::{Action, Actor, Grant};
-use crate::error::{AppError, StoreError};
+use crate::error::AppError;
 use crate::listing::{AuditSort, ListQuery, Page};
 use crate::ports::audit::AuditFilter;
 
@@ -37,7 +37,6 @@ impl RequestContext {
 
 tokio::task_local! {
     static REQUEST: RequestContext;
-    static PENDING: RefCell<Vec<EventBody>>;
 }
 
 /// Serves one request with its context.
@@ -55,18 +54,6 @@ fn request() -> (String, String) {
     REQUEST
         .try_with(|r| (r.request_id.clone(), r.source_ip.map(|ip| ip.to_string()).unwrap_or_default()))
         .unwrap_or_else(|_| (String::new(), "local".to_owned()))
-}
-
-/// Runs a port call with `events` pending for it (what `App` does around
-/// every change; public for the stores' own tests).
-pub async fn pending_scope<T>(events: Vec<EventBody>, call: impl Future<Output = T>) -> T {
-    PENDING.scope(RefCell::new(events), call).await
-}
-
-/// The events recorded for the port call being made; the store takes them
-/// into its transaction. Empty outside an audited call.
-pub fn take_pending() -> Vec<EventBody> {
-    PENDING.try_with(|p| std::mem::take(&mut *p.borrow_mut())).unwrap_or_default()
 }
 
 /// One field of an object's state, with whether it is personal data.
@@ -140,18 +127,7 @@ impl App {
         }
     }
 
-    /// Runs a port call with its events pending, for the store to append in
-    /// the call's transaction. Events the call did not take (it changed
-    /// nothing: a missing object, a refusal) are dropped with it.
-    pub(crate) async fn audited<T>(
-        &self,
-        events: Vec<EventBody>,
-        call: impl Future<Output = Result<T, StoreError>>,
-    ) -> Result<T, StoreError> {
-        pending_scope(events, call).await
-    }
-
-    /// A successful change by `grant`'s actor, pending for the next port call.
+    /// A successful change by `grant`'s actor, for the port call that makes it.
     pub(crate) fn change(&self, actor: &Actor, grant: &Grant, entry: Entry<'_>) -> EventBody {
         self.event(Some(actor), Some(grant.tenant), entry, Outcome::Success)
     }

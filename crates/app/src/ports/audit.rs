@@ -1,10 +1,10 @@
 //! The port of the audit trail: append-only chains, one per organisation
 //! (and the platform's own, `Uuid::nil()`).
 //!
-//! Every port method that changes data MUST append, in its own transaction
-//! and before it commits, the events the use case recorded for it
-//! (`crate::audit::take_pending`): an audited change and its event are kept or
-//! lost together. Appending takes the chain's head under a lock, so that
+//! Every port method that changes data takes the events the use case wrote
+//! about the change (`events: Events`, last) and MUST append them in its own
+//! transaction, before it commits: an audited change and its events are kept
+//! or lost together. Appending takes the chain's head under a lock, so that
 //! concurrent writers never fork a chain or leave a gap in its numbering.
 
 use chrono::{DateTime, Utc};
@@ -13,6 +13,10 @@ use uuid::Uuid;
 
 use crate::listing::{AuditSort, ListQuery, Page};
 use crate::ports::StoreResult;
+
+/// What a change says of itself in the trail, appended in the change's own
+/// transaction. Empty for a change the trail does not record (a session).
+pub type Events = Vec<EventBody>;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AuditFilter {

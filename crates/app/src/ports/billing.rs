@@ -2,6 +2,7 @@
 //! invoices of each monthly run. Platform-wide: only the billing use cases
 //! (behind `Action::ManageBilling`) and an organisation's own invoice list use it.
 
+use crate::ports::audit::Events;
 use chrono::{DateTime, Utc};
 use koprogo_domain::billing::{BilledBuilding, Draft, Month};
 use koprogo_domain::ids::TenantId;
@@ -47,6 +48,7 @@ pub trait BillingStore: Send + Sync {
         drafts: &[(TenantId, Draft)],
         vat_basis_points: u32,
         at: DateTime<Utc>,
+        events: Events,
     ) -> StoreResult<Vec<Invoice>>;
 
     /// Invoices of a period (or all), of an organisation (or all), by number.

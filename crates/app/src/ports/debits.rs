@@ -3,6 +3,7 @@
 //! each settles. Same contract as the other ports: tenant first, another
 //! tenant's debit looks missing, one transaction per change.
 
+use crate::ports::audit::Events;
 use chrono::NaiveDate;
 use koprogo_domain::debit::{Debit, PaidExpense, Settlement};
 use koprogo_domain::ids::{BuildingId, DebitId, ExpenseId, TenantId};
@@ -48,5 +49,5 @@ pub trait DebitStore: Send + Sync {
     /// `Rule::DebitAlreadyMatched` when it settles an expense and `expense`
     /// is `Some`; `Rule::DebitExpenseNotPaid` when the expense is missing,
     /// of another building or not paid.
-    async fn settle(&self, tenant: TenantId, id: DebitId, expense: Option<ExpenseId>) -> StoreResult<Option<Debit>>;
+    async fn settle(&self, tenant: TenantId, id: DebitId, expense: Option<ExpenseId>, events: Events) -> StoreResult<Option<Debit>>;
 }

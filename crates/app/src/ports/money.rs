@@ -3,6 +3,7 @@
 //! first, another tenant's object looks missing, one transaction per change,
 //! and the domain decides inside it on the rows it read.
 
+use crate::ports::audit::Events;
 use chrono::{DateTime, NaiveDate, Utc};
 use koprogo_domain::Rule;
 use koprogo_domain::charges::{CallLine, Distribution, DistributionKey, FundCall, Holding, PlannedLine, UnitWeight};
@@ -84,13 +85,13 @@ pub trait ChargeStore: Send + Sync {
     /// # Errors
     /// `Conflict("distribution_key.name_taken")`; `Conflict("unknown_reference")`
     /// when a unit is not of the key's building.
-    async fn save_key(&self, tenant: TenantId, key: &DistributionKey) -> StoreResult<bool>;
+    async fn save_key(&self, tenant: TenantId, key: &DistributionKey, events: Events) -> StoreResult<bool>;
     async fn key(&self, tenant: TenantId, id: DistributionKeyId) -> StoreResult<Option<DistributionKey>>;
     /// Of one building, or of all, by name.
     async fn keys(&self, tenant: TenantId, building: Option<BuildingId>) -> StoreResult<Vec<DistributionKey>>;
     /// # Errors
     /// `Conflict("distribution_key.in_use")` once an expense or a call used it.
-    async fn delete_key(&self, tenant: TenantId, id: DistributionKeyId) -> StoreResult<bool>;
+    async fn delete_key(&self, tenant: TenantId, id: DistributionKeyId, events: Events) -> StoreResult<bool>;
 
     /// The building's units with their weight under `key` (`None`: the
     /// quotas) and the shares held on `day`. `Ok(None)` when the building, or
@@ -113,6 +114,7 @@ pub trait ChargeStore: Send + Sync {
         key: Option<DistributionKeyId>,
         at: DateTime<Utc>,
         plan: DistributionPlan<'_>,
+        events: Events,
     ) -> StoreResult<Option<StoredDistribution>>;
     async fn distribution(&self, tenant: TenantId, expense: ExpenseId) -> StoreResult<Option<StoredDistribution>>;
     /// The owner's parts of the building's distributed expenses dated in `[from, to]`, by date.
@@ -132,7 +134,14 @@ pub trait ChargeStore: Send + Sync {
     /// the building or key is missing.
     /// # Errors
     /// `Conflict("call.issuing")` when another request issues with the same key at the same moment.
-    async fn issue_call(&self, tenant: TenantId, call: &FundCall, key: Option<&str>, plan: CallPlan<'_>) -> StoreResult<Option<Issued>>;
+    async fn issue_call(
+        &self,
+        tenant: TenantId,
+        call: &FundCall,
+        key: Option<&str>,
+        plan: CallPlan<'_>,
+        events: Events,
+    ) -> StoreResult<Option<Issued>>;
     async fn call(&self, tenant: TenantId, id: FundCallId) -> StoreResult<Option<(FundCall, Vec<CallLine>)>>;
     /// In one transaction, under a lock on the call: removes it with its lines
     /// when no payment is matched to them and no reminder claimed them;
@@ -140,7 +149,7 @@ pub trait ChargeStore: Send + Sync {
     /// call is missing.
     /// # Errors
     /// `Rule::CallCancelled` when it already is.
-    async fn cancel_call(&self, tenant: TenantId, id: FundCallId, at: DateTime<Utc>) -> StoreResult<Option<Cancelled>>;
+    async fn cancel_call(&self, tenant: TenantId, id: FundCallId, at: DateTime<Utc>, events: Events) -> StoreResult<Option<Cancelled>>;
     async fn calls(
         &self,
         tenant: TenantId,
@@ -163,6 +172,7 @@ pub trait ChargeStore: Send + Sync {
         building: BuildingId,
         fiscal_year: i32,
         decided_on: NaiveDate,
+        events: Events,
     ) -> StoreResult<bool>;
 }
 
@@ -264,7 +274,7 @@ pub trait PaymentStore: Send + Sync {
     /// Records a payment matched by `matcher`. `Ok(false)` when the building is missing.
     /// # Errors
     /// `Conflict("payment.exists")` when the bank reference was recorded before.
-    async fn record_payment(&self, tenant: TenantId, payment: &Payment, matcher: Matcher<'_>) -> StoreResult<bool>;
+    async fn record_payment(&self, tenant: TenantId, payment: &Payment, matcher: Matcher<'_>, events: Events) -> StoreResult<bool>;
     /// In one transaction: the import, every payment not recorded before
     /// (by bank reference) matched by `matcher`, and every debit not recorded
     /// before matched by `settle` (in value-date order, so that an earlier
@@ -274,6 +284,7 @@ pub trait PaymentStore: Send + Sync {
         tenant: TenantId,
         import: &BankImport,
         matchers: (Matcher<'_>, DebitMatcher<'_>),
+        events: Events,
     ) -> StoreResult<ImportOutcome>;
     /// The building whose working or reserve account is `iban`, and which fund that account holds.
     async fn building_of_account(&self, tenant: TenantId, iban: &str) -> StoreResult<Option<(BuildingId, Fund)>>;
@@ -292,7 +303,7 @@ pub trait PaymentStore: Send + Sync {
     /// `Ok(false)` when the payment or the line (in that building) is missing.
     /// # Errors
     /// `Rule::PaymentAlreadyAssigned`.
-    async fn assign_payment(&self, tenant: TenantId, id: PaymentId, line: CallLineId) -> StoreResult<bool>;
+    async fn assign_payment(&self, tenant: TenantId, id: PaymentId, line: CallLineId, events: Events) -> StoreResult<bool>;
 
     /// Every call line of the owner, oldest due first.
     async fn owner_lines(&self, tenant: TenantId, owner: OwnerId) -> StoreResult<Vec<AccountLine>>;

@@ -2,6 +2,7 @@
 //! catalogue of what the database holds (for the data inventory, searches for
 //! a person's identifiers, and backup manifests).
 
+use crate::ports::audit::Events;
 use chrono::{DateTime, Utc};
 use koprogo_domain::Rule;
 use koprogo_domain::ids::{OwnerId, TenantId, UserId};
@@ -51,7 +52,7 @@ pub struct SessionSummary {
 #[async_trait::async_trait]
 pub trait PrivacyStore: Send + Sync {
     /// `Ok(false)` when the owner is missing or erased.
-    async fn set_email_consent(&self, tenant: TenantId, owner: OwnerId, at: Option<DateTime<Utc>>) -> StoreResult<bool>;
+    async fn set_email_consent(&self, tenant: TenantId, owner: OwnerId, at: Option<DateTime<Utc>>, events: Events) -> StoreResult<bool>;
 
     /// In one transaction: replaces the owner's identity by its pseudonym
     /// (`koprogo_domain::privacy::pseudonym`),
@@ -65,6 +66,7 @@ pub trait PrivacyStore: Send + Sync {
         at: DateTime<Utc>,
         erasable: ErasableCheck<'_>,
         before_commit: BeforeCommit<'_>,
+        events: Events,
     ) -> StoreResult<Option<Erasure>>;
 
     /// Replaces a login's identity by a pseudonym, ends its sessions and
@@ -72,7 +74,14 @@ pub trait PrivacyStore: Send + Sync {
     /// # Errors
     /// `Rule::LastSyndic` when `keep_a_syndic` and an organisation would be
     /// left without a syndic.
-    async fn erase_user(&self, user: UserId, at: DateTime<Utc>, keep_a_syndic: bool, before_commit: BeforeCommit<'_>) -> StoreResult<bool>;
+    async fn erase_user(
+        &self,
+        user: UserId,
+        at: DateTime<Utc>,
+        keep_a_syndic: bool,
+        before_commit: BeforeCommit<'_>,
+        events: Events,
+    ) -> StoreResult<bool>;
 
     /// The logins linked to an owner record.
     async fn owner_accounts(&self, tenant: TenantId, owner: OwnerId) -> StoreResult<Vec<(User, Membership)>>;

@@ -1,6 +1,7 @@
 //! The port of the chase of late payers: the association's reminder rules
 //! and the reminders sent. Same contract as the other ports.
 
+use crate::ports::audit::Events;
 use chrono::{DateTime, Utc};
 use koprogo_domain::ids::{BuildingId, OwnerId, ReminderId, TenantId};
 use koprogo_domain::reminder::{Reminder, ReminderPolicy, SentReminder};
@@ -26,6 +27,7 @@ pub trait ReminderStore: Send + Sync {
         building: BuildingId,
         policy: &ReminderPolicy,
         at: DateTime<Utc>,
+        events: Events,
     ) -> StoreResult<bool>;
     /// Every reminder sent in the building, by owner, as the next step needs it.
     async fn sent_reminders(&self, tenant: TenantId, building: BuildingId) -> StoreResult<Vec<(OwnerId, SentReminder)>>;
@@ -33,7 +35,7 @@ pub trait ReminderStore: Send + Sync {
     /// # Errors
     /// `Conflict("reminder.exists")` when one was recorded meanwhile (same
     /// owner, cycle and level): a second run on the same day adds nothing.
-    async fn record_reminders(&self, tenant: TenantId, reminders: &[Reminder]) -> StoreResult<()>;
+    async fn record_reminders(&self, tenant: TenantId, reminders: &[Reminder], events: Events) -> StoreResult<()>;
     async fn reminder(&self, tenant: TenantId, id: ReminderId) -> StoreResult<Option<Reminder>>;
     async fn reminders(
         &self,

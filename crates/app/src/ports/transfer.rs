@@ -2,6 +2,7 @@
 //! (a building changing syndic): its rows, table by table, in a form that
 //! reads the same from either database and loads into either.
 
+use crate::ports::audit::Events;
 use chrono::{DateTime, NaiveDate, Utc};
 use koprogo_domain::ids::{BuildingId, TenantId};
 use uuid::Uuid;
@@ -124,7 +125,7 @@ pub trait TransferStore: Send + Sync {
     /// # Errors
     /// `Conflict("import.exists")` when a row of the file is already there;
     /// `Conflict("import.malformed")` when it names an unknown table or column.
-    async fn import_association(&self, tenant: TenantId, file: &[TableRows]) -> StoreResult<ImportReport>;
+    async fn import_association(&self, tenant: TenantId, file: &[TableRows], events: Events) -> StoreResult<ImportReport>;
 }
 
 #[cfg(test)]

@@ -111,8 +111,7 @@ impl App {
             vec![Change { field: "email_consent_at".to_owned(), before: stamp(before), after: stamp(owner.privacy.email_consent_at) }];
         let action = if given { "owner.consent_given" } else { "owner.consent_withdrawn" };
         let event = self.change(actor, &grant, Entry::new(action, "owner", id.as_uuid(), changes));
-        let saved =
-            self.audited(vec![event], self.store.privacy.set_email_consent(grant.tenant, id, owner.privacy.email_consent_at)).await?;
+        let saved = self.store.privacy.set_email_consent(grant.tenant, id, owner.privacy.email_consent_at, vec![event]).await?;
         if saved { Ok(owner) } else { Err(AppError::NotFound) }
     }
 
@@ -144,8 +143,8 @@ impl App {
             let logins = users.iter().map(|u| ErasureRecord { at, subject: Subject::User(*u) });
             log.append(&std::iter::once(owner).chain(logins).collect::<Vec<_>>())
         };
-        let erasure = self.store.privacy.erase_owner(grant.tenant, id, at, &erasable, &write_log);
-        match self.audited(vec![event], erasure).await? {
+        let erasure = self.store.privacy.erase_owner(grant.tenant, id, at, &erasable, &write_log, vec![event]);
+        match erasure.await? {
             Some(Erasure::Done(done)) => {
                 tracing::info!(target: "koprogo::privacy", owner = %id, logins = done.users.len(), payments = done.payments, "owner erased");
                 Ok(done)
@@ -182,7 +181,7 @@ impl App {
             .collect();
         let write_log =
             move |users: &[UserId]| log.append(&users.iter().map(|u| ErasureRecord { at, subject: Subject::User(*u) }).collect::<Vec<_>>());
-        if self.audited(events, self.store.privacy.erase_user(user.id, at, true, &write_log)).await? {
+        if self.store.privacy.erase_user(user.id, at, true, &write_log, events).await? {
             tracing::info!(target: "koprogo::privacy", user = %user.id, "account erased");
             Ok(())
         } else {
@@ -201,13 +200,13 @@ impl App {
                 Subject::Owner { organization, owner } => {
                     let entry = Entry::new("owner.erasure_reapplied", "owner", owner.as_uuid(), Vec::new());
                     let event = self.event(None, Some(organization), entry, Outcome::Success);
-                    let erasure = self.store.privacy.erase_owner(organization, owner, record.at, &|_| Ok(()), &nothing);
-                    if let Some(Erasure::Done(_)) = self.audited(vec![event], erasure).await? {
+                    let erasure = self.store.privacy.erase_owner(organization, owner, record.at, &|_| Ok(()), &nothing, vec![event]);
+                    if let Some(Erasure::Done(_)) = erasure.await? {
                         done.owners += 1;
                     }
                 }
                 Subject::User(user) => {
-                    if self.store.privacy.erase_user(user, record.at, false, &nothing).await? {
+                    if self.store.privacy.erase_user(user, record.at, false, &nothing, Vec::new()).await? {
                         done.users += 1;
                     }
                 }

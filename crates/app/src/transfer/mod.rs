@@ -49,7 +49,7 @@ impl App {
         let rows: usize = file.iter().map(|t| t.rows.len()).sum();
         let changes = vec![Change { field: "rows".to_owned(), before: None, after: Some(rows.to_string()) }];
         let event = self.change(actor, &grant, Entry::new("association.imported", "building", building, changes));
-        match self.audited(vec![event], self.store.transfer.import_association(grant.tenant, &file)).await {
+        match self.store.transfer.import_association(grant.tenant, &file, vec![event]).await {
             Ok(report) => Ok((building, report)),
             Err(crate::StoreError::Conflict("import.malformed")) => {
                 Err(AppError::invalid("file", koprogo_domain::Invalid::UnknownReference))

@@ -147,8 +147,8 @@ async fn a_hash_below_the_policy_is_replaced_at_the_next_login() {
     let (user, policy_hash) = accounts.user_by_email(&email).await.unwrap().unwrap();
     let weak = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, argon2::Params::new(1024, 1, 1, None).unwrap());
     let weak = weak.hash_password(PASSWORD.as_bytes()).unwrap().to_string();
-    assert!(accounts.upgrade_password_hash(user.id, &policy_hash, &weak).await.unwrap());
-    assert!(!accounts.upgrade_password_hash(user.id, &policy_hash, &weak).await.unwrap(), "only from the hash it replaces");
+    assert!(accounts.upgrade_password_hash(user.id, &policy_hash, &weak, Vec::new()).await.unwrap());
+    assert!(!accounts.upgrade_password_hash(user.id, &policy_hash, &weak, Vec::new()).await.unwrap(), "only from the hash it replaces");
     assert!(koprogo_app::auth::below_policy(&weak));
 
     t.login("syndic@horizon.be").await;

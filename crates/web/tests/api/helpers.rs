@@ -206,7 +206,7 @@ impl TestApp {
         let id = koprogo_domain::ids::ExpenseId::from_uuid(id.parse().expect("an expense id"));
         let expense = self.app.store().expenses.expense(tenant, id).await.expect("read").expect("the expense");
         let approved = Expense { status: ExpenseStatus::Approved, ..expense };
-        assert!(self.app.store().expenses.update_expense(tenant, &approved, &|_| Ok(())).await.expect("write"));
+        assert!(self.app.store().expenses.update_expense(tenant, &approved, &|_| Ok(()), Vec::new()).await.expect("write"));
     }
 
     /// A debit of `cents` paid out of `building` (of `tenant`), read from a
@@ -250,7 +250,12 @@ impl TestApp {
         };
         let never = |_: &koprogo_domain::payment::Payment, _, _| None;
         let unsettled = |_: &Debit, _: &[koprogo_domain::debit::PaidExpense]| None;
-        self.app.store().payments.import_statement(tenant, &statement, (&never, &unsettled)).await.expect("the statement is recorded");
+        self.app
+            .store()
+            .payments
+            .import_statement(tenant, &statement, (&never, &unsettled), Vec::new())
+            .await
+            .expect("the statement is recorded");
         id.to_string()
     }
 
