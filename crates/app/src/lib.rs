@@ -15,7 +15,6 @@ pub mod charges;
 mod debits;
 pub mod error;
 mod expense;
-pub mod held;
 pub mod listing;
 mod operator;
 mod owner;

@@ -214,7 +214,14 @@ pub trait HealthStore: Send + Sync {
     fn pools(&self) -> Vec<PoolUsage>;
     /// Waits for connections and time spent in statements, process-wide.
     fn timings(&self) -> DbTimings;
+    /// Runs one request so that what the store keeps for it (PostgreSQL: the
+    /// connection that resolved the session, set to its organisation) lives
+    /// until the request ends, and no longer.
+    fn request_scope<'a>(&'a self, request: Scoped<'a>) -> Scoped<'a>;
 }
+
+/// One request's work, as a store scopes it.
+pub type Scoped<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
 
 /// A latency histogram: count, sum, and cumulative counts under each bound (µs).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

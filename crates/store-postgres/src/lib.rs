@@ -44,6 +44,12 @@ struct Held {
     connection: PoolConnection<Postgres>,
 }
 
+tokio::task_local! {
+    /// The request's kept connection; it goes back to its pool when the
+    /// request ends, if its query did not take it.
+    static HELD: std::cell::RefCell<Option<Held>>;
+}
+
 impl Connections for PgStore {
     type Db = Postgres;
 
@@ -57,8 +63,13 @@ impl Connections for PgStore {
         self.tenant.acquire().await.map_err(db_error)
     }
 
+    /// Outside a request scope the connection simply goes back to its pool.
     fn keep_for_request(&self, tenant: TenantId, connection: PoolConnection<Postgres>) {
-        drop(koprogo_app::held::keep(Held { store: self.id, tenant, connection }));
+        let _ = HELD.try_with(|slot| *slot.borrow_mut() = Some(Held { store: self.id, tenant, connection }));
+    }
+
+    fn request_scope<'a>(&'a self, request: koprogo_app::ports::Scoped<'a>) -> koprogo_app::ports::Scoped<'a> {
+        Box::pin(HELD.scope(std::cell::RefCell::new(None), request))
     }
 
     /// A connection that sees `tenant`'s rows only (migration 0003): the one
@@ -117,8 +128,11 @@ impl Connections for PgStore {
 }
 
 impl PgStore {
+    /// The kept connection, when this store kept it for `tenant`; anything
+    /// else kept is released.
     fn held(&self, tenant: TenantId) -> Option<PoolConnection<Postgres>> {
-        koprogo_app::held::take(|held: &Held| held.store == self.id && held.tenant == tenant).map(|held| held.connection)
+        let held = HELD.try_with(|slot| slot.borrow_mut().take()).ok().flatten()?;
+        (held.store == self.id && held.tenant == tenant).then_some(held.connection)
     }
 
     /// A tenant connection, for tests that run SQL without the store's own

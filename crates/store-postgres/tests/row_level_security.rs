@@ -52,6 +52,19 @@ async fn populate(store: &koprogo_app::Store, t: TenantId) {
     store.audit.append(vec![koprogo_store_contract::sample::audit_event(t, "building.created")]).await.expect("the store call succeeds");
 }
 
+/// Runs `work` as one request of the store (what it keeps lives that long),
+/// and gives back what it returned.
+async fn in_request<T: Send>(store: &koprogo_app::Store, work: impl std::future::Future<Output = T> + Send) -> T {
+    let mut output = None;
+    store
+        .health
+        .request_scope(Box::pin(async {
+            output = Some(work.await);
+        }))
+        .await;
+    output.expect("the request ran to its end")
+}
+
 async fn organizations_seen(connection: &mut sqlx::PgConnection, table: &str) -> Vec<uuid::Uuid> {
     let sql = format!("SELECT DISTINCT organization_id FROM {table}");
     sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(connection).await.expect("the query runs").iter().map(|r| r.get(0)).collect()
@@ -142,7 +155,6 @@ async fn a_pooled_connection_never_keeps_the_previous_tenant() {
 #[tokio::test]
 async fn the_connection_kept_from_the_session_lookup_serves_only_its_organisation() {
     use koprogo_app::account::{Membership, SessionRecord};
-    use koprogo_app::held::request_scope;
     use koprogo_domain::account::Role;
 
     let url = fresh_database_url().await;
@@ -168,7 +180,7 @@ async fn the_connection_kept_from_the_session_lookup_serves_only_its_organisatio
     store.accounts.insert_session(&record, Vec::new()).await.expect("the store call succeeds");
 
     for (asked, expected) in [(mine, mine), (theirs, theirs)] {
-        let seen = request_scope(async {
+        let seen = in_request(&store, async {
             let (actor, _) =
                 store.accounts.actor(&record.access_digest, at).await.expect("the store call succeeds").expect("the store call succeeds");
             assert_eq!(actor.tenant, Some(mine));
@@ -179,7 +191,7 @@ async fn the_connection_kept_from_the_session_lookup_serves_only_its_organisatio
         assert_eq!(seen, vec![expected.as_uuid()], "asked for {asked:?}");
     }
     // And the store's own reads in such a request see the right data.
-    let found = request_scope(async {
+    let found = in_request(&store, async {
         store.accounts.actor(&record.access_digest, at).await.expect("the store call succeeds");
         let all = koprogo_app::ports::Visibility::default();
         let query = sample::query(koprogo_app::listing::BuildingSort::Name);

@@ -412,4 +412,8 @@ impl HealthStore for Adapter {
     fn timings(&self) -> koprogo_app::ports::DbTimings {
         koprogo_store_sql::timing::snapshot()
     }
+
+    fn request_scope<'a>(&'a self, request: koprogo_app::ports::Scoped<'a>) -> koprogo_app::ports::Scoped<'a> {
+        koprogo_store_sql::Connections::request_scope(self, request)
+    }
 }

@@ -211,4 +211,8 @@ pub trait Connections: Send + Sync + 'static {
     fn pool_usage(&self) -> Vec<koprogo_app::ports::PoolUsage>;
     /// Refreshes the planner's statistics.
     fn analyze(&self) -> impl Future<Output = Result<(), koprogo_app::StoreError>> + Send;
+    /// Runs one request with whatever the adapter keeps for it (nothing, by default).
+    fn request_scope<'a>(&'a self, request: koprogo_app::ports::Scoped<'a>) -> koprogo_app::ports::Scoped<'a> {
+        request
+    }
 }

@@ -39,7 +39,7 @@ pub async fn request_id(mut request: Request, next: Next) -> Response {
     if let Ok(value) = id.parse() {
         request.headers_mut().insert("x-request-id", value);
     }
-    let mut response = REQUEST_ID.scope(id.clone(), koprogo_app::held::request_scope(next.run(request))).await;
+    let mut response = REQUEST_ID.scope(id.clone(), next.run(request)).await;
     if let Ok(value) = id.parse() {
         response.headers_mut().insert("x-request-id", value);
     }
@@ -73,7 +73,7 @@ pub async fn audit_context(State(app): State<App>, request: Request, next: Next)
     let (method, path) = (parts.method.to_string(), parts.uri.path().to_owned());
     let context = koprogo_app::audit::RequestContext::new(current_request_id().unwrap_or_default(), ip);
     let request = Request::from_parts(parts, body);
-    koprogo_app::audit::request_scope(context, async move {
+    let served = app.serve_request(context, async {
         let response = next.run(request).await;
         if response.status() == StatusCode::FORBIDDEN
             && let Err(error) = app.record_denial(&method, &path).await
@@ -81,8 +81,10 @@ pub async fn audit_context(State(app): State<App>, request: Request, next: Next)
             tracing::warn!(%error, "a refusal could not be written to the audit trail");
         }
         response
+    });
+    served.await.unwrap_or_else(|| {
+        crate::error::ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "The request did not complete.").into_response()
     })
-    .await
 }
 
 /// The actor behind the request's bearer token, and its session family.

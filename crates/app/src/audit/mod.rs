@@ -39,9 +39,18 @@ tokio::task_local! {
     static REQUEST: RequestContext;
 }
 
-/// Serves one request with its context.
-pub async fn request_scope<F: Future>(context: RequestContext, request: F) -> F::Output {
-    REQUEST.scope(context, request).await
+impl App {
+    /// Serves one request: its context for the events written about it, and
+    /// the store's scope for what it keeps meanwhile. `None` only if the
+    /// request's future did not complete inside the scope, which it always does.
+    pub async fn serve_request<T: Send>(&self, context: RequestContext, request: impl Future<Output = T> + Send) -> Option<T> {
+        let mut output = None;
+        let work = async {
+            output = Some(request.await);
+        };
+        REQUEST.scope(context, self.store.health.request_scope(Box::pin(work))).await;
+        output
+    }
 }
 
 /// Notes who the request turned out to be from (an authenticated actor), for
