@@ -5,6 +5,9 @@
 #
 #   bench/seed-mix.sh [--store postgres|sqlite|both] [--volume N] [--duration S]
 #                     [--connections C] [--warmup S] [--label TEXT] [--no-record]
+#                     [--compressed]
+#
+# --compressed asks for gzip as browsers do (bytes per request as sent).
 #
 # --volume N seeds N x (50 organisations, 500 buildings, 20 000 units and owners,
 # 100 000 expenses); the load then acts as the demo syndic and the 50 volume
@@ -14,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-store=both volume=1 duration=60 connections=20 warmup=10 label="" record=yes
+store=both volume=1 duration=60 connections=20 warmup=10 label="" record=yes compressed=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --store) store=$2; shift 2 ;;
@@ -24,6 +27,7 @@ while [ $# -gt 0 ]; do
         --warmup) warmup=$2; shift 2 ;;
         --label) label=$2; shift 2 ;;
         --no-record) record=no; shift ;;
+        --compressed) compressed=(--compressed); shift ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -82,7 +86,7 @@ run_store() {
     echo "== $kind: warm-up ${warmup} s"
     taskset -c 1 "$load" --base-url "http://127.0.0.1:$port" -c "$connections" -d "$warmup" "${users[@]}" --quiet >/dev/null
     echo "== $kind: ${duration} s, $connections connections"
-    taskset -c 1 "$load" --base-url "http://127.0.0.1:$port" -c "$connections" -d "$duration" "${users[@]}" \
+    taskset -c 1 "$load" --base-url "http://127.0.0.1:$port" -c "$connections" -d "$duration" "${users[@]}" "${compressed[@]}" \
         --server-pid "$server_pid" --json "$work/$kind.json" --quiet | tee "$work/$kind.txt"
     kill "$server_pid"
     wait "$server_pid" 2>/dev/null || true

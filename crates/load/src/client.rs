@@ -13,10 +13,12 @@ use hyper_util::rt::TokioIo;
 #[derive(Clone, Debug)]
 pub struct Target {
     pub authority: String,
+    /// Ask for gzip: the bytes counted are those sent, the body read is the decoded one.
+    pub compressed: bool,
 }
 
 impl Target {
-    pub fn parse(url: &str) -> anyhow::Result<Self> {
+    pub fn parse(url: &str, compressed: bool) -> anyhow::Result<Self> {
         let Some(rest) = url.strip_prefix("http://") else {
             bail!("{url}: only http:// is spoken; put a TLS-terminating tunnel in front for https (README)");
         };
@@ -24,7 +26,7 @@ impl Target {
         if authority.is_empty() || authority.contains('/') {
             bail!("{url}: give the server's base URL, e.g. http://127.0.0.1:8080");
         }
-        Ok(Self { authority })
+        Ok(Self { authority, compressed })
     }
 }
 
@@ -83,7 +85,7 @@ impl Connection {
     }
 
     async fn exchange(&mut self, method: Method, path: &str, token: Option<&str>, body: Option<String>) -> anyhow::Result<Reply> {
-        let authority = self.target.authority.clone();
+        let (authority, compressed) = (self.target.authority.clone(), self.target.compressed);
         let sender = self.connect().await?;
         sender.ready().await?;
         let mut request = Request::builder().method(method.clone()).uri(path).header(header::HOST, &authority);
@@ -91,6 +93,10 @@ impl Connection {
         if let Some(token) = token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
             bytes_out += 24 + token.len() as u64;
+        }
+        if compressed {
+            request = request.header(header::ACCEPT_ENCODING, "gzip");
+            bytes_out += 23;
         }
         let payload = match body {
             Some(body) => {
@@ -103,7 +109,17 @@ impl Connection {
         let response = sender.send_request(request.body(Full::new(payload))?).await?;
         let status = response.status().as_u16();
         let head: usize = response.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum::<usize>() + 17;
-        let body = response.into_body().collect().await?.to_bytes();
-        Ok(Reply { status, bytes_in: (head + body.len()) as u64, body, bytes_out })
+        let gzipped = response.headers().get(header::CONTENT_ENCODING).is_some_and(|v| v.as_bytes() == b"gzip");
+        let sent = response.into_body().collect().await?.to_bytes();
+        let bytes_in = (head + sent.len()) as u64;
+        let body = if gzipped { gunzip(&sent)? } else { sent };
+        Ok(Reply { status, bytes_in, body, bytes_out })
     }
+}
+
+fn gunzip(bytes: &[u8]) -> anyhow::Result<Bytes> {
+    use std::io::Read as _;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out).context("a gzip body that does not decode")?;
+    Ok(Bytes::from(out))
 }

@@ -38,11 +38,13 @@ pub struct Config {
     /// accounts (so every one costs an argon2 hash), outside the measured mix.
     pub login_flood: usize,
     pub mix: mix::Mix,
+    /// Ask for gzip-compressed responses, as browsers do (bytes counted as sent).
+    pub compressed: bool,
 }
 
 /// Logs in, runs the mix until the deadline, and reports.
 pub async fn run(config: &Config) -> anyhow::Result<Report> {
-    let targets = config.base_urls.iter().map(|u| Target::parse(u)).collect::<anyhow::Result<Vec<_>>>()?;
+    let targets = config.base_urls.iter().map(|u| Target::parse(u, config.compressed)).collect::<anyhow::Result<Vec<_>>>()?;
     anyhow::ensure!(!targets.is_empty() && config.connections > 0 && !config.users.is_empty(), "need a base URL, a user and a connection");
     let uniques = mix::Uniques::new();
     let mut tenants = Vec::new();

