@@ -20,6 +20,7 @@ use axum::routing::get;
 use axum::{Json, Router, middleware};
 use koprogo_app::App;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -122,15 +123,16 @@ pub fn monitored_router(app: App, settings: WebSettings) -> (Router, std::sync::
     (router, operations, counters)
 }
 
-/// Pages and JSON are compressed (brotli or gzip) when the client asks: a
-/// page of the expenses list shrinks about sixfold. Documents are not: PDF,
-/// Excel and zip files are compressed already.
+/// Pages and JSON are compressed (brotli or gzip) when the client asks, at
+/// the fastest level: most answers are a few kilobytes, where it keeps most
+/// of the saving for a fraction of the CPU (docs/PERFORMANCE.md). Documents
+/// are not: PDF, Excel and zip files are compressed already.
 fn compression() -> CompressionLayer<impl Predicate> {
     let predicate = DefaultPredicate::new()
         .and(NotForContentType::new("application/pdf"))
         .and(NotForContentType::new("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         .and(NotForContentType::new("application/zip"));
-    CompressionLayer::new().no_deflate().no_zstd().compress_when(predicate)
+    CompressionLayer::new().no_deflate().no_zstd().quality(CompressionLevel::Fastest).compress_when(predicate)
 }
 
 /// Readiness: 200 when the database answers, else 503 with `Retry-After`.
