@@ -4,6 +4,7 @@
 //! holding a request.
 
 mod catalog;
+mod statistics;
 
 pub use catalog::restore_dump;
 
@@ -199,6 +200,9 @@ async fn connect_with(url: &str, max_connections: u32, migrate: bool) -> Result<
     static STORES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let id = STORES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let this = Arc::new(PgStore { tenant, platform, id, owner: options, url: url.to_owned() });
+    if migrate {
+        statistics::keep(&this);
+    }
     let store = Store {
         accounts: this.clone(),
         buildings: this.clone(),
@@ -223,7 +227,26 @@ async fn connect_with(url: &str, max_connections: u32, migrate: bool) -> Result<
 
 /// Helpers for tests that need a real server.
 pub mod testing {
-    use super::{Store, connect};
+    use super::{PgStore, Store, connect};
+
+    /// Runs the statistics keeper's round now: tables that grew are analysed.
+    pub async fn analyse_grown(store: &std::sync::Arc<PgStore>) {
+        super::statistics::analyse_now(store).await;
+    }
+
+    /// Makes every connection of the store publish its pending table
+    /// statistics (`pg_stat_user_tables`), which a backend otherwise does at
+    /// most once a second, or ten seconds later when it turned idle.
+    pub async fn flush_statistics(store: &PgStore) {
+        for pool in [&store.tenant, &store.platform] {
+            let mut held = Vec::new();
+            while held.len() < pool.size() as usize {
+                let Ok(mut connection) = pool.acquire().await else { break };
+                sqlx::query("SELECT pg_stat_force_next_flush()").execute(&mut *connection).await.expect("flush statistics");
+                held.push(connection);
+            }
+        }
+    }
 
     /// The server named by `KOPROGO_TEST_DATABASE_URL`; panics (fails the
     /// test) when it is not set, so that CI cannot skip PostgreSQL silently.

@@ -201,8 +201,8 @@ impl AccountStore for Adapter {
                 'units'), 0) AS units, (SELECT COUNT(*) FROM memberships m WHERE m.organization_id = o.id) AS users
                 FROM organizations o",
         );
-        qb.push(format_args!(" ORDER BY {column} {dir}, o.id {dir} LIMIT ")).push_bind(int(query.per_page));
-        qb.push(" OFFSET ").push_bind(int(query.offset()));
+        qb.push(format_args!(" ORDER BY {column} {dir}, o.id {dir}"));
+        push_page(&mut qb, query.per_page, query.offset());
         let rows = qb.build().fetch_all(self.platform()).await.map_err(db_error)?;
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {

@@ -164,8 +164,8 @@ impl AuditStore for Adapter {
         qb.push_bind(organization);
         filters(&mut qb);
         let dir = direction(query);
-        qb.push(format_args!(" ORDER BY seq {dir} LIMIT ")).push_bind(int(query.per_page));
-        qb.push(" OFFSET ").push_bind(int(query.offset()));
+        qb.push(format_args!(" ORDER BY seq {dir}"));
+        push_page(&mut qb, query.per_page, query.offset());
         let rows: Vec<AuditRow> = qb.build_query_as().fetch_all(&mut *c).await.map_err(db_error)?;
         let total: i64 = if plain {
             sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM audit_heads WHERE organization_id = $1")

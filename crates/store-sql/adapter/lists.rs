@@ -35,8 +35,8 @@ impl Adapter {
         qb.push(format_args!(" FROM {table} WHERE organization_id = ")).push_bind(tenant.as_uuid());
         filters(&mut qb);
         let dir = direction(query);
-        qb.push(format_args!(" ORDER BY {order} {dir}, id {dir} LIMIT ")).push_bind(int(query.per_page));
-        qb.push(" OFFSET ").push_bind(int(query.offset()));
+        qb.push(format_args!(" ORDER BY {order} {dir}, id {dir}"));
+        push_page(&mut qb, query.per_page, query.offset());
         let count = || {
             let mut count = QueryBuilder::new(format!("SELECT COUNT(*) FROM {table} WHERE organization_id = "));
             count.push_bind(tenant.as_uuid());

@@ -21,7 +21,8 @@ impl SearchStore for Adapter {
         }
         let mut c = self.reader(tenant).await?;
         let limited = |qb: &mut QueryBuilder<Db>, order: &str| {
-            qb.push(format_args!(" ORDER BY {order}, id LIMIT ")).push_bind(int(limit));
+            qb.push(format_args!(" ORDER BY {order}, id"));
+            push_page(qb, limit, 0);
         };
         let mut b = query(BUILDING_COLUMNS, "buildings", tenant);
         push_words(&mut b, &["name", "city", "street"], words);

@@ -61,6 +61,19 @@ pub mod prelude {
     pub fn int(value: impl TryInto<i64>) -> i64 {
         value.try_into().unwrap_or(i64::MAX)
     }
+
+    /// ` LIMIT n OFFSET m` as literals, not parameters: a generic plan with a
+    /// parameter limit assumes a tenth of the rows are wanted, and on one
+    /// organisation's growing tables that made every list page a full scan
+    /// and sort (issue 21). Both are integers, so nothing can be injected;
+    /// the page sizes and pages asked for are few, so prepared statements stay few.
+    pub fn push_page<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, limit: impl TryInto<i64>, offset: impl TryInto<i64>) {
+        let (limit, offset) = (int(limit), int(offset));
+        qb.push(format_args!(" LIMIT {limit}"));
+        if offset > 0 {
+            qb.push(format_args!(" OFFSET {offset}"));
+        }
+    }
 }
 
 pub use anyhow;
