@@ -3,11 +3,16 @@
 # plus a realistic volume, the server (and PostgreSQL) pinned to CPU 0, the load
 # generator on CPU 1, then a dated row appended to docs/PERFORMANCE.md.
 #
-#   bench/seed-mix.sh [--store postgres|sqlite|both] [--volume N] [--duration S]
-#                     [--connections C] [--warmup S] [--label TEXT] [--no-record]
-#                     [--compressed]
+#   bench/seed-mix.sh [--store postgres|sqlite|both] [--volume N] [--grow N]
+#                     [--duration S] [--connections C] [--warmup S] [--label TEXT]
+#                     [--no-record] [--compressed] [--protocol]
 #
 # --compressed asks for gzip as browsers do (bytes per request as sent).
+#
+# --protocol runs the seed's own protocol: one organisation (the demo, loaded by
+# its syndic only, volume 0), 20 connections, 180 s, no warm-up; the throughput of
+# each 30 s window goes into the row, so that decay shows. --grow N first grows
+# the demo firm itself N times over (one organisation with more data).
 #
 # --volume N seeds N x (50 organisations, 500 buildings, 20 000 units and owners,
 # 100 000 expenses); the load then acts as the demo syndic and the 50 volume
@@ -17,11 +22,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-store=both volume=1 duration=60 connections=20 warmup=10 label="" record=yes compressed=()
+store=both volume=1 grow=0 duration=60 connections=20 warmup=10 label="" record=yes compressed=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --store) store=$2; shift 2 ;;
         --volume) volume=$2; shift 2 ;;
+        --grow) grow=$2; shift 2 ;;
+        --protocol) volume=0 duration=180 connections=20 warmup=0; shift ;;
         --duration) duration=$2; shift 2 ;;
         --connections) connections=$2; shift 2 ;;
         --warmup) warmup=$2; shift 2 ;;
@@ -67,9 +74,9 @@ run_store() {
     else
         url="sqlite://$work/bench.sqlite3"
     fi
-    echo "== $kind: seeding demo + volume x $volume"
+    echo "== $kind: seeding demo (grown x $grow) + volume x $volume"
     local seeded_at=$SECONDS
-    KOPROGO_DATABASE_URL=$url KOPROGO_LOG=warn "$bin" seed --demo --volume "$volume" >/dev/null
+    KOPROGO_DATABASE_URL=$url KOPROGO_LOG=warn "$bin" seed --demo --grow "$grow" --volume "$volume" >/dev/null
     echo "   seeded in $((SECONDS - seeded_at)) s"
     # Settle what the seed left behind before measuring: otherwise autovacuum and
     # the checkpoint of the bulk load share CPU 0 with the run (at volume 10 that
@@ -83,8 +90,10 @@ run_store() {
     KOPROGO_DATABASE_URL=$url KOPROGO_LOG=warn KOPROGO_LOGIN_IP_BURST=1000 taskset -c 0 "$bin" serve --listen "127.0.0.1:$port" >"$work/$kind.log" 2>&1 &
     server_pid=$!
     wait_ready
-    echo "== $kind: warm-up ${warmup} s"
-    taskset -c 1 "$load" --base-url "http://127.0.0.1:$port" -c "$connections" -d "$warmup" "${users[@]}" --quiet >/dev/null
+    if [ "$warmup" -gt 0 ]; then
+        echo "== $kind: warm-up ${warmup} s"
+        taskset -c 1 "$load" --base-url "http://127.0.0.1:$port" -c "$connections" -d "$warmup" "${users[@]}" --quiet >/dev/null
+    fi
     echo "== $kind: ${duration} s, $connections connections"
     taskset -c 1 "$load" --base-url "http://127.0.0.1:$port" -c "$connections" -d "$duration" "${users[@]}" "${compressed[@]}" \
         --server-pid "$server_pid" --json "$work/$kind.json" --quiet | tee "$work/$kind.txt"
@@ -99,9 +108,16 @@ run_store() {
 
 record_row() {
     local kind=$1
-    python3 - "$work/$kind.json" "$kind" "$volume" "$connections" "$label" <<'PY'
+    local what=$volume
+    [ "$grow" -gt 0 ] && what="0 (demo × $((grow + 1)))"
+    python3 - "$work/$kind.json" "$kind" "$what" "$connections" "$label" <<'PY'
 import json, sys, datetime, platform, subprocess
 report, kind, volume, connections, label = json.load(open(sys.argv[1])), *sys.argv[2:]
+windows = report.get("window_rps") or []
+if len(windows) > 1:
+    label = (label + "; " if label else "") + "30 s windows " + " · ".join(f"{w:.0f}" for w in windows) + \
+        f" (last/first {windows[-1] / windows[0]:.2f})"
+
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 l, s = report["latency"], report.get("server") or {}

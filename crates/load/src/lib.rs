@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod mix;
+pub mod peer;
 pub mod report;
 pub mod run;
 
@@ -40,6 +41,8 @@ pub struct Config {
     pub mix: mix::Mix,
     /// Ask for gzip-compressed responses, as browsers do (bytes counted as sent).
     pub compressed: bool,
+    /// The API to speak: ours, or KoproGo MVP's for the comparison.
+    pub api: peer::Api,
 }
 
 /// Logs in, runs the mix until the deadline, and reports.
@@ -50,7 +53,11 @@ pub async fn run(config: &Config) -> anyhow::Result<Report> {
     let mut tenants = Vec::new();
     for (i, user) in config.users.iter().enumerate() {
         let mut connection = Connection::new(targets[i % targets.len()].clone(), Duration::from_secs(30));
-        tenants.push(mix::prepare(&mut connection, user, &config.password, &uniques).await.with_context(|| format!("preparing {user}"))?);
+        tenants.push(
+            mix::prepare(&mut connection, user, &config.password, &uniques, config.api)
+                .await
+                .with_context(|| format!("preparing {user}"))?,
+        );
     }
     let start = Instant::now();
     let plan = Arc::new(Plan {
@@ -67,6 +74,7 @@ pub async fn run(config: &Config) -> anyhow::Result<Report> {
         stop: AtomicBool::new(false),
         record_acks: config.ack_log.is_some(),
         mix: config.mix,
+        api: config.api,
     });
     let cpu_before: Option<f64> = server_cpu(&config.server_pids);
     let sampler = tokio::spawn(sample_server(plan.clone(), config.server_pids.clone(), config.progress));

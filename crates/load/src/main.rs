@@ -61,6 +61,9 @@ struct Args {
     /// Ask for gzip-compressed responses, as browsers do.
     #[arg(long)]
     compressed: bool,
+    /// The API to drive: KoproGo's, or KoproGo MVP's (`bench/mvp-compare.sh`).
+    #[arg(long, value_enum, default_value_t = koprogo_load::peer::Api::Koprogo)]
+    api: koprogo_load::peer::Api,
     #[arg(long)]
     quiet: bool,
 }
@@ -95,6 +98,7 @@ async fn main() -> anyhow::Result<()> {
         ack_log: args.ack_log,
         mix: args.mix,
         compressed: args.compressed,
+        api: args.api,
     };
     let report = run(&config).await?;
     print!("{report}");

@@ -13,6 +13,7 @@ use koprogo_sample::{self as sample, Draw};
 use serde_json::{Value, json};
 
 use crate::client::Connection;
+use crate::peer::Api;
 
 /// Which requests a run sends.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -83,15 +84,15 @@ async fn json_call(
 }
 
 /// Logs in as `email` and collects the ids it can read (first 500 of each).
-pub async fn prepare(conn: &mut Connection, email: &str, password: &str, uniques: &Uniques) -> anyhow::Result<Tenant> {
+pub async fn prepare(conn: &mut Connection, email: &str, password: &str, uniques: &Uniques, api: Api) -> anyhow::Result<Tenant> {
     let (status, login) =
         json_call(conn, Method::POST, "/api/v1/auth/login", None, Some(json!({ "email": email, "password": password }))).await?;
     if status != 200 {
         bail!("login of {email} answered {status}: {login}");
     }
-    let token = login["access_token"].as_str().context("no access_token")?.to_owned();
+    let token = login[api.token_field()].as_str().with_context(|| format!("no {}", api.token_field()))?.to_owned();
     let mut ids = Vec::new();
-    for area in ["buildings", "units", "owners", "expenses", "calls"] {
+    for area in api.areas() {
         let mut found = Vec::new();
         for page in 1..=5 {
             let (_, list) = json_call(conn, Method::GET, &format!("/api/v1/{area}?per_page=100&page={page}"), Some(&token), None).await?;
@@ -105,11 +106,13 @@ pub async fn prepare(conn: &mut Connection, email: &str, password: &str, uniques
     }
     let mut scratch = building(&mut Draw::seeded(1), uniques);
     scratch["quota_base"] = json!(1_000_000);
+    let scratch = api.body("/api/v1/buildings", scratch);
     let (status, created) = json_call(conn, Method::POST, "/api/v1/buildings", Some(&token), Some(scratch)).await?;
     if status != 201 {
         bail!("creating the scratch building answered {status}: {created}");
     }
     let scratch_building = created["id"].as_str().context("no id")?.to_owned();
+    ids.resize(5, Vec::new());
     let [buildings, units, owners, expenses, calls] = <[Vec<String>; 5]>::try_from(ids).map_err(|_| anyhow::anyhow!("ids"))?;
     if buildings.is_empty() {
         bail!("{email} sees no building: seed the database first (koprogo seed --demo)");
@@ -159,7 +162,7 @@ fn money_call(draw: &mut Draw, tenant: &Tenant) -> Call {
 
 /// Picks the next request for `tenant`, following the seed's proportions
 /// (and, in the full mix, the money pages' share).
-pub fn next_call(draw: &mut Draw, tenant: &Tenant, uniques: &Uniques, mix: Mix) -> Call {
+pub fn next_call(draw: &mut Draw, tenant: &Tenant, uniques: &Uniques, mix: Mix, api: Api) -> Call {
     if mix == Mix::Full && draw.below(1000) < 150 {
         return money_call(draw, tenant);
     }
@@ -172,7 +175,12 @@ pub fn next_call(draw: &mut Draw, tenant: &Tenant, uniques: &Uniques, mix: Mix) 
             Call { method: Method::GET, path: format!("/api/v1/{area}?page={}", 1 + draw.below(pages)), body: None, kind: "read" }
         }
     };
-    let write = |path: &str, body: Value| Call { method: Method::POST, path: path.to_owned(), body: Some(body.to_string()), kind: "write" };
+    let write = |path: &str, body: Value| Call {
+        method: Method::POST,
+        path: path.to_owned(),
+        body: Some(api.body(path, body).to_string()),
+        kind: "write",
+    };
     match roll {
         0..210 => read("buildings", &tenant.buildings, draw),
         210..385 => read("units", &tenant.units, draw),

@@ -92,6 +92,8 @@ pub struct Report {
     pub connection_errors: u64,
     pub mean_rps: f64,
     pub peak_rps: u64,
+    /// Mean throughput of each complete 30 s window, to show decay.
+    pub window_rps: Vec<f64>,
     pub latency: Latency,
     pub bytes_received: u64,
     pub bytes_sent: u64,
@@ -102,6 +104,9 @@ pub struct Report {
     /// Statuses of the wrong-password logins sent beside the mix (`--login-flood`).
     pub login_flood: BTreeMap<u16, u64>,
 }
+
+/// Seconds per throughput window (the seed's protocol reports 30 s windows).
+pub const WINDOW_S: usize = 30;
 
 pub fn build(tally: Tally, mode: String, connections: usize, duration_s: f64, server: Option<ServerUsage>, carbon: Carbon) -> Report {
     let total = tally.total();
@@ -128,6 +133,10 @@ pub fn build(tally: Tally, mode: String, connections: usize, duration_s: f64, se
         connection_errors: tally.connection_errors,
         mean_rps,
         peak_rps: tally.per_second.iter().take(whole_seconds).copied().max().unwrap_or(0),
+        window_rps: tally.per_second[..whole_seconds.min(tally.per_second.len())]
+            .chunks_exact(WINDOW_S)
+            .map(|w| w.iter().sum::<u64>() as f64 / WINDOW_S as f64)
+            .collect(),
         latency: Latency {
             mean_ms: tally.latency_us.mean() / 1000.0,
             p50_ms: ms(0.50),
@@ -165,6 +174,10 @@ impl std::fmt::Display for Report {
         writeln!(f, "  connection errors   {:>12}", self.connection_errors)?;
         writeln!(f, "  throughput (mean)   {:>12.1} req/s", self.mean_rps)?;
         writeln!(f, "  throughput (peak)   {:>12} req/s", self.peak_rps)?;
+        if !self.window_rps.is_empty() {
+            let windows: Vec<String> = self.window_rps.iter().map(|r| format!("{r:.0}")).collect();
+            writeln!(f, "  per {WINDOW_S} s window     {:>12} req/s", windows.join(" · "))?;
+        }
         writeln!(f, "  latency mean        {:>12.3} ms", l.mean_ms)?;
         for (name, value) in [
             ("P50", l.p50_ms),

@@ -138,6 +138,7 @@ pub struct Plan {
     /// Keep the ids of acknowledged writes (to check later that none was lost).
     pub record_acks: bool,
     pub mix: crate::mix::Mix,
+    pub api: crate::peer::Api,
 }
 
 pub async fn worker(plan: Arc<Plan>, index: usize) -> Tally {
@@ -159,7 +160,7 @@ pub async fn worker(plan: Arc<Plan>, index: usize) -> Tally {
         if due >= plan.deadline || plan.stop.load(Ordering::Relaxed) {
             break;
         }
-        let call = next_call(&mut draw, tenant, &plan.uniques, plan.mix);
+        let call = next_call(&mut draw, tenant, &plan.uniques, plan.mix, plan.api);
         let outcome = connection.send(call.method.clone(), &call.path, Some(&tenant.token), call.body.clone()).await;
         let finished = Instant::now();
         let _ = tally.latency_us.record((finished - due).as_micros().max(1) as u64);

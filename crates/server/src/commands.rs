@@ -181,11 +181,16 @@ pub async fn seed(args: SeedArgs, file: &FileSettings) -> anyhow::Result<()> {
         bail!("say what to seed: `koprogo seed --demo`");
     }
     let app = app(&args.database, file, AppSettings::default()).await?;
-    if !crate::demo::seed_if_empty(&app).await? {
+    let Some(syndic) = crate::demo::seed_if_empty(&app).await? else {
         bail!("the database already holds data; the demo is only loaded into an empty database");
+    };
+    if let Some(times) = args.grow.filter(|t| *t > 0) {
+        crate::demo::volume::grow_demo(&app, &syndic, times).await?;
     }
     if let Some(scale) = args.volume.filter(|s| *s > 0) {
         crate::demo::volume::seed_volume(&app, scale).await?;
+    }
+    if args.grow.or(args.volume).is_some_and(|n| n > 0) {
         // Plans chosen before autovacuum's first pass would be measured otherwise.
         app.refresh_statistics().await?;
     }

@@ -344,6 +344,10 @@ pub struct SeedArgs {
     /// units and owners, 100 000 expenses). Needs an empty database with `--demo`.
     #[arg(long, value_name = "N")]
     pub volume: Option<u32>,
+    /// Grow the demo firm itself N times over (N × 3 buildings, 60 units and
+    /// owners, 180 expenses): one organisation with more data. Needs `--demo`.
+    #[arg(long, value_name = "N")]
+    pub grow: Option<u32>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -75,6 +75,7 @@ async fn two_instances_share_tokens_and_data_and_the_load_mix_succeeds_across_th
         mix: koprogo_load::mix::Mix::Full,
         // As browsers ask: the mix also proves compressed answers decode and parse.
         compressed: true,
+        api: koprogo_load::peer::Api::Koprogo,
     };
     let report = run(&config).await.expect("load run");
     println!("{report}");

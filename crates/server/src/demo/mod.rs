@@ -30,8 +30,9 @@ pub const ACCOUNTS: &[(&str, &str)] = &[
     ("benevole@demo.koprogo.be", "syndic, Syndic bénévole Fontaine (second organisation)"),
 ];
 
-/// Loads the demo into an empty database; `false` (and nothing written) otherwise.
-pub async fn seed_if_empty(app: &App) -> anyhow::Result<bool> {
+/// Loads the demo into an empty database and answers as its syndic; `None`
+/// (and nothing written) when the database already holds data.
+pub async fn seed_if_empty(app: &App) -> anyhow::Result<Option<Actor>> {
     if !app.is_empty().await? {
         let demo = app.has_login(&Email::parse(ACCOUNTS[0].0).map_err(|e| anyhow::anyhow!("{e}"))?).await?;
         if demo {
@@ -39,13 +40,13 @@ pub async fn seed_if_empty(app: &App) -> anyhow::Result<bool> {
         } else {
             tracing::info!("the database already holds data: the demo is not loaded");
         }
-        return Ok(false);
+        return Ok(None);
     }
     tracing::info!("loading the demo data");
-    seed(app).await.context("loading the demo data")?;
+    let syndic = seed(app).await.context("loading the demo data")?;
     app.refresh_statistics().await.context("analysing the demo data")?;
     print_accounts();
-    Ok(true)
+    Ok(Some(syndic))
 }
 
 fn print_accounts() {
@@ -101,7 +102,7 @@ fn syndic(user: &User, tenant: TenantId) -> Actor {
     Actor { user_id: user.id, tenant: Some(tenant), role: Role::Syndic, board_buildings: Vec::new(), owner: None }
 }
 
-async fn seed(app: &App) -> anyhow::Result<()> {
+async fn seed(app: &App) -> anyhow::Result<Actor> {
     let mut draw = koprogo_sample::Draw::seeded(2026);
     let horizon = app.create_organization("Syndic Horizon SRL").await.map_err(failed)?;
     let syndic_user = user(app, "syndic@demo.koprogo.be", "Sophie", "Lambert", false).await?;
@@ -121,5 +122,5 @@ async fn seed(app: &App) -> anyhow::Result<()> {
     let volunteer = user(app, "benevole@demo.koprogo.be", "Benoît", "Fontaine", false).await?;
     member(app, fontaine.id, &volunteer, Role::Syndic, (None, vec![])).await?;
     property::seed_volunteer(app, &syndic(&volunteer, fontaine.id), &mut draw).await?;
-    Ok(())
+    Ok(actor)
 }

@@ -20,8 +20,18 @@ use super::{DEMO_PASSWORD, day, failed, invalid, member, text, user};
 
 pub const ORGANIZATIONS: u32 = 50;
 const BUILDINGS_PER_ORGANIZATION: u32 = 10;
-const UNITS_PER_BUILDING: u32 = 40;
-const EXPENSES_PER_BUILDING: u32 = 200;
+/// A volume building: 40 units with an owner each, 200 expenses.
+const VOLUME_BUILDING: Size = Size { units: 40, expenses: 200 };
+/// One step of the demo firm's growth is about the demo firm itself: three
+/// buildings of 20 units and owners, 60 expenses each.
+const GROWTH_BUILDINGS: u32 = 3;
+const GROWTH_BUILDING: Size = Size { units: 20, expenses: 60 };
+
+#[derive(Clone, Copy)]
+struct Size {
+    units: u32,
+    expenses: u32,
+}
 
 pub fn volume_email(organization: u32) -> String {
     format!("syndic-{organization:02}@volume.koprogo.be")
@@ -52,12 +62,25 @@ async fn seed_organization(app: &App, number: u32, scale: u32) -> anyhow::Result
     member(app, organization.id, &syndic, Role::Syndic, (None, vec![])).await?;
     let actor = Actor { user_id: syndic.id, tenant: Some(organization.id), role: Role::Syndic, board_buildings: vec![], owner: None };
     for building in 0..BUILDINGS_PER_ORGANIZATION * scale {
-        seed_building(app, &actor, &mut draw, building).await?;
+        seed_building(app, &actor, &mut draw, building, VOLUME_BUILDING).await?;
     }
     Ok(())
 }
 
-async fn seed_building(app: &App, actor: &Actor, draw: &mut Draw, index: u32) -> anyhow::Result<()> {
+/// Grows the demo firm itself `times` over (the seed's protocol measures one
+/// organisation as its data grows): `times` × 3 buildings, 60 units and owners,
+/// 180 expenses, all in the demo syndic's organisation.
+pub async fn grow_demo(app: &App, syndic: &Actor, times: u32) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let mut draw = Draw::seeded(0x6407);
+    for building in 0..GROWTH_BUILDINGS * times {
+        seed_building(app, syndic, &mut draw, 100 + building, GROWTH_BUILDING).await?;
+    }
+    println!("demo firm grown {times} × in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+async fn seed_building(app: &App, actor: &Actor, draw: &mut Draw, index: u32, size: Size) -> anyhow::Result<()> {
     let place = *draw.pick(&[&sample::BRUSSELS, &sample::LIEGE, &sample::GENT, &sample::NAMUR]);
     let details = BuildingDetails {
         name: text(&format!("Résidence {} {}", draw.pick(sample::LAST_NAMES_FR), index + 1))?,
@@ -76,14 +99,14 @@ async fn seed_building(app: &App, actor: &Actor, draw: &mut Draw, index: u32) ->
         year_start: YearStart::january_first(),
     };
     let building = app.create_building(actor, details).await.map_err(failed)?.building.id;
-    for unit in 0..UNITS_PER_BUILDING {
+    for unit in 0..size.units {
         let details = UnitDetails {
             building_id: building,
             number: text(&format!("{}{}", unit / 4 + 1, ["A", "B", "C", "D"][usize::try_from(unit % 4)?]))?,
             kind: UnitKind::Apartment,
             floor: Some(i32::try_from(unit / 4 + 1)?),
             surface: Some(Surface::from_hundredths(i64::try_from(6_000 + draw.below(4_000))?).map_err(invalid)?),
-            quota: Quota::new(i64::from(1000 / UNITS_PER_BUILDING)).map_err(invalid)?,
+            quota: Quota::new(i64::from(1000 / size.units)).map_err(invalid)?,
         };
         let unit = app.create_unit(actor, details).await.map_err(failed)?.id;
         let owner =
@@ -94,7 +117,7 @@ async fn seed_building(app: &App, actor: &Actor, draw: &mut Draw, index: u32) ->
             OwnershipDetails { unit_id: unit, owner_id: owner, share: Share::from_basis_points(10_000).map_err(invalid)?, period };
         app.create_ownership(actor, ownership).await.map_err(failed)?;
     }
-    for _ in 0..EXPENSES_PER_BUILDING {
+    for _ in 0..size.expenses {
         let date = day(2025 + i32::try_from(draw.below(2))?, 1 + u32::try_from(draw.below(12))?, 1 + u32::try_from(draw.below(28))?)?;
         let details = ExpenseDetails {
             building_id: building,
