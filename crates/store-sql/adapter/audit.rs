@@ -105,9 +105,16 @@ impl Adapter {
     /// Commits, after appending the events the use case wrote about this change.
     pub(super) async fn commit(mut tx: sqlx::Transaction<'static, Db>, events: Vec<EventBody>) -> StoreResult<()> {
         let started = std::time::Instant::now();
-        if !events.is_empty() {
+        let _gates = if events.is_empty() {
+            None
+        } else {
+            let chains = events.iter().map(|e| e.organization).collect();
+            let gates = enter_chains(chains)
+                .await
+                .ok_or_else(|| StoreError::Unavailable(koprogo_store_sql::anyhow::anyhow!("the audit chain stayed busy; try again")))?;
             Self::append_events(&mut tx, events).await?;
-        }
+            Some(gates)
+        };
         tx.commit().await.map_err(db_error)?;
         koprogo_store_sql::timing::COMMIT.record(started);
         Ok(())
@@ -126,10 +133,9 @@ impl Adapter {
 impl AuditStore for Adapter {
     async fn append(&self, events: Vec<EventBody>) -> StoreResult<()> {
         for (organization, events) in by_chain(events) {
-            let mut tx =
+            let tx =
                 if organization.is_nil() { self.begin_platform().await? } else { self.begin(TenantId::from_uuid(organization)).await? };
-            Self::append_events(&mut tx, events).await?;
-            tx.commit().await.map_err(db_error)?;
+            Self::commit(tx, events).await?;
         }
         Ok(())
     }

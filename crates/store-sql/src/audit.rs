@@ -2,7 +2,7 @@
 //! lock; the port itself is `adapter/audit.rs`.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use koprogo_domain::audit::{ChainedEvent, Change, EventBody, Outcome};
 use uuid::Uuid;
@@ -28,6 +28,39 @@ pub fn remember_head(organization: Uuid, head: (u64, String)) {
         }
         heads.insert(organization, head);
     }
+}
+
+/// One gate per chain in this process: a writer holds its chain's gate from
+/// its append to the end of its commit. Without it, writers of one
+/// organisation all appended after the same hint; all but one found the head
+/// moved once they got its lock, and took the locking path (measured on the
+/// seed's mix, one organisation: 263 of 305 writes, three audit statements
+/// each under the head's lock instead of one). Waiting here, a writer's
+/// hint is the head its predecessor committed; another instance still makes
+/// it stale now and then, which costs the locking path as before.
+static GATES: LazyLock<Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>> = LazyLock::new(Mutex::default);
+
+/// As long as PostgreSQL's `lock_timeout` would have let the writer wait for
+/// the head's lock: then the write fails as unavailable (503, retry).
+const GATE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Holds the gates of `chains` (in order, so two writers never hold one each
+/// of the other's); `None` when one stayed closed for `GATE_WAIT`.
+pub async fn enter_chains(mut chains: Vec<Uuid>) -> Option<Vec<tokio::sync::OwnedMutexGuard<()>>> {
+    chains.sort_unstable();
+    chains.dedup();
+    let gates: Vec<Arc<tokio::sync::Mutex<()>>> = {
+        let mut all = GATES.lock().ok()?;
+        if all.len() >= HINTS_KEPT {
+            all.retain(|_, gate| Arc::strong_count(gate) > 1);
+        }
+        chains.iter().map(|chain| all.entry(*chain).or_default().clone()).collect()
+    };
+    let mut held = Vec::with_capacity(gates.len());
+    for gate in gates {
+        held.push(tokio::time::timeout(GATE_WAIT, gate.lock_owned()).await.ok()?);
+    }
+    Some(held)
 }
 
 pub const AUDIT_COLUMNS: &str = "organization_id, seq, at, actor_user, actor_role, action, object_type, object_id, outcome, request_id, \
