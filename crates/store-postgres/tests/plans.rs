@@ -114,6 +114,8 @@ async fn grow(url: &str, t: TenantId) {
          100 + n, 21, 'maintenance', '6100', 'working', CASE WHEN n % 10 = 0 THEN 'draft' ELSE 'approved' END, \
          now() - n * interval '1 minute', now() FROM generate_series(1, {GROWN}) AS n"
     )).await;
+    // The keeper reads the row counts from the statistics: publish them now.
+    execute(&mut owner, "SELECT pg_stat_force_next_flush()").await;
 }
 
 #[tokio::test]
