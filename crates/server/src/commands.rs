@@ -190,7 +190,7 @@ pub async fn seed(args: SeedArgs, file: &FileSettings) -> anyhow::Result<()> {
     if let Some(scale) = args.volume.filter(|s| *s > 0) {
         crate::demo::volume::seed_volume(&app, scale).await?;
     }
-    if args.grow.or(args.volume).is_some_and(|n| n > 0) {
+    if [args.grow, args.volume].into_iter().flatten().any(|n| n > 0) {
         // Plans chosen before autovacuum's first pass would be measured otherwise.
         app.refresh_statistics().await?;
     }

@@ -61,7 +61,7 @@ async fn analyse_stale(store: &Weak<PgStore>) -> Option<()> {
     let stale: Vec<String> = match sqlx::query_scalar(STALE).fetch_all(&pool).await {
         Ok(stale) => stale,
         Err(error) => {
-            tracing::warn!(%error, "could not read the tables' change counts");
+            tracing::warn!(%error, "could not read the tables' row counts");
             return Some(());
         }
     };

@@ -105,16 +105,13 @@ impl Adapter {
     /// Commits, after appending the events the use case wrote about this change.
     pub(super) async fn commit(mut tx: sqlx::Transaction<'static, Db>, events: Vec<EventBody>) -> StoreResult<()> {
         let started = std::time::Instant::now();
-        let _gates = if events.is_empty() {
-            None
-        } else {
-            let chains = events.iter().map(|e| e.organization).collect();
-            let gates = enter_chains(chains)
-                .await
-                .ok_or_else(|| StoreError::Unavailable(koprogo_store_sql::anyhow::anyhow!("the audit chain stayed busy; try again")))?;
+        let chains = events.iter().map(|e| e.organization).collect();
+        let _gates = enter_chains(chains)
+            .await
+            .ok_or_else(|| StoreError::Unavailable(koprogo_store_sql::anyhow::anyhow!("the audit chain stayed busy; try again")))?;
+        if !events.is_empty() {
             Self::append_events(&mut tx, events).await?;
-            Some(gates)
-        };
+        }
         tx.commit().await.map_err(db_error)?;
         koprogo_store_sql::timing::COMMIT.record(started);
         Ok(())

@@ -63,10 +63,11 @@ pub mod prelude {
     }
 
     /// ` LIMIT n OFFSET m` as literals, not parameters: a generic plan with a
-    /// parameter limit assumes a tenth of the rows are wanted, and on one
-    /// organisation's growing tables that made every list page a full scan
-    /// and sort (issue 21). Both are integers, so nothing can be injected;
-    /// the page sizes and pages asked for are few, so prepared statements stay few.
+    /// parameter limit assumes a tenth of the rows are wanted, which on one
+    /// organisation's large table favours reading it all and sorting over
+    /// walking an index for one page (issue 21). Both are integers, so nothing
+    /// can be injected; the page sizes and pages asked for are few, so
+    /// prepared statements stay few.
     pub fn push_page<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, limit: impl TryInto<i64>, offset: impl TryInto<i64>) {
         let (limit, offset) = (int(limit), int(offset));
         qb.push(format_args!(" LIMIT {limit}"));
