@@ -44,9 +44,10 @@ port=18090
 work=$(mktemp -d)
 server_pid=""
 pg_pid=""
+# shellcheck source=bench/common.sh
+. bench/common.sh
 cleanup() {
-    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-    [ -n "$pg_pid" ] && taskset -pc 0-$(($(nproc) - 1)) "$pg_pid" >/dev/null 2>&1 || true
+    release_cpus
 }
 trap cleanup EXIT
 
@@ -56,14 +57,6 @@ load=target/release/koprogo-load
 users=()
 [ "$volume" -gt 0 ] && users=(--volume-orgs 50)
 
-wait_ready() {
-    for _ in $(seq 1 100); do
-        curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && return 0
-        sleep 0.1
-    done
-    echo "server did not become ready" >&2
-    return 1
-}
 
 run_store() {
     local kind=$1 url

@@ -2,6 +2,7 @@
 //! crate description) and reports the seed's KPIs, so that runs can be compared.
 
 pub mod client;
+pub mod heavy;
 pub mod mix;
 pub mod peer;
 pub mod report;

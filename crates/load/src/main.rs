@@ -66,6 +66,14 @@ struct Args {
     api: koprogo_load::peer::Api,
     #[arg(long)]
     quiet: bool,
+    /// Instead of the mix: time the long operations (a call for a 200-unit
+    /// building, its letters, a 5 000-movement bank file, 10-year statement
+    /// and ledger) on the first base URL, as the first user.
+    #[arg(long)]
+    heavy: bool,
+    /// The heavy run's day (default today).
+    #[arg(long)]
+    today: Option<chrono::NaiveDate>,
 }
 
 #[tokio::main]
@@ -76,6 +84,9 @@ async fn main() -> anyhow::Result<()> {
         users.push("syndic@demo.koprogo.be".to_owned());
     }
     users.extend((1..=args.volume_orgs).map(|n| format!("syndic-{n:02}@volume.koprogo.be")));
+    if args.heavy {
+        return heavy(&args, &users).await;
+    }
     let carbon = Carbon {
         watts_per_vcpu: args.watts_per_vcpu,
         vcpus: args.vcpus,
@@ -107,6 +118,26 @@ async fn main() -> anyhow::Result<()> {
     }
     if args.require_success && report.successful != report.total_requests {
         anyhow::bail!("{} of {} requests failed", report.total_requests - report.successful, report.total_requests);
+    }
+    Ok(())
+}
+
+async fn heavy(args: &Args, users: &[String]) -> anyhow::Result<()> {
+    let config = koprogo_load::heavy::HeavyConfig {
+        base_url: args.base_urls.first().cloned().unwrap_or_default(),
+        user: users[0].clone(),
+        password: args.password.clone(),
+        server_pid: args.server_pids.first().copied(),
+        today: args.today.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+    };
+    let timings = koprogo_load::heavy::run(&config, !args.quiet).await?;
+    println!("| operation | ms | budget ms | bytes | server RSS growth | detail |\n|---|---:|---:|---:|---:|---|");
+    for t in &timings {
+        let rss = t.rss_growth_kib.map_or_else(|| "–".to_owned(), |k| format!("{:.1} MiB", k as f64 / 1024.0));
+        println!("| {} | {:.0} | {:.0} | {} | {rss} | {} |", t.operation, t.millis, t.budget_millis, t.bytes, t.detail);
+    }
+    if let Some(path) = &args.json {
+        std::fs::write(path, serde_json::to_string_pretty(&timings)?)?;
     }
     Ok(())
 }

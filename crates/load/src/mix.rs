@@ -69,7 +69,7 @@ impl Default for Uniques {
     }
 }
 
-async fn json_call(
+pub(crate) async fn json_call(
     conn: &mut Connection,
     method: Method,
     path: &str,
@@ -120,7 +120,7 @@ pub async fn prepare(conn: &mut Connection, email: &str, password: &str, uniques
     Ok(Tenant { token, buildings, units, owners, expenses, calls, scratch_building })
 }
 
-fn building(draw: &mut Draw, uniques: &Uniques) -> Value {
+pub(crate) fn building(draw: &mut Draw, uniques: &Uniques) -> Value {
     let place = *draw.pick(&[&sample::BRUSSELS, &sample::LIEGE, &sample::GENT, &sample::NAMUR]);
     json!({
         "name": format!("Résidence {} {}", draw.pick(sample::LAST_NAMES_FR), uniques.take()),
@@ -131,7 +131,7 @@ fn building(draw: &mut Draw, uniques: &Uniques) -> Value {
     })
 }
 
-fn owner(draw: &mut Draw, uniques: &Uniques) -> Value {
+pub(crate) fn owner(draw: &mut Draw, uniques: &Uniques) -> Value {
     let (first, last) = if draw.below(2) == 0 {
         (*draw.pick(sample::FIRST_NAMES_FR), *draw.pick(sample::LAST_NAMES_FR))
     } else {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail, ensure};
 use chrono::{DateTime, Utc};
+use indicatif::ProgressBar;
 use koprogo_app::App;
 use koprogo_app::ports::privacy::TableDigest;
 use serde::{Deserialize, Serialize};
@@ -93,13 +94,15 @@ impl Drop for Scratch {
     }
 }
 
-/// Takes a backup into `folder`; returns its path and manifest.
-pub async fn create(app: &App, folder: &Path, passphrase: Option<String>) -> anyhow::Result<(PathBuf, Manifest)> {
+/// Takes a backup into `folder`; returns its path and manifest. `progress`
+/// is told each stage (hidden when nobody watches).
+pub async fn create(app: &App, folder: &Path, passphrase: Option<String>, progress: &ProgressBar) -> anyhow::Result<(PathBuf, Manifest)> {
     std::fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
     let scratch = Scratch::new(folder)?;
     let payload = scratch.0.join(PAYLOAD);
     let snapshot = app.snapshot(&payload).await.map_err(|e| anyhow::anyhow!("taking the snapshot: {e}"))?;
     let created_at = Utc::now();
+    progress.set_message("hashing the snapshot");
     let (payload_bytes, payload_sha256) = file_sha256(&payload)?;
     let manifest = Manifest {
         format: FORMAT.to_owned(),
@@ -114,6 +117,7 @@ pub async fn create(app: &App, folder: &Path, passphrase: Option<String>) -> any
     };
     let name = format!("koprogo-backup-{}.zip{}", created_at.format("%Y%m%dT%H%M%S%.3fZ"), if passphrase.is_some() { ".age" } else { "" });
     let target = folder.join(&name);
+    progress.set_message(if passphrase.is_some() { "writing and encrypting the archive" } else { "writing the archive" });
     let (work, written) = (scratch.0.clone(), manifest.clone());
     let partial = tokio::task::spawn_blocking(move || write_archive(&work, &written, passphrase)).await??;
     std::fs::rename(&partial, &target).with_context(|| format!("moving the backup to {}", target.display()))?;
@@ -183,12 +187,13 @@ pub struct Restored {
 
 /// Restores `file` as the database of `url`; `open` then opens it (migrating
 /// forward) with the erasure log, to re-apply it.
-pub async fn restore(file: &Path, url: &str, replace: bool, passphrase: Option<&str>) -> anyhow::Result<Restored> {
+pub async fn restore(file: &Path, url: &str, replace: bool, passphrase: Option<&str>, progress: &ProgressBar) -> anyhow::Result<Restored> {
     let near = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let scratch = Scratch::new(near)?;
     let (file, work, secret) = (file.to_owned(), scratch.0.clone(), passphrase.map(str::to_owned));
     let (manifest, payload) = tokio::task::spawn_blocking(move || unpack(&file, &work, secret.as_deref())).await??;
     let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+    progress.set_message("restoring the snapshot and checking it against the manifest");
     let moved_aside = match (manifest.backend.as_str(), postgres) {
         ("sqlite", false) => {
             let (version, digests) = koprogo_store_sqlite::digest_file(&payload).await?;

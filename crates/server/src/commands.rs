@@ -127,7 +127,7 @@ async fn back_up_periodically(app: App, schedule: BackupSchedule) {
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
-        match crate::backup::create(&app, &schedule.folder, schedule.passphrase.clone()).await {
+        match crate::backup::create(&app, &schedule.folder, schedule.passphrase.clone(), &indicatif::ProgressBar::hidden()).await {
             Ok((path, manifest)) => {
                 app.operations.backup_succeeded(manifest.created_at);
                 let rows: u64 = manifest.tables.iter().map(|t| t.rows).sum();

@@ -4,6 +4,7 @@ mod backup;
 mod commands;
 mod demo;
 mod erasures;
+mod progress;
 mod settings;
 mod telemetry;
 mod trust;

@@ -80,11 +80,22 @@ pub async fn verify(app: &App, args: &AuditVerifyArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let reports = match (args.organization, &anchor) {
-        (Some(organization), _) => vec![app.verify_chain(organization, anchor.as_ref()).await?],
-        (None, Some(anchor)) => vec![app.verify_chain(anchor.organization, Some(anchor)).await?],
-        (None, None) => app.verify_all_chains().await?,
+    let chains: Vec<(uuid::Uuid, u64)> = match (args.organization, &anchor) {
+        (Some(organization), _) => app.audit_chains().await?.into_iter().filter(|(o, _)| *o == organization).collect(),
+        (None, Some(anchor)) => app.audit_chains().await?.into_iter().filter(|(o, _)| *o == anchor.organization).collect(),
+        (None, None) => app.audit_chains().await?,
     };
+    let chains = match (chains.is_empty(), args.organization.or(anchor.as_ref().map(|a| a.organization))) {
+        // A chain with no event yet still gets its (empty) report.
+        (true, Some(organization)) => vec![(organization, 0)],
+        _ => chains,
+    };
+    let progress = crate::progress::bar(chains.iter().map(|(_, events)| events).sum(), "verifying the audit chains");
+    let mut reports = Vec::with_capacity(chains.len());
+    for (organization, _) in chains {
+        reports.push(app.verify_chain_reporting(organization, anchor.as_ref(), &|n| progress.inc(n)).await?);
+    }
+    progress.finish_and_clear();
     reports.iter().for_each(print);
     let broken = reports.iter().filter(|r| r.broken.is_some()).count();
     anyhow::ensure!(broken == 0, "{broken} of {} chains do not verify", reports.len());
@@ -104,7 +115,9 @@ pub fn with_erasures(app: App, args: &ErasureArgs) -> anyhow::Result<App> {
 }
 
 pub async fn backup(app: &App, args: &BackupArgs) -> anyhow::Result<()> {
-    let (path, manifest) = crate::backup::create(app, &args.to, args.passphrase.passphrase()?).await?;
+    let progress = crate::progress::stages("taking the snapshot");
+    let (path, manifest) = crate::backup::create(app, &args.to, args.passphrase.passphrase()?, &progress).await?;
+    progress.finish_and_clear();
     let rows: u64 = manifest.tables.iter().map(|t| t.rows).sum();
     println!(
         "{}: {} backup, schema {}, {} tables, {rows} rows, snapshot {} bytes (sha256 {})",
@@ -125,7 +138,10 @@ pub async fn restore(args: &RestoreArgs, file: &FileSettings) -> anyhow::Result<
     let url = match &database {
         crate::settings::Database::Sqlite { url } | crate::settings::Database::Postgres { url, .. } => url.clone(),
     };
-    let restored = crate::backup::restore(&args.from, &url, args.replace, args.passphrase.passphrase()?.as_deref()).await?;
+    let progress = crate::progress::stages("reading the backup");
+    let restored = crate::backup::restore(&args.from, &url, args.replace, args.passphrase.passphrase()?.as_deref(), &progress).await;
+    progress.finish_and_clear();
+    let restored = restored?;
     let m = &restored.manifest;
     println!(
         "restored the {} backup of {} (schema {}): {} tables identical to the manifest",

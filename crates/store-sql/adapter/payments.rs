@@ -25,7 +25,9 @@ fn open_line(row: (Uuid, Uuid, i64, i64)) -> StoreResult<OpenLine> {
 
 /// The candidates for a payment: the line its communication names (in its
 /// building), and the oldest unpaid line of its building for exactly its
-/// amount whose owner pays from its IBAN.
+/// amount whose owner pays from its IBAN. The second is only looked for when
+/// the communication names none: the matcher prefers the named line, and on a
+/// bank file of thousands of movements the search is a quarter of the work.
 async fn candidates(c: &mut Conn, tenant: TenantId, p: &Payment) -> StoreResult<(Option<OpenLine>, Option<OpenLine>)> {
     let (t, b) = (tenant.as_uuid(), p.building_id.as_uuid());
     let named = match p.communication {
@@ -43,7 +45,7 @@ async fn candidates(c: &mut Conn, tenant: TenantId, p: &Payment) -> StoreResult<
         .map_err(db_error)?,
         None => None,
     };
-    let guessed = match &p.counterparty_iban {
+    let guessed = match p.counterparty_iban.as_ref().filter(|_| named.is_none()) {
         Some(iban) => sqlx::query_as(
             r"
                 SELECT l.id, l.owner_id, l.working_cents, l.reserve_cents

@@ -86,6 +86,17 @@ impl App {
     /// Recomputes a chain from its first event, a slice at a time; with an
     /// exported head, also checks that the chain still holds it.
     pub async fn verify_chain(&self, organization: Uuid, anchor: Option<&SignedHead>) -> Result<ChainReport, AppError> {
+        self.verify_chain_reporting(organization, anchor, &|_| {}).await
+    }
+
+    /// The same, telling `verified` how many events each slice added (a
+    /// command's progress).
+    pub async fn verify_chain_reporting(
+        &self,
+        organization: Uuid,
+        anchor: Option<&SignedHead>,
+        verified: &(dyn Fn(u64) + Sync),
+    ) -> Result<ChainReport, AppError> {
         let mut verifier = Verifier::default();
         let mut anchored = None;
         let mut broken = None;
@@ -104,6 +115,7 @@ impl App {
                     anchored = Some(event.hash.clone());
                 }
             }
+            verified(u64::try_from(slice.len()).unwrap_or(u64::MAX));
         }
         if let (None, Some(anchor)) = (&broken, anchor) {
             if !anchor.signature_holds() || anchor.organization != organization {
@@ -123,6 +135,16 @@ impl App {
             reports.push(self.verify_chain(organization, None).await?);
         }
         Ok(reports)
+    }
+
+    /// Every chain with the number of events its head claims (read from the
+    /// heads, not counted): how much a verification has to read.
+    pub async fn audit_chains(&self) -> Result<Vec<(Uuid, u64)>, AppError> {
+        let mut chains = Vec::new();
+        for organization in self.store.audit.chains().await? {
+            chains.push((organization, self.store.audit.head(organization).await?.map_or(0, |(seq, _)| seq)));
+        }
+        Ok(chains)
     }
 
     /// The chain's head signed with `signer`, to keep outside the database.

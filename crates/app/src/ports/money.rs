@@ -51,6 +51,8 @@ impl Issued {
 
 pub type CallPlan<'a> = &'a (dyn Fn(&[UnitWeight], &[Holding]) -> Result<Vec<PlannedLine>, Rule> + Sync);
 /// Chooses a payment's line from the candidates found (by communication, by amount and IBAN).
+/// A line named by the communication always wins, so a store need not look
+/// for the second candidate when it found the first.
 pub type Matcher<'a> = &'a (dyn Fn(&Payment, Option<OpenLine>, Option<OpenLine>) -> Option<Allocation> + Sync);
 
 /// A stored distribution: how an expense was shared, with its key and time.

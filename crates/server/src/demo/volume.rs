@@ -40,17 +40,21 @@ pub fn volume_email(organization: u32) -> String {
 /// Seeds `scale` × the volume; organisations run 8 at a time.
 pub async fn seed_volume(app: &App, scale: u32) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
+    let progress = crate::progress::bar(u64::from(ORGANIZATIONS), "seeding the volume's organisations");
     let mut tasks = tokio::task::JoinSet::new();
     for organization in 1..=ORGANIZATIONS {
         if tasks.len() >= 8 {
             tasks.join_next().await.transpose()?.transpose()?;
+            progress.inc(1);
         }
         let app = app.clone();
         tasks.spawn(async move { seed_organization(&app, organization, scale).await });
     }
     while let Some(done) = tasks.join_next().await {
         done??;
+        progress.inc(1);
     }
+    progress.finish_and_clear();
     println!("volume × {scale} seeded in {:.1} s (password of the volume syndics: {DEMO_PASSWORD})", started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -73,9 +77,12 @@ async fn seed_organization(app: &App, number: u32, scale: u32) -> anyhow::Result
 pub async fn grow_demo(app: &App, syndic: &Actor, times: u32) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let mut draw = Draw::seeded(0x6407);
+    let progress = crate::progress::bar(u64::from(GROWTH_BUILDINGS * times), "growing the demo firm (buildings)");
     for building in 0..GROWTH_BUILDINGS * times {
         seed_building(app, syndic, &mut draw, 100 + building, GROWTH_BUILDING).await?;
+        progress.inc(1);
     }
+    progress.finish_and_clear();
     println!("demo firm grown {times} × in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }

@@ -13,6 +13,7 @@ pub(crate) mod expenses;
 pub(crate) mod owners;
 pub(crate) mod ownerships;
 pub(crate) mod payments;
+pub use payments::BANK_FILE_LIMIT;
 pub(crate) mod privacy;
 pub(crate) mod reminders;
 mod search;

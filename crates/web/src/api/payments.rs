@@ -28,12 +28,17 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery, Authenticated, RawBody};
 use crate::wire::{Id, Paged, Paging, Scalar, body_id, euros, finish, optional, parse_date, query_id, required};
 
+/// A bank file is bigger than any form: a CODA movement takes three 128-byte
+/// records, so a month of a large building (5 000 movements) is about 2 MB.
+/// 8 MiB holds some 20 000 movements.
+pub const BANK_FILE_LIMIT: usize = 8 * 1024 * 1024;
+
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(show))
         .routes(routes!(assign))
-        .routes(routes!(import))
+        .merge(OpenApiRouter::new().routes(routes!(import)).layer(axum::extract::DefaultBodyLimit::max(BANK_FILE_LIMIT)))
         .routes(routes!(account))
         .routes(routes!(arrears))
 }

@@ -72,27 +72,7 @@ pub fn routes(app: App) -> Router<App> {
         .route("/buildings/{id}/delete", get(delete::confirm).post(delete::delete))
         .route("/units/{id}/delete", get(delete::confirm).post(delete::delete))
         .route("/owners/{id}/delete", get(delete::confirm).post(delete::delete))
-        .route("/calls", get(calls::list).post(calls::issue))
-        .route("/calls/new", get(calls::new_call).post(calls::preview))
-        .route("/calls/{id}", get(calls::show))
-        .route("/calls/{id}/cancel", get(calls::confirm_cancel).post(calls::cancel))
-        .route("/calls/{id}/letters.pdf", get(calls::letters_pdf))
-        .route("/calls/{id}/lines.xlsx", get(calls::lines_xlsx))
-        .route("/payments", get(payments::list))
-        .route("/payments/import", get(payments::import_form).post(payments::import))
-        .route("/payments/{id}/assign", axum::routing::post(payments::assign))
-        .route("/debits", get(debits::list))
-        .route("/debits/{id}/settle", axum::routing::post(debits::settle))
-        .route("/arrears", get(payments::arrears))
-        .route("/statement", get(statements::own))
-        .route("/owners/{id}/statement", get(statements::show))
-        .route("/owners/{id}/statement.pdf", get(statements::pdf))
-        .route("/owners/{id}/statement.xlsx", get(statements::xlsx))
-        .route("/buildings/{id}/ledger.xlsx", get(statements::ledger))
-        .route("/reminders", get(reminders::list))
-        .route("/reminders/send", axum::routing::post(reminders::send))
-        .route("/reminders/{id}/letter.pdf", get(reminders::letter))
-        .route("/buildings/{id}/reminder-policy", get(reminders::policy_form).post(reminders::save_policy))
+        .merge(money_pages())
         .merge(trust_pages())
         .route("/logout", axum::routing::post(logout))
         .route_layer(middleware::from_fn_with_state(app, session::require_viewer));
@@ -106,6 +86,37 @@ pub fn routes(app: App) -> Router<App> {
         .merge(private)
         .layer(middleware::from_fn(session::chrome))
         .route("/assets/app.css", get(stylesheet))
+}
+
+/// Calls for funds, payments, debits, statements and reminders.
+fn money_pages() -> Router<App> {
+    Router::new()
+        .route("/calls", get(calls::list).post(calls::issue))
+        .route("/calls/new", get(calls::new_call).post(calls::preview))
+        .route("/calls/{id}", get(calls::show))
+        .route("/calls/{id}/cancel", get(calls::confirm_cancel).post(calls::cancel))
+        .route("/calls/{id}/letters.pdf", get(calls::letters_pdf))
+        .route("/calls/{id}/lines.xlsx", get(calls::lines_xlsx))
+        .route("/payments", get(payments::list))
+        .route(
+            "/payments/import",
+            get(payments::import_form)
+                .post(payments::import)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::payments::BANK_FILE_LIMIT)),
+        )
+        .route("/payments/{id}/assign", axum::routing::post(payments::assign))
+        .route("/debits", get(debits::list))
+        .route("/debits/{id}/settle", axum::routing::post(debits::settle))
+        .route("/arrears", get(payments::arrears))
+        .route("/statement", get(statements::own))
+        .route("/owners/{id}/statement", get(statements::show))
+        .route("/owners/{id}/statement.pdf", get(statements::pdf))
+        .route("/owners/{id}/statement.xlsx", get(statements::xlsx))
+        .route("/buildings/{id}/ledger.xlsx", get(statements::ledger))
+        .route("/reminders", get(reminders::list))
+        .route("/reminders/send", axum::routing::post(reminders::send))
+        .route("/reminders/{id}/letter.pdf", get(reminders::letter))
+        .route("/buildings/{id}/reminder-policy", get(reminders::policy_form).post(reminders::save_policy))
 }
 
 /// The user's account, the audit trail, the persons' rights and the

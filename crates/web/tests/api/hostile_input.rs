@@ -33,8 +33,8 @@ async fn control_characters_and_absurd_dates_are_refused_on_both_databases() {
         owner["city"] = json!("Ixelles\u{1b}[2J");
         let answer = t.post("/api/v1/owners", &token, owner).await;
         assert_eq!((answer.status.as_u16(), answer.fields()), (422, vec!["last_name".to_owned(), "city".to_owned()]), "{}", answer.body);
-        // A bank file past the limit is a problem, like every other error.
-        let big = vec![b'0'; 2 * 1024 * 1024];
+        // A bank file past its limit is a problem, like every other error.
+        let big = vec![b'0'; koprogo_web::api::BANK_FILE_LIMIT + 1];
         let answer = t.upload("/api/v1/bank-statements", &token, "application/octet-stream", big).await;
         assert_eq!((answer.status.as_u16(), answer.code()), (413, "payload_too_large"), "{}", answer.body);
     }
