@@ -118,6 +118,16 @@ pub enum Rule {
     SellerNotHolding { date: chrono::NaiveDate },
     #[error("the buyers must take exactly the share the sellers give up ({}%)", sold.to_percent_string())]
     TransferSharesMismatch { sold: crate::owner::Share },
+    #[error("an assembly cannot go from {from} to {to}")]
+    AssemblyTransition { from: &'static str, to: &'static str },
+    #[error("this assembly may meet on {earliest} at the earliest")]
+    AssemblyTooEarly { earliest: chrono::NaiveDate },
+    #[error("a second assembly keeps the first one's agenda unchanged")]
+    SecondAgendaChanged,
+    #[error("the ordinary assembly meets in the ROI's fortnight, {first_day} to {last_day}")]
+    OutsideFortnight { first_day: chrono::NaiveDate, last_day: chrono::NaiveDate },
+    #[error("the convocation had to leave by {deadline}; record the urgency to send it later")]
+    ConvocationLate { deadline: chrono::NaiveDate },
 }
 
 impl Rule {
@@ -146,6 +156,11 @@ impl Rule {
             Rule::CallCancelled => "call.cancelled",
             Rule::SellerNotHolding { .. } => "transfer.seller_not_holding",
             Rule::TransferSharesMismatch { .. } => "transfer.shares_mismatch",
+            Rule::AssemblyTransition { .. } => "assembly.invalid_transition",
+            Rule::AssemblyTooEarly { .. } => "assembly.too_early",
+            Rule::SecondAgendaChanged => "assembly.second_agenda_changed",
+            Rule::OutsideFortnight { .. } => "assembly.outside_fortnight",
+            Rule::ConvocationLate { .. } => "assembly.convocation_late",
         }
     }
 }

@@ -6,6 +6,7 @@
 #![deny(clippy::float_arithmetic, clippy::as_conversions, clippy::indexing_slicing)]
 
 pub mod account;
+pub mod assembly;
 pub mod audit;
 pub mod billing;
 pub mod building;

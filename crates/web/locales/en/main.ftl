@@ -523,6 +523,11 @@ error-invitation-already_member = This address already belongs to a member of th
 error-invitation-not_live = This link was used, withdrawn or has expired: ask for a new one.
 error-transfer-seller_not_holding = No seller holds the unit on that day (or bought it that same day): check the date and the sellers.
 error-transfer-shares_mismatch = The buyers must take together exactly the share the sellers give up.
+error-assembly-invalid_transition = This step does not follow from where the assembly stands (draft, convened, opened, closed, minutes signed, minutes sent).
+error-assembly-too_early = A second assembly meets at least 15 days after the first, a unanimity fallback at least 30 days after.
+error-assembly-second_agenda_changed = A second assembly keeps the first one's agenda unchanged; otherwise it is a new first convocation that needs its quorum.
+error-assembly-outside_fortnight = The ordinary assembly meets in the fortnight set by the rules of procedure (ROI).
+error-assembly-convocation_late = The convocation leaves too late (at least 15 days, or the ROI's delay, before the assembly); record the urgency to send it anyway.
 
 transfer-record = Record a transfer
 transfer-title = Unit { $number } changes hands

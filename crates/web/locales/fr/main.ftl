@@ -526,6 +526,11 @@ error-invitation-already_member = Cette adresse appartient déjà à un membre d
 error-invitation-not_live = Ce lien a déjà servi, a été retiré ou a expiré : demandez-en un nouveau.
 error-transfer-seller_not_holding = Un vendeur ne détient pas le lot à cette date (ou l'a acquis ce jour-là) : vérifiez la date et les vendeurs.
 error-transfer-shares_mismatch = Les acquéreurs doivent reprendre ensemble exactement la part que cèdent les vendeurs.
+error-assembly-invalid_transition = Cette étape ne suit pas l'état de l'assemblée (brouillon, convoquée, ouverte, clôturée, PV signé, PV envoyé).
+error-assembly-too_early = Une deuxième assemblée se tient au moins 15 jours après la première, une assemblée de repli pour l'unanimité au moins 30 jours après.
+error-assembly-second_agenda_changed = Une deuxième assemblée reprend l'ordre du jour de la première sans changement ; sinon, c'est une nouvelle première convocation qui doit atteindre le quorum.
+error-assembly-outside_fortnight = L'assemblée ordinaire se tient pendant la quinzaine fixée par le règlement d'ordre intérieur (ROI).
+error-assembly-convocation_late = La convocation part trop tard (au moins 15 jours avant l'assemblée, ou le délai du ROI) ; indiquez l'urgence pour l'envoyer malgré tout.
 
 transfer-record = Enregistrer une mutation
 transfer-title = Le lot { $number } change de mains

@@ -523,6 +523,11 @@ error-invitation-already_member = Dit adres behoort al aan een lid van de organi
 error-invitation-not_live = Deze link werd al gebruikt, ingetrokken of is vervallen: vraag een nieuwe.
 error-transfer-seller_not_holding = Een verkoper houdt de kavel niet op die datum (of verwierf ze die dag): controleer de datum en de verkopers.
 error-transfer-shares_mismatch = De kopers moeten samen precies het aandeel overnemen dat de verkopers afstaan.
+error-assembly-invalid_transition = Deze stap volgt niet uit de stand van de vergadering (ontwerp, bijeengeroepen, geopend, gesloten, notulen ondertekend, notulen verstuurd).
+error-assembly-too_early = Een tweede vergadering komt ten vroegste 15 dagen na de eerste samen, een terugvalvergadering voor eenparigheid ten vroegste 30 dagen na.
+error-assembly-second_agenda_changed = Een tweede vergadering neemt de agenda van de eerste ongewijzigd over; anders is het een nieuwe eerste oproeping die het quorum moet halen.
+error-assembly-outside_fortnight = De gewone algemene vergadering komt samen in de veertiendaagse periode die het huishoudelijk reglement bepaalt.
+error-assembly-convocation_late = De oproeping vertrekt te laat (minstens 15 dagen vóór de vergadering, of de termijn van het reglement); vermeld de hoogdringendheid om ze toch te versturen.
 
 transfer-record = Overdracht registreren
 transfer-title = Kavel { $number } verandert van eigenaar

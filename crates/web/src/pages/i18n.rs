@@ -273,6 +273,11 @@ mod tests {
             Rule::CallCancelled,
             Rule::SellerNotHolding { date: day },
             Rule::TransferSharesMismatch { sold: koprogo_domain::owner::Share::from_basis_points(1).unwrap_or_else(|_| unreachable!()) },
+            Rule::AssemblyTransition { from: "draft", to: "closed" },
+            Rule::AssemblyTooEarly { earliest: day },
+            Rule::SecondAgendaChanged,
+            Rule::OutsideFortnight { first_day: day, last_day: day },
+            Rule::ConvocationLate { deadline: day },
         ];
         let codes = invalid.iter().map(Invalid::code).chain(rules.iter().map(Rule::code));
 
