@@ -6,6 +6,7 @@
 //! PDF files are PDF/A-2b (fonts embedded: DejaVu Sans, `fonts/LICENSE`), for
 //! letters kept as proof; Excel totals are formulas carrying the exact sums.
 
+pub mod assembly;
 pub mod epc;
 pub mod format;
 mod invoice;

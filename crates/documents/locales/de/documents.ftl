@@ -99,3 +99,51 @@ invoice-vat = MwSt. { $rate } %
 invoice-rule = { $price } pro Gebäude und Monat; ein Gebäude zählt für einen Monat, wenn es an einem Tag davon bestand; die ersten { $trial } Monate sind kostenlos.
 call-cancelled = STORNIERT am { $day }: dieser Vorschussabruf ist storniert, bitte nicht zahlen. Bereits dafür Gezahltes bleibt Ihnen gutgeschrieben.
 statement-cancelled = Stornierung
+# The general assembly's results, explained (koprogo_domain::assembly::Line).
+assembly-quorum-rule = Beschlussfähigkeit bei der Eröffnung (Art. { $article }), Miteigentümer gezählt { $head_count ->
+    [per_person] pro Person
+   *[other] pro Los
+}.
+assembly-quorum-heads = Anwesend oder vertreten: { $lots_present } von { $lots_total } Losen, { $persons_present } von { $persons_total } Personen.
+assembly-quorum-half-and-half = Mehr als die Hälfte der Miteigentümer ({ $heads } von { $heads_total }) mit mindestens der Hälfte der Anteile ({ $quotas } von { $quotas_total }): { $met ->
+    [true] erreicht
+   *[other] nicht erreicht
+}.
+assembly-quorum-three-quarters = Mehr als drei Viertel der Anteile ({ $quotas } von { $quotas_total }): { $met ->
+    [true] erreicht
+   *[other] nicht erreicht
+}.
+assembly-proxy-limit = Vollmachten (Art. { $article }): { $mandators } Vollmachtgeber; über { $free } hinaus dürfen die Stimmen des Bevollmächtigten und seiner Vollmachtgeber ({ $votes } von { $total }) 10 % nicht übersteigen: { $within_ten_percent ->
+    [true] sie übersteigen sie nicht
+   *[other] sie übersteigen sie
+}.
+assembly-vote-rule = { $majority ->
+    [two_thirds] Zweidrittelmehrheit
+    [four_fifths] Vierfünftelmehrheit
+    [unanimity] Einstimmigkeit
+   *[other] Absolute Mehrheit
+} (Art. { $article }){ $threshold ->
+    [more_than] , verstanden als „mehr als“
+   *[other] {""}
+}.
+assembly-vote-taking-part = An der Abstimmung nehmen teil: { $lots } Lose, { $quotas } Anteile.
+assembly-vote-excluded = Wegen Interessenkonflikts von diesem Punkt ausgeschlossen: { $persons } Personen, { $lots } Lose.
+assembly-vote-cap = Stimmenkürzung (Art. { $article }): { $person }, { $role ->
+    [holder] als Bevollmächtigter
+   *[other] als Vollmachtgeber
+}, brachte { $engaged } Stimmen ein gegenüber { $others } der übrigen Anwesenden oder Vertretenen; berücksichtigt: { $retained }.
+assembly-vote-count = Dafür: { $yes }; dagegen: { $no }; abgegebene Stimmen: { $cast }; Enthaltungen und nicht abgegebene Stimmen: { $not_cast }.
+assembly-vote-absolute = Absolute Mehrheit: 2 × dafür = { $yes_scaled }, abgegebene Stimmen = { $cast_scaled }: { $met ->
+    [true] erreicht
+   *[other] nicht erreicht
+}.
+assembly-vote-qualified = { $den } × dafür = { $yes_scaled }; { $num } × abgegebene Stimmen = { $cast_scaled }: { $met ->
+    [true] Mehrheit erreicht
+   *[other] Mehrheit nicht erreicht
+}.
+assembly-vote-unanimity-all = Einstimmigkeit aller Miteigentümer: { $for } von { $needed } Losen dafür.
+assembly-vote-unanimity-present = Einstimmigkeit der Anwesenden oder Vertretenen (zweite Versammlung): { $for } von { $needed } Losen dafür.
+assembly-vote-result = { $adopted ->
+    [true] Angenommen.
+   *[other] Abgelehnt.
+}

@@ -98,3 +98,51 @@ invoice-vat = VAT { $rate } %
 invoice-rule = { $price } per building per month; a building counts for a month when it existed on any day of it; the first { $trial } months are free.
 call-cancelled = CANCELLED on { $day }: this call for funds is cancelled, do not pay it. What you already paid for it stays to your credit.
 statement-cancelled = Cancellation
+# The general assembly's results, explained (koprogo_domain::assembly::Line).
+assembly-quorum-rule = Quorum at the opening (Art. { $article }), co-owners counted { $head_count ->
+    [per_person] per person
+   *[other] per lot
+}.
+assembly-quorum-heads = Present or represented: { $lots_present } of { $lots_total } lots, { $persons_present } of { $persons_total } persons.
+assembly-quorum-half-and-half = More than half of the co-owners ({ $heads } of { $heads_total }) holding at least half of the quotas ({ $quotas } of { $quotas_total }): { $met ->
+    [true] met
+   *[other] not met
+}.
+assembly-quorum-three-quarters = More than three quarters of the quotas ({ $quotas } of { $quotas_total }): { $met ->
+    [true] met
+   *[other] not met
+}.
+assembly-proxy-limit = Proxies (Art. { $article }): { $mandators } mandators; beyond { $free }, the holder's and the mandators' votes ({ $votes } of { $total }) may not exceed 10 %: { $within_ten_percent ->
+    [true] they do not
+   *[other] they do
+}.
+assembly-vote-rule = { $majority ->
+    [two_thirds] Two-thirds majority
+    [four_fifths] Four-fifths majority
+    [unanimity] Unanimity
+   *[other] Absolute majority
+} (Art. { $article }){ $threshold ->
+    [more_than] , read as "more than"
+   *[other] {""}
+}.
+assembly-vote-taking-part = Taking part in the vote: { $lots } lots, { $quotas } quotas.
+assembly-vote-excluded = Excluded from this item for a conflict of interest: { $persons } persons, { $lots } lots.
+assembly-vote-cap = Vote cap (Art. { $article }): { $person }, { $role ->
+    [holder] as proxy holder
+   *[other] as mandator
+}, engaged { $engaged } votes against { $others } for the others present or represented; kept: { $retained }.
+assembly-vote-count = For: { $yes }; against: { $no }; votes cast: { $cast }; abstentions and votes not cast: { $not_cast }.
+assembly-vote-absolute = Absolute majority: 2 × for = { $yes_scaled }, votes cast = { $cast_scaled }: { $met ->
+    [true] reached
+   *[other] not reached
+}.
+assembly-vote-qualified = { $den } × for = { $yes_scaled }; { $num } × votes cast = { $cast_scaled }: { $met ->
+    [true] majority reached
+   *[other] majority not reached
+}.
+assembly-vote-unanimity-all = Unanimity of all co-owners: { $for } of { $needed } lots for.
+assembly-vote-unanimity-present = Unanimity of those present or represented (second assembly): { $for } of { $needed } lots for.
+assembly-vote-result = { $adopted ->
+    [true] Adopted.
+   *[other] Rejected.
+}

@@ -98,3 +98,51 @@ invoice-vat = TVA { $rate } %
 invoice-rule = { $price } par immeuble et par mois ; un immeuble compte pour un mois s'il a existé un jour de ce mois ; les { $trial } premiers mois sont offerts.
 call-cancelled = ANNULÉ le { $day } : cet appel de fonds est annulé, ne le payez pas. Ce que vous avez déjà versé pour lui reste à votre crédit.
 statement-cancelled = Annulation
+# The general assembly's results, explained (koprogo_domain::assembly::Line).
+assembly-quorum-rule = Quorum à l'ouverture (art. { $article }), copropriétaires comptés { $head_count ->
+    [per_person] par personne
+   *[other] par lot
+}.
+assembly-quorum-heads = Présents ou représentés : { $lots_present } lots sur { $lots_total }, { $persons_present } personnes sur { $persons_total }.
+assembly-quorum-half-and-half = Plus de la moitié des copropriétaires ({ $heads } sur { $heads_total }) détenant au moins la moitié des quotes-parts ({ $quotas } sur { $quotas_total }) : { $met ->
+    [true] atteint
+   *[other] non atteint
+}.
+assembly-quorum-three-quarters = Plus des trois quarts des quotes-parts ({ $quotas } sur { $quotas_total }) : { $met ->
+    [true] atteint
+   *[other] non atteint
+}.
+assembly-proxy-limit = Procurations (art. { $article }) : { $mandators } mandants ; au-delà de { $free }, les voix du mandataire et de ses mandants ({ $votes } sur { $total }) ne peuvent excéder 10 % : { $within_ten_percent ->
+    [true] elles ne l'excèdent pas
+   *[other] elles l'excèdent
+}.
+assembly-vote-rule = Majorité { $majority ->
+    [two_thirds] des deux tiers
+    [four_fifths] des quatre cinquièmes
+    [unanimity] de l'unanimité
+   *[other] absolue
+} (art. { $article }){ $threshold ->
+    [more_than] , comprise comme « plus de »
+   *[other] {""}
+}.
+assembly-vote-taking-part = Prennent part au vote : { $lots } lots, { $quotas } quotes-parts.
+assembly-vote-excluded = Exclus de ce point pour conflit d'intérêts : { $persons } personnes, { $lots } lots.
+assembly-vote-cap = Réduction des voix (art. { $article }) : { $person }, { $role ->
+    [holder] comme mandataire
+   *[other] comme mandant
+}, engageait { $engaged } voix contre { $others } pour les autres présents ou représentés ; retenu : { $retained }.
+assembly-vote-count = Pour : { $yes } ; contre : { $no } ; voix exprimées : { $cast } ; abstentions et votes non exprimés : { $not_cast }.
+assembly-vote-absolute = Majorité absolue : 2 × pour = { $yes_scaled }, voix exprimées = { $cast_scaled } : { $met ->
+    [true] atteinte
+   *[other] non atteinte
+}.
+assembly-vote-qualified = { $den } × pour = { $yes_scaled } ; { $num } × voix exprimées = { $cast_scaled } : { $met ->
+    [true] majorité atteinte
+   *[other] majorité non atteinte
+}.
+assembly-vote-unanimity-all = Unanimité de tous les copropriétaires : { $for } lots pour sur { $needed }.
+assembly-vote-unanimity-present = Unanimité des présents ou représentés (deuxième assemblée) : { $for } lots pour sur { $needed }.
+assembly-vote-result = { $adopted ->
+    [true] Adopté.
+   *[other] Rejeté.
+}

@@ -98,3 +98,51 @@ invoice-vat = Btw { $rate } %
 invoice-rule = { $price } per gebouw en per maand; een gebouw telt voor een maand als het op één dag ervan bestond; de eerste { $trial } maanden zijn gratis.
 call-cancelled = GEANNULEERD op { $day }: deze opvraging is geannuleerd, betaal ze niet. Wat u er al voor betaalde, blijft in uw voordeel.
 statement-cancelled = Annulering
+# The general assembly's results, explained (koprogo_domain::assembly::Line).
+assembly-quorum-rule = Quorum bij de opening (art. { $article }), mede-eigenaars geteld { $head_count ->
+    [per_person] per persoon
+   *[other] per kavel
+}.
+assembly-quorum-heads = Aanwezig of vertegenwoordigd: { $lots_present } kavels van { $lots_total }, { $persons_present } personen van { $persons_total }.
+assembly-quorum-half-and-half = Meer dan de helft van de mede-eigenaars ({ $heads } van { $heads_total }) met minstens de helft van de aandelen ({ $quotas } van { $quotas_total }): { $met ->
+    [true] bereikt
+   *[other] niet bereikt
+}.
+assembly-quorum-three-quarters = Meer dan drie vierde van de aandelen ({ $quotas } van { $quotas_total }): { $met ->
+    [true] bereikt
+   *[other] niet bereikt
+}.
+assembly-proxy-limit = Volmachten (art. { $article }): { $mandators } lastgevers; boven { $free } mogen de stemmen van de lasthebber en zijn lastgevers ({ $votes } van { $total }) 10 % niet overschrijden: { $within_ten_percent ->
+    [true] ze overschrijden die niet
+   *[other] ze overschrijden die
+}.
+assembly-vote-rule = { $majority ->
+    [two_thirds] Tweederdemeerderheid
+    [four_fifths] Viervijfdemeerderheid
+    [unanimity] Eenparigheid
+   *[other] Volstrekte meerderheid
+} (art. { $article }){ $threshold ->
+    [more_than] , gelezen als „meer dan”
+   *[other] {""}
+}.
+assembly-vote-taking-part = Nemen deel aan de stemming: { $lots } kavels, { $quotas } aandelen.
+assembly-vote-excluded = Uitgesloten van dit punt wegens belangenconflict: { $persons } personen, { $lots } kavels.
+assembly-vote-cap = Stemvermindering (art. { $article }): { $person }, { $role ->
+    [holder] als lasthebber
+   *[other] als lastgever
+}, bracht { $engaged } stemmen in tegenover { $others } voor de andere aanwezigen of vertegenwoordigden; behouden: { $retained }.
+assembly-vote-count = Voor: { $yes }; tegen: { $no }; uitgebrachte stemmen: { $cast }; onthoudingen en niet uitgebrachte stemmen: { $not_cast }.
+assembly-vote-absolute = Volstrekte meerderheid: 2 × voor = { $yes_scaled }, uitgebrachte stemmen = { $cast_scaled }: { $met ->
+    [true] bereikt
+   *[other] niet bereikt
+}.
+assembly-vote-qualified = { $den } × voor = { $yes_scaled }; { $num } × uitgebrachte stemmen = { $cast_scaled }: { $met ->
+    [true] meerderheid bereikt
+   *[other] meerderheid niet bereikt
+}.
+assembly-vote-unanimity-all = Eenparigheid van alle mede-eigenaars: { $for } kavels voor van { $needed }.
+assembly-vote-unanimity-present = Eenparigheid van de aanwezigen of vertegenwoordigden (tweede vergadering): { $for } kavels voor van { $needed }.
+assembly-vote-result = { $adopted ->
+    [true] Aangenomen.
+   *[other] Verworpen.
+}
