@@ -66,6 +66,8 @@ koprogo_domain::code_enum!(
         ManageUsers = "manage_users",
         Search = "search",
         ListOrganizations = "list_organizations",
+        ReadAssembly = "read_assembly",
+        PrepareAssembly = "prepare_assembly",
     }
 );
 
@@ -122,6 +124,8 @@ pub const POLICY: &[(Action, [Reach; 5])] = &[
     (Action::ManageUsers, [D, O, D, D, D]),
     (Action::Search, [D, O, O, D, D]),
     (Action::ListOrganizations, [P, D, D, D, D]),
+    (Action::ReadAssembly, [D, O, O, B, U]),
+    (Action::PrepareAssembly, [D, O, D, D, D]),
 ];
 
 pub fn reach(role: Role, action: Action) -> Reach {

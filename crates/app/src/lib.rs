@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod account;
+pub mod assemblies;
 pub mod audit;
 pub mod auth;
 pub mod billing;

@@ -73,6 +73,7 @@ koprogo_domain::code_enum!(ExpenseSort { Date = "expense_date", Amount = "amount
 koprogo_domain::code_enum!(CallSort { AsOf = "as_of", DueDate = "due_date" });
 koprogo_domain::code_enum!(PaymentSort { ValueDate = "value_date" });
 koprogo_domain::code_enum!(ReminderSort { SentOn = "sent_on" });
+koprogo_domain::code_enum!(AssemblySort { MeetsAt = "meets_at" });
 koprogo_domain::code_enum!(AuditSort { Seq = "seq" });
 koprogo_domain::code_enum!(OrganizationSort { Name = "name", CreatedAt = "created_at" });
 

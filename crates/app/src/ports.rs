@@ -22,6 +22,7 @@ use crate::account::AccountStore;
 use crate::error::StoreError;
 use crate::listing::{BuildingSort, ExpenseSort, ListQuery, OwnerSort, OwnershipSort, Page, UnitSort};
 
+pub mod assemblies;
 pub mod audit;
 pub mod billing;
 pub mod debits;
@@ -263,6 +264,7 @@ pub struct Store {
     pub payments: Arc<dyn PaymentStore>,
     pub debits: Arc<dyn debits::DebitStore>,
     pub reminders: Arc<dyn ReminderStore>,
+    pub assemblies: Arc<dyn assemblies::AssemblyStore>,
     pub audit: Arc<dyn AuditStore>,
     pub privacy: Arc<dyn PrivacyStore>,
     pub catalog: Arc<dyn CatalogStore>,

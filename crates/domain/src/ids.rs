@@ -44,5 +44,7 @@ entity_id!(
     DebitId,
     BankImportId,
     ReminderId,
+    AssemblyId,
+    AgendaItemId,
     InvitationId,
 );

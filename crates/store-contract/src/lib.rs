@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod assemblies;
 mod audit;
 mod calls;
 mod chase;
@@ -17,6 +18,7 @@ mod team;
 mod transfer;
 
 pub use accounts::*;
+pub use assemblies::*;
 pub use audit::*;
 pub use calls::*;
 pub use chase::*;
@@ -82,6 +84,8 @@ macro_rules! store_contract {
             every_building_table_moves_with_the_association,
             an_invitation_is_accepted_once_while_live,
             a_password_reset_is_spent_once,
+            assemblies_round_trip_and_stay_in_their_organisation,
+            the_agenda_is_numbered_and_closes_with_the_draft,
         );
     };
 }

@@ -39,6 +39,11 @@ pub async fn an_association_moves_with_its_whole_file(store: Store) {
     let share = |e: &Expense, units: &[_], holdings: &[_]| Ok((e.status, distribute(e.details.amount, units, holdings)?));
     store.charges.distribute_expense(source, expense.id, None, at(), &share, Vec::new()).await.unwrap().unwrap();
     issue(&store, source, building.id).await;
+    let assembly = crate::assembly(building.id, koprogo_domain::assembly::meeting::AssemblyKind::Ordinary, None);
+    store.assemblies.insert_assembly(source, &assembly, Vec::new()).await.unwrap();
+    let item = crate::item("Comptes", koprogo_domain::assembly::majority::DecisionKind::ApproveAccounts);
+    let id = koprogo_domain::ids::AgendaItemId::generate();
+    store.assemblies.add_agenda_item(source, assembly.id, id, &item, at(), Vec::new()).await.unwrap().unwrap();
     // The receiver numbered its own calls from the same start.
     let (target, theirs, _) = held_building(&store).await;
     issue(&store, target, theirs.id).await;
@@ -47,6 +52,7 @@ pub async fn an_association_moves_with_its_whole_file(store: Store) {
     let count = |table: &str| rows_of(&file, table).rows.len();
     assert_eq!([count("buildings"), count("units"), count("owners"), count("ownerships")], [1, 2, 2, 2]);
     assert_eq!([count("expenses"), count("charge_allocations"), count("fund_calls"), count("call_lines")], [1, 2, 1, 2]);
+    assert_eq!([count("assemblies"), count("agenda_items")], [1, 1]);
     assert!(rows_of(&file, "buildings").columns.iter().all(|c| c != "organization_id"));
 
     let report = store.transfer.import_association(target, &file, Vec::new()).await.unwrap();
@@ -106,5 +112,5 @@ pub async fn every_building_table_moves_with_the_association(store: Store) {
 
 /// Tables of the file that reach their building through another table.
 fn reached_through_another(table: &str) -> bool {
-    matches!(table, "buildings" | "owners" | "ownerships" | "charge_allocations")
+    matches!(table, "buildings" | "owners" | "ownerships" | "charge_allocations" | "agenda_items")
 }

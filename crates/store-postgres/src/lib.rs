@@ -213,6 +213,7 @@ async fn connect_with(url: &str, max_connections: u32, migrate: bool) -> Result<
         payments: this.clone(),
         debits: this.clone(),
         reminders: this.clone(),
+        assemblies: this.clone(),
         audit: this.clone(),
         privacy: this.clone(),
         catalog: this.clone(),

@@ -3,13 +3,16 @@
 //! still sees one organisation only — and nothing when no tenant is set.
 
 use koprogo_app::ports::quota_check;
+use koprogo_domain::assembly::majority::DecisionKind;
+use koprogo_domain::assembly::meeting::AssemblyKind;
+use koprogo_domain::ids::AgendaItemId;
 use koprogo_domain::ids::TenantId;
 use koprogo_store_contract::sample::{self, tenant};
 use koprogo_store_postgres::testing::{fresh_database_url, session};
 use sqlx::Row as _;
 
 /// Every table row-level security guards.
-const TENANT_TABLES: [&str; 20] = [
+const TENANT_TABLES: [&str; 22] = [
     "buildings",
     "units",
     "owners",
@@ -30,6 +33,8 @@ const TENANT_TABLES: [&str; 20] = [
     "audit_events",
     "audit_heads",
     "billed_buildings",
+    "assemblies",
+    "agenda_items",
 ];
 /// Tenant tables this test leaves empty (the platform's invoices, made by a
 /// monthly run): their row-level security is checked enabled and forced.
@@ -50,6 +55,15 @@ async fn populate(store: &koprogo_app::Store, t: TenantId) {
     store.expenses.insert_expense(t, &sample::expense(building.id, 12_345), Vec::new()).await.expect("the store call succeeds");
     koprogo_store_contract::money_rows(store, t, building.id).await;
     store.audit.append(vec![koprogo_store_contract::sample::audit_event(t, "building.created")]).await.expect("the store call succeeds");
+    let assembly = koprogo_store_contract::assembly(building.id, AssemblyKind::Ordinary, None);
+    store.assemblies.insert_assembly(t, &assembly, Vec::new()).await.expect("the store call succeeds");
+    let item = koprogo_store_contract::item("Comptes", DecisionKind::ApproveAccounts);
+    let at = sample::at();
+    store
+        .assemblies
+        .add_agenda_item(t, assembly.id, AgendaItemId::generate(), &item, at, Vec::new())
+        .await
+        .expect("the store call succeeds");
 }
 
 /// Runs `work` as one request of the store (what it keeps lives that long),

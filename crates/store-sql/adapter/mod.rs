@@ -8,6 +8,7 @@
 use crate::{Adapter, Db};
 
 mod accounts;
+mod assemblies;
 mod audit;
 mod billing;
 mod buildings;

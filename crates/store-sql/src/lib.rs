@@ -13,6 +13,7 @@
 //! clauses are not implied), a dozen a query; compiled per driver, the same
 //! code needs none and stays formatted, linted and analysed as plain Rust.
 
+pub mod assemblies;
 pub mod audit;
 pub mod catalog;
 pub mod debits;

@@ -16,6 +16,7 @@ pub fn of_building(table: &str) -> Option<&'static str> {
         }
         "ownerships" => "unit_id IN (SELECT id FROM units WHERE organization_id = $1 AND building_id = $2)",
         "charge_allocations" => "expense_id IN (SELECT id FROM expenses WHERE organization_id = $1 AND building_id = $2)",
+        "agenda_items" => "assembly_id IN (SELECT id FROM assemblies WHERE organization_id = $1 AND building_id = $2)",
         "units"
         | "distribution_keys"
         | "distribution_key_weights"
@@ -27,7 +28,8 @@ pub fn of_building(table: &str) -> Option<&'static str> {
         | "payments"
         | "bank_debits"
         | "reminder_policies"
-        | "reminders" => "building_id = $2",
+        | "reminders"
+        | "assemblies" => "building_id = $2",
         _ => return None,
     })
 }

@@ -90,6 +90,7 @@ impl SqliteStore {
             payments: this.clone(),
             debits: this.clone(),
             reminders: this.clone(),
+            assemblies: this.clone(),
             audit: this.clone(),
             privacy: this.clone(),
             catalog: this.clone(),

@@ -37,6 +37,7 @@ const INTEGERS: &[&str] = &[
     "interest_basis_points",
     "seq",
     "value",
+    "number",
 ];
 const DATES: &[&str] = &["as_of", "sent_on", "oldest_due", "decided_on", "interest_from"];
 const BOOLEANS: &[&str] = &["rounded_up", "unit_rounded_up", "is_platform_admin"];
@@ -102,6 +103,8 @@ pub const ASSOCIATION_TABLES: &[&str] = &[
     "bank_debits",
     "reminder_policies",
     "reminders",
+    "assemblies",
+    "agenda_items",
 ];
 
 /// What an import did.

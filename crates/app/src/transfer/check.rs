@@ -166,8 +166,26 @@ fn parse(table: &str, column: &str, row: &Row<'_>) -> Option<Result<(), Invalid>
         (_, c) if c.ends_with("_count") || c == "weight" || c == "unit_weight" || c == "fiscal_year" => return on_integer(&not_negative),
         ("call_lines" | "payments", "communication") => return on_text(&|s| ok(StructuredCommunication::parse(s))),
         ("reminder_policies", "delays_days" | "fees_cents") => return on_text(&list_of_integers),
+        ("assemblies" | "agenda_items", _) => return parse_assembly(table, column, t, n),
         _ => return None,
     })
+}
+
+/// The assemblies' columns (text `t` or integer `n`).
+fn parse_assembly(table: &str, column: &str, t: Option<&str>, n: Option<i64>) -> Option<Result<(), Invalid>> {
+    use koprogo_domain::assembly::{majority::DecisionKind, meeting::AssemblyKind, meeting::Status};
+    let on_text = |f: &dyn Fn(&str) -> Result<(), Invalid>| Some(t.map_or(Ok(()), f));
+    match (table, column) {
+        ("assemblies", "kind") => on_text(&|s| ok(AssemblyKind::parse(s))),
+        ("assemblies", "status") => on_text(&|s| ok(Status::parse(s))),
+        ("assemblies", "place" | "remote_means" | "identity_check") => on_text(&|s| ok(Name::parse(s))),
+        ("agenda_items", "kind") => on_text(&|s| ok(DecisionKind::parse(s))),
+        ("agenda_items", "resolution" | "special_reasons") => on_text(&|s| ok(LongText::parse(s))),
+        ("agenda_items", "number") => {
+            Some(n.map_or(Ok(()), |v| if v > 0 { Ok(()) } else { Err(Invalid::OutOfRange { min: 1, max: i64::from(i32::MAX) }) }))
+        }
+        _ => None,
+    }
 }
 
 /// Every refusal of the file, or the file as it may be stored: the

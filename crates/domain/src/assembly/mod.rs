@@ -17,6 +17,7 @@ pub mod majority;
 pub mod meeting;
 pub mod proxy;
 pub mod quorum;
+pub mod record;
 pub mod tally;
 mod weight;
 

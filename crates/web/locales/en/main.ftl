@@ -739,6 +739,12 @@ error-debit-expense_not_paid = A debit settles a paid expense of its own buildin
 error-debit-exists = This bank movement was already recorded.
 audit-debit-settled = Debit reconciled with an expense
 audit-debit-released = Debit released from its expense
+audit-assembly-created = General assembly prepared
+audit-assembly-updated = General assembly rescheduled
+audit-assembly-cancelled = General assembly cancelled
+audit-agenda-item-added = Item added to an assembly's agenda
+audit-object-assembly = general assembly
+audit-object-agenda_item = agenda item
 audit-object-debit = debit
 import-debits = { $recorded ->
         [one] { $recorded } debit recorded

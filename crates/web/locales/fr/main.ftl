@@ -742,6 +742,12 @@ error-debit-expense_not_paid = Un débit règle une dépense payée de son propr
 error-debit-exists = Ce mouvement bancaire était déjà enregistré.
 audit-debit-settled = Débit rapproché d'une dépense
 audit-debit-released = Débit détaché de sa dépense
+audit-assembly-created = Assemblée générale préparée
+audit-assembly-updated = Assemblée générale déplacée
+audit-assembly-cancelled = Assemblée générale annulée
+audit-agenda-item-added = Point ajouté à l'ordre du jour
+audit-object-assembly = assemblée générale
+audit-object-agenda_item = point de l'ordre du jour
 audit-object-debit = débit
 import-debits = { $recorded ->
         [one] { $recorded } débit enregistré

@@ -739,6 +739,12 @@ error-debit-expense_not_paid = Een debetbeweging betaalt een betaalde uitgave va
 error-debit-exists = Deze bankbeweging werd al geregistreerd.
 audit-debit-settled = Debetbeweging afgepunt op een uitgave
 audit-debit-released = Debetbeweging losgemaakt van haar uitgave
+audit-assembly-created = Algemene vergadering voorbereid
+audit-assembly-updated = Algemene vergadering verplaatst
+audit-assembly-cancelled = Algemene vergadering geannuleerd
+audit-agenda-item-added = Punt toegevoegd aan de agenda
+audit-object-assembly = algemene vergadering
+audit-object-agenda_item = agendapunt
 audit-object-debit = debetbeweging
 import-debits = { $recorded ->
         [one] { $recorded } debetbeweging geregistreerd

@@ -2,6 +2,7 @@
 //! document generated from the handlers' annotations.
 
 mod admin;
+mod assemblies;
 pub mod audit;
 mod auth;
 pub(crate) mod billing;
@@ -137,6 +138,12 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("get", "/api/v1/admin/invoices", Access::Policy(Action::ManageBilling)),
     ("get", "/api/v1/admin/invoices/{id}/invoice.pdf", Access::Policy(Action::ManageBilling)),
     ("get", "/api/v1/admin/business", Access::Policy(Action::ManageBilling)),
+    ("get", "/api/v1/assemblies", Access::Policy(Action::ReadAssembly)),
+    ("post", "/api/v1/assemblies", Access::Policy(Action::PrepareAssembly)),
+    ("get", "/api/v1/assemblies/{id}", Access::Policy(Action::ReadAssembly)),
+    ("put", "/api/v1/assemblies/{id}", Access::Policy(Action::PrepareAssembly)),
+    ("post", "/api/v1/assemblies/{id}/cancel", Access::Policy(Action::PrepareAssembly)),
+    ("post", "/api/v1/assemblies/{id}/agenda", Access::Policy(Action::PrepareAssembly)),
 ];
 
 #[derive(OpenApi)]
@@ -154,6 +161,7 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
         (name = "charges", description = "Distribution keys, distributed expenses, calls for funds"),
         (name = "payments", description = "Payments, bank statements, owners' accounts, statements and arrears"),
         (name = "reminders", description = "Reminders to late payers: the association's rules, the letters sent"),
+        (name = "assemblies", description = "General assemblies: preparation and agenda"),
         (name = "audit", description = "The organisation's tamper-evident audit trail"),
         (name = "transfer", description = "An association's whole file, exported and imported when it changes syndic"),
         (name = "privacy", description = "The persons' rights: access, consent, erasure, the register of processing"),
@@ -185,6 +193,7 @@ pub fn routes() -> axum::Router<App> {
         .merge(charges::routes())
         .merge(payments::routes())
         .merge(debits::routes())
+        .merge(assemblies::routes())
         .merge(statements::routes())
         .merge(reminders::routes())
         .merge(audit::routes())

@@ -1,6 +1,7 @@
 //! HTTP tests through the router: one binary for every area.
 
 mod access;
+mod assemblies;
 mod audit;
 mod auth;
 mod billing;

@@ -38,6 +38,8 @@ struct Objects {
     /// Paid out of the building, settling nothing; and a paid expense it may settle.
     debit: String,
     paid_expense: String,
+    /// A draft assembly of the building, with one agenda item.
+    assembly: String,
 }
 
 /// A key over `unit`, a call by it, a payment of that call's line, and a
@@ -62,6 +64,22 @@ async fn money(t: &TestApp, token: &str, building: &str, unit: &str) -> (String,
     assert_eq!(sent.status, 201, "{}", sent.body);
     let id = |v: &Value| v.as_str().expect("an id").to_owned();
     (key, id(&call.body["id"]), id(&line["id"]), payment, id(&sent.body[0]["id"]))
+}
+
+fn assembly_body(building: &str) -> Value {
+    json!({ "building_id": building, "meets_at": "2026-06-15T18:30", "place": "Salle du Parc" })
+}
+
+/// A draft assembly of the building, with an item on its agenda.
+async fn assembly(t: &TestApp, token: &str, building: &str) -> String {
+    let id = t.create("/api/v1/assemblies", token, assembly_body(building)).await;
+    let item = t.post(&format!("/api/v1/assemblies/{id}/agenda"), token, agenda_body()).await;
+    assert_eq!(item.status, 201, "{}", item.body);
+    id
+}
+
+fn agenda_body() -> Value {
+    json!({ "title": "Comptes 2025", "resolution": "L'assemblée approuve les comptes 2025.", "kind": "approve_accounts" })
 }
 
 fn key_body(building: &str, unit: &str, name: &str) -> Value {
@@ -131,7 +149,22 @@ async fn holding(t: &TestApp, (token, tenant): (&str, koprogo_domain::ids::Tenan
     let expense = decided_expense(t, token, building).await;
     let (key, call, call_line, payment, reminder) = money(t, token, building, &unit).await;
     let (debit, paid_expense) = paid_out(t, token, tenant, building).await;
-    Objects { building: building.to_owned(), unit, owner, ownership, expense, key, call, call_line, payment, reminder, debit, paid_expense }
+    let assembly = assembly(t, token, building).await;
+    Objects {
+        building: building.to_owned(),
+        unit,
+        owner,
+        ownership,
+        expense,
+        key,
+        call,
+        call_line,
+        payment,
+        reminder,
+        debit,
+        paid_expense,
+        assembly,
+    }
 }
 
 async fn world(t: TestApp) -> World {
@@ -152,6 +185,7 @@ async fn world(t: TestApp) -> World {
         reminder,
         debit,
         paid_expense,
+        assembly: assembly(&t, &e.tokens.syndic, &e.building).await,
     };
     let other = holding(&t, (&e.tokens.syndic, t.tenant), &e.other_building, "2A").await;
     let theirs = t.create("/api/v1/buildings", &e.tokens.stranger, building_body("Theirs")).await;
@@ -167,11 +201,29 @@ async fn world(t: TestApp) -> World {
     World { syndic: k.syndic.clone(), stranger: k.stranger.clone(), tokens, own, other, foreign, t }
 }
 
+/// The fixture of `area` every role reads.
+fn shared(area: &str, objects: &Objects) -> String {
+    match area {
+        "buildings" => objects.building.clone(),
+        "units" => objects.unit.clone(),
+        "owners" => objects.owner.clone(),
+        "ownerships" => objects.ownership.clone(),
+        "distribution-keys" => objects.key.clone(),
+        "calls" => objects.call.clone(),
+        "payments" => objects.payment.clone(),
+        "reminders" => objects.reminder.clone(),
+        "debits" => objects.debit.clone(),
+        "assemblies" => objects.assembly.clone(),
+        _ => objects.expense.clone(),
+    }
+}
+
 /// The status the policy implies for `role` calling `method` on an object of `kind`.
 fn expected(access: Access, role: Role, method: &str, path: &str, kind: Option<Kind>) -> u16 {
     let Access::Policy(action) = access else { return 200 };
     let success = match method {
-        "post" if kind.is_none() && !path.ends_with("/preview") => 201,
+        // Adding to an object's list (an agenda item) creates too.
+        "post" if (kind.is_none() || path.ends_with("/agenda")) && !path.ends_with("/preview") => 201,
         "delete" => 204,
         _ => 200,
     };
@@ -211,18 +263,7 @@ impl World {
                 .iter()
                 .any(|end| action_path.ends_with(end));
         if !fresh {
-            return match area {
-                "buildings" => objects.building.clone(),
-                "units" => objects.unit.clone(),
-                "owners" => objects.owner.clone(),
-                "ownerships" => objects.ownership.clone(),
-                "distribution-keys" => objects.key.clone(),
-                "calls" => objects.call.clone(),
-                "payments" => objects.payment.clone(),
-                "reminders" => objects.reminder.clone(),
-                "debits" => objects.debit.clone(),
-                _ => objects.expense.clone(),
-            };
+            return shared(area, objects);
         }
         let n = uuid::Uuid::now_v7().simple().to_string();
         let id = match area {
@@ -247,6 +288,7 @@ impl World {
                 self.t.member(&format!("{n}@member.be"), if kind == Kind::Foreign { self.t.other_tenant } else { self.t.tenant }).await
             }
             "debits" => self.t.debit(if kind == Kind::Foreign { self.t.other_tenant } else { self.t.tenant }, &objects.building, 700).await,
+            "assemblies" => self.t.create("/api/v1/assemblies", maker, assembly_body(&objects.building)).await,
             "payments" => {
                 let body = json!({ "building_id": objects.building, "value_date": "2026-01-20", "amount": 3 });
                 self.t.create("/api/v1/payments", maker, body).await
@@ -282,6 +324,7 @@ impl World {
             "payments" => json!({ "building_id": self.own.building, "value_date": "2026-01-20", "amount": 5 }),
             "bank-statements" => Value::String(statement_file()),
             "reminders" => json!({ "building_id": self.own.building }),
+            "assemblies" => assembly_body(&self.own.building),
             "admin" => json!({ "period": "2026-02" }),
             "team" => json!({ "email": format!("{n}@invited.be"), "role": "accountant" }),
             _ => expense_body(&objects.building, json!(12)),
@@ -300,6 +343,8 @@ impl World {
             json!({ "expense_id": objects.paid_expense })
         } else if path.ends_with("/transfer") {
             json!({ "date": "2026-06-01", "buyers": [{ "owner_id": objects.owner, "share": 100 }] })
+        } else if path.ends_with("/agenda") {
+            agenda_body()
         } else if path.ends_with("/reserve-fund-waiver") {
             json!({ "decided_on": "2026-03-01" })
         } else {
