@@ -6,6 +6,7 @@
 //! Everything goes through the use cases, so the demo obeys the same rules as
 //! real data. Deterministic: same data every run.
 
+mod assembly;
 mod money;
 pub(crate) mod property;
 pub mod volume;
@@ -109,6 +110,7 @@ async fn seed(app: &App) -> anyhow::Result<Actor> {
     member(app, horizon.id, &syndic_user, Role::Syndic, (None, vec![])).await?;
     let actor = syndic(&syndic_user, horizon.id);
     let estate = property::seed_firm(app, &actor, &mut draw).await?;
+    assembly::seed_assembly(app, &actor, estate.first_building).await?;
 
     let accountant = user(app, "comptable@demo.koprogo.be", "Koen", "Maes", false).await?;
     member(app, horizon.id, &accountant, Role::Accountant, (None, vec![])).await?;
